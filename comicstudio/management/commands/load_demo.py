@@ -1,0 +1,78 @@
+"""Load the demo studio: users with printed passwords, two characters, one episode."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from characters.models import Character, Privacy
+from projects.models import Episode, Membership, Project, Role, Studio
+from projects.services import save_script
+
+DEMO_PASSWORD = "comicstudio-demo"  # noqa: S105 — documented in the README, local runs only
+DEMO_USERS = {
+    "owner": Role.OWNER,
+    "producer": Role.PRODUCER,
+    "writer": Role.WRITER,
+    "reviewer": Role.REVIEWER,
+    "viewer": Role.VIEWER,
+}
+SCRIPT = Path(__file__).resolve().parents[2] / "demo_script.fountain"
+
+
+class Command(BaseCommand):
+    help = "Create the demo studio (idempotent). Refused unless COMICSTUDIO_DEMO is on."
+
+    @transaction.atomic
+    def handle(self, *args: object, **options: object) -> None:
+        if not settings.COMICSTUDIO_DEMO:
+            raise CommandError("Demo data loads only in local runs (COMICSTUDIO_DEMO is off).")
+        studio, _ = Studio.objects.get_or_create(name="Demo Studio")
+        users = {}
+        for username, role in DEMO_USERS.items():
+            user, created = get_user_model().objects.get_or_create(username=username)
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+            Membership.objects.get_or_create(studio=studio, user=user, defaults={"role": role})
+            users[username] = user
+        self._characters(users["writer"], studio)
+        project, _ = Project.objects.get_or_create(
+            studio=studio,
+            name="Midnight Snacks",
+            defaults={"style_lock": "2D anime, cel shading, soft pastel palette, warm lamplight"},
+        )
+        episode, created = Episode.objects.get_or_create(
+            project=project, number=1, defaults={"title": "The Last Dumpling"}
+        )
+        if created or not episode.script:
+            save_script(episode=episode, text=SCRIPT.read_text(), edited_by=users["writer"])
+        self.stdout.write("Demo studio ready.")
+
+    def _characters(self, owner: object, studio: Studio) -> None:
+        for handle, name, appearance in [
+            (
+                "hana_chef",
+                "Hana",
+                "a young woman with a short black bob, round glasses, "
+                "a mustard-yellow apron over a striped navy shirt, drawn in anime style",
+            ),
+            (
+                "mochi_cat",
+                "Mochi",
+                "a chubby white cat with a grey patch over the left ear, "
+                "amber eyes and a red collar with a tiny bell",
+            ),
+        ]:
+            character, _ = Character.objects.get_or_create(
+                handle=handle,
+                defaults={
+                    "owner": owner,
+                    "name": name,
+                    "appearance": appearance,
+                    "privacy": Privacy.APPROVED,
+                },
+            )
+            character.approved_studios.add(studio)

@@ -1,0 +1,87 @@
+"""Run everything for a local Comic Studio: the one command behind `make run`."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from comicstudio.embedded_redis import EmbeddedRedis
+
+EMBEDDED_REDIS_PORT = 6390
+
+
+class Command(BaseCommand):
+    help = "Migrate, load the demo, start Redis (unless REDIS_URL), a Celery worker and the server."
+
+    def handle(self, *args: object, **options: object) -> None:
+        host = os.environ.get("HOST", "127.0.0.1")
+        port = int(os.environ.get("PORT", "8000"))
+        call_command("migrate", interactive=False, verbosity=0)
+        if settings.COMICSTUDIO_DEMO:
+            call_command("load_demo")
+        env = os.environ.copy()
+        embedded = None
+        if not os.environ.get("REDIS_URL"):
+            embedded = EmbeddedRedis(workdir=settings.VAR_DIR / "redis", port=EMBEDDED_REDIS_PORT)
+            env["REDIS_URL"] = embedded.start()
+            self.stdout.write(f"Embedded Redis on {env['REDIS_URL']}")
+        python = sys.executable
+        children = [
+            subprocess.Popen(  # noqa: S603
+                [python, "-m", "celery", "-A", "comicstudio", "worker",
+                 "--loglevel=INFO", "--concurrency=3", "--without-gossip", "--without-mingle"],
+                env=env,
+            ),
+            subprocess.Popen(  # noqa: S603
+                [python, "-m", "uvicorn", "comicstudio.asgi:application",
+                 "--host", host, "--port", str(port), "--log-level", "info"],
+                env=env,
+            ),
+        ]  # fmt: skip
+        self._banner(host, port)
+        try:
+            self._wait(children)
+        finally:
+            self._stop(children)
+            if embedded:
+                embedded.stop()
+
+    def _banner(self, host: str, port: int) -> None:
+        from comicstudio.management.commands.load_demo import DEMO_PASSWORD, DEMO_USERS
+
+        self.stdout.write(
+            self.style.SUCCESS(f"\n  Comic Studio is running at http://{host}:{port}/\n")
+        )
+        if settings.COMICSTUDIO_DEMO:
+            names = ", ".join(DEMO_USERS)
+            self.stdout.write(f"  Demo logins: {names} — password: {DEMO_PASSWORD}\n")
+        self.stdout.write("  Ctrl-C stops the server, the worker and the embedded Redis.\n")
+
+    def _wait(self, children: list[subprocess.Popen[bytes]]) -> None:
+        stop = threading.Event()
+        # Set explicitly: a shell that starts us in the background leaves SIGINT ignored.
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, lambda *_: stop.set())
+        while not stop.is_set() and all(child.poll() is None for child in children):
+            stop.wait(0.5)
+        failed = [c for c in children if c.poll() not in (None, 0)]
+        if failed and not stop.is_set():
+            self.stderr.write(f"A process stopped unexpectedly: {failed[0].args[2:4]}; stopping.")
+        self.stdout.write("Stopping…")
+
+    def _stop(self, children: list[subprocess.Popen[bytes]]) -> None:
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+        for child in children:
+            try:
+                child.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                child.kill()

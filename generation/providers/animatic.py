@@ -1,0 +1,116 @@
+"""The local animatic provider: renders a real storyboard MP4 on this machine, for free.
+
+It behaves like a remote provider: `submit` queues a render job (a Celery task on the
+"render" side), `poll` reads the job's progress from Redis, `download` copies the
+result. Rendered files live under MEDIA_ROOT/animatic-jobs until downloaded.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import uuid
+from dataclasses import asdict
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+
+import redis
+from celery import shared_task
+from django.conf import settings
+
+from generation.animatic_render import AnimaticSpec, render_animatic
+from generation.providers.base import Capabilities, JobStatus, Provider, ProviderError, VideoRequest
+
+JOB_TTL_SECONDS = 24 * 3600
+
+
+@cache
+def _redis() -> redis.Redis:
+    return redis.Redis.from_url(settings.REDIS_URL, socket_timeout=10)
+
+
+def _job_key(job_id: str) -> str:
+    return f"animatic:job:{job_id}"
+
+
+def _job_dir() -> Path:
+    return Path(settings.MEDIA_ROOT) / "animatic-jobs"
+
+
+def _set_job(job_id: str, **fields: str | int) -> None:
+    pipe = _redis().pipeline()
+    pipe.hset(_job_key(job_id), mapping=fields)
+    pipe.expire(_job_key(job_id), JOB_TTL_SECONDS)
+    pipe.execute()
+
+
+class AnimaticProvider(Provider):
+    name = "animatic"
+    label = "Local animatic"
+    capabilities = Capabilities(
+        durations=tuple(range(1, 21)),
+        sizes=((720, 1280), (1280, 720), (960, 960)),
+        max_characters=2,
+        price_per_second=Decimal("0"),
+        free_to_resubmit=True,
+    )
+
+    def submit(self, request: VideoRequest) -> str:
+        job_id = f"animatic_{uuid.uuid4().hex}"
+        _set_job(job_id, state="queued", progress=0, request=json.dumps(asdict(request)))
+        render_animatic_job.delay(job_id)
+        return job_id
+
+    def poll(self, job_id: str) -> JobStatus:
+        job = _redis().hgetall(_job_key(job_id))
+        if not job:
+            raise ProviderError(f"The animatic job {job_id} is unknown.", permanent=True)
+        return JobStatus(
+            state=job[b"state"].decode(),
+            progress=int(job[b"progress"]),
+            error=job.get(b"error", b"").decode(),
+        )
+
+    def download(self, job_id: str, *, video_path: Path, thumbnail_path: Path) -> None:
+        source = _job_dir() / job_id
+        try:
+            shutil.copyfile(source / "video.mp4", video_path)
+            shutil.copyfile(source / "thumbnail.jpg", thumbnail_path)
+        except FileNotFoundError as exc:
+            raise ProviderError(f"The animatic result of {job_id} is missing.") from exc
+
+    def release(self, job_id: str) -> None:
+        shutil.rmtree(_job_dir() / job_id, ignore_errors=True)
+        _redis().delete(_job_key(job_id))
+
+
+@shared_task(ignore_result=True)
+def render_animatic_job(job_id: str) -> None:
+    """The "remote" side of the animatic provider: render one job, reporting progress."""
+    job = _redis().hgetall(_job_key(job_id))
+    if not job or job[b"state"] == b"succeeded":
+        return
+    request = VideoRequest(**json.loads(job[b"request"]))
+    spec = AnimaticSpec(
+        heading=request.heading,
+        action=request.action,
+        dialogue=tuple(tuple(line) for line in request.dialogue),  # type: ignore[misc]
+        duration_seconds=request.duration_seconds,
+        width=request.width,
+        height=request.height,
+        cast=tuple(request.cast),
+        fps=settings.COMICSTUDIO_ANIMATIC_FPS,
+    )
+    out = _job_dir() / job_id
+    try:
+        render_animatic(
+            spec,
+            video_path=out / "video.mp4",
+            thumbnail_path=out / "thumbnail.jpg",
+            on_progress=lambda p: _set_job(job_id, state="running", progress=min(p, 99)),
+        )
+    except ValueError as exc:
+        _set_job(job_id, state="failed", error=f"The animatic could not be rendered: {exc}")
+        return
+    _set_job(job_id, state="succeeded", progress=100)

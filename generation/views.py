@@ -1,0 +1,95 @@
+"""Generating takes, reviewing them, and serving their media to members only."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from characters.protected_media import serve_file
+from generation.forms import ReviewForm
+from generation.models import Take
+from generation.services import GenerationRefused, estimate_cost, record_review, request_takes
+from projects.access import get_episode_for_user, get_scene_for_user, require
+from projects.board import board_scenes, render_card, render_grid, render_notice
+from projects.models import Membership, Scene
+
+
+def _take_for_user(request: HttpRequest, take_id: int) -> tuple[Take, Membership]:
+    take = get_object_or_404(Take.objects.select_related("scene"), pk=take_id)
+    _, member = get_scene_for_user(request.user, take.scene_id)
+    return take, member
+
+
+@login_required
+@require_POST
+def generate_scene(request: HttpRequest, scene_id: int) -> HttpResponse:
+    scene, member = get_scene_for_user(request.user, scene_id)
+    require(member.can_generate)
+    try:
+        request_takes(scenes=[scene], requested_by=request.user)
+    except GenerationRefused as exc:
+        return HttpResponse(str(exc), status=409)
+    fresh = Scene.objects.on_board().get(pk=scene.pk)
+    return HttpResponse(render_card(fresh, member))
+
+
+@login_required
+@require_POST
+def generate_all(request: HttpRequest, episode_id: int) -> HttpResponse:
+    episode, member = get_episode_for_user(request.user, episode_id)
+    scenes = [s for s in board_scenes(episode) if s.status in {"draft", "failed"}]
+    # Writers may run free batches (the animatic); batches that cost money need a producer.
+    require(member.can_spend or (member.can_generate and estimate_cost(scenes) == 0))
+    try:
+        takes = request_takes(scenes=scenes, requested_by=request.user)
+        notice = f"{len(takes)} scene(s) queued for generation."
+    except GenerationRefused as exc:
+        notice = str(exc)
+    if not request.htmx:  # type: ignore[attr-defined]
+        messages.info(request, notice)
+        return redirect("projects:storyboard", episode_id=episode.pk)
+    return HttpResponse(render_grid(episode, member) + render_notice(notice))
+
+
+@login_required
+def scene_review(request: HttpRequest, scene_id: int) -> HttpResponse:
+    scene, member = get_scene_for_user(request.user, scene_id)
+    takes = scene.takes.prefetch_related("decisions__author")  # type: ignore[attr-defined]
+    context = {"scene": scene, "member": member, "takes": takes, "form": ReviewForm()}
+    return render(request, "generation/scene_review.html", context)
+
+
+@login_required
+@require_POST
+def review_take(request: HttpRequest, take_id: int) -> HttpResponse:
+    take, member = _take_for_user(request, take_id)
+    require(member.can_review)
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            record_review(take=take, author=request.user, **form.cleaned_data)
+        except GenerationRefused as exc:
+            form.add_error(None, str(exc))
+    if form.is_valid():
+        return redirect("generation:scene_review", scene_id=take.scene_id)
+    scene = take.scene
+    takes = scene.takes.prefetch_related("decisions__author")  # type: ignore[attr-defined]
+    context = {"scene": scene, "member": member, "takes": takes, "form": form, "form_take": take}
+    return render(request, "generation/scene_review.html", context, status=400)
+
+
+@login_required
+@require_GET
+def take_video(request: HttpRequest, take_id: int) -> HttpResponse:
+    take, _ = _take_for_user(request, take_id)
+    return serve_file(request, take.video, content_type="video/mp4")
+
+
+@login_required
+@require_GET
+def take_thumbnail(request: HttpRequest, take_id: int) -> HttpResponse:
+    take, _ = _take_for_user(request, take_id)
+    return serve_file(request, take.thumbnail, content_type="image/jpeg")

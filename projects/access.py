@@ -1,0 +1,62 @@
+"""Who may see what in a studio: the one place views and consumers ask.
+
+Everything starts from the user. A user who is not a member of the studio gets a 404,
+never a 403: they may not learn that the project exists.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from projects.models import Episode, Membership, Project, Scene
+
+if TYPE_CHECKING:
+    from projects.models import User
+
+
+def membership_in(user: User, studio_id: int) -> Membership | None:
+    """The user's membership of a studio, or None."""
+    if not user.is_authenticated:
+        return None
+    return Membership.objects.filter(user=user, studio_id=studio_id).first()
+
+
+def _membership_or_404(user: User, studio_id: int) -> Membership:
+    membership = membership_in(user, studio_id)
+    if membership is None:
+        raise Http404
+    return membership
+
+
+def get_project_for_user(user: User, project_id: int) -> tuple[Project, Membership]:
+    """A project the user may see, with their membership; 404 otherwise."""
+    project = get_object_or_404(
+        Project.objects.for_user(user).select_related("studio"), pk=project_id
+    )
+    return project, _membership_or_404(user, project.studio_id)
+
+
+def get_episode_for_user(user: User, episode_id: int) -> tuple[Episode, Membership]:
+    """An episode the user may see, with their membership; 404 otherwise."""
+    episode = get_object_or_404(
+        Episode.objects.for_user(user).select_related("project__studio"), pk=episode_id
+    )
+    return episode, _membership_or_404(user, episode.project.studio_id)
+
+
+def get_scene_for_user(user: User, scene_id: int) -> tuple[Scene, Membership]:
+    """A scene the user may see, with their membership; 404 otherwise."""
+    scene = get_object_or_404(
+        Scene.objects.for_user(user).select_related("episode__project"), pk=scene_id
+    )
+    return scene, _membership_or_404(user, scene.episode.project.studio_id)
+
+
+def require(allowed: bool) -> None:
+    """Refuse a member whose role does not allow the action (they may know the object)."""
+    if not allowed:
+        raise PermissionDenied

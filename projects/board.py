@@ -1,0 +1,35 @@
+"""Rendering the storyboard's swappable pieces, shared by the page views and the consumer.
+
+Partials never need `request`: pushes over the socket have none.
+"""
+
+from __future__ import annotations
+
+from django.template.loader import render_to_string
+
+from projects.models import Episode, Membership, Scene
+
+CARD = "projects/storyboard.html#scene_card"
+GRID = "projects/storyboard.html#scene_grid"
+NOTICE = "projects/storyboard.html#board_notice"
+
+
+def board_scenes(episode: Episode) -> list[Scene]:
+    """The scenes of an episode's storyboard, in order, ready for rendering."""
+    return list(Scene.objects.filter(episode=episode).on_board().order_by("position"))
+
+
+def render_card(scene: Scene, member: Membership, *, oob: bool = False) -> str:
+    """One scene card as its viewer sees it."""
+    return render_to_string(CARD, {"scene": scene, "member": member, "oob": oob})
+
+
+def render_grid(episode: Episode, member: Membership, *, oob: bool = False) -> str:
+    """The whole grid of scene cards, for a snapshot or after the scene list changed."""
+    context = {"episode": episode, "scenes": board_scenes(episode), "member": member, "oob": oob}
+    return render_to_string(GRID, context)
+
+
+def render_notice(text: str) -> str:
+    """The storyboard's one-line notice, swapped out-of-band."""
+    return render_to_string(NOTICE, {"notice": text, "oob": True})

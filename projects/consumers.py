@@ -1,0 +1,64 @@
+"""The storyboard's live channel: one sync consumer per open storyboard page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.generic.websocket import WebsocketConsumer
+
+from projects.access import membership_in
+from projects.board import render_card, render_grid
+from projects.live import project_group
+from projects.models import Episode, Membership, Scene
+
+
+class StoryboardConsumer(WebsocketConsumer):
+    """Joins the project's group after checking membership; pushes cards as htmx OOB swaps."""
+
+    episode: Episode
+    group: str | None = None
+
+    def connect(self) -> None:
+        user = self.scope["user"]
+        episode_id = int(self.scope["url_route"]["kwargs"]["episode_id"])
+        episode = (
+            Episode.objects.for_user(user).select_related("project").filter(pk=episode_id).first()
+        )
+        if episode is None:
+            self.close()  # before accept: the handshake is refused with 403
+            return
+        self.episode = episode
+        self.group = project_group(episode.project_id)
+        async_to_sync(self.channel_layer.group_add)(self.group, self.channel_name)
+        self.accept()
+        self._send_board()
+
+    def disconnect(self, code: int) -> None:
+        if self.group:
+            async_to_sync(self.channel_layer.group_discard)(self.group, self.channel_name)
+
+    def _current_member(self) -> Membership | None:
+        # Checked on every event: a member removed from the studio stops receiving at once.
+        member = membership_in(self.scope["user"], self.episode.project.studio_id)
+        if member is None:
+            self.close()
+        return member
+
+    def _send_board(self) -> None:
+        if member := self._current_member():
+            self.send(text_data=render_grid(self.episode, member, oob=True))
+
+    def scene_changed(self, event: dict[str, Any]) -> None:
+        if event["episode_id"] != self.episode.pk:
+            return
+        member = self._current_member()
+        scene = (
+            Scene.objects.filter(pk=event["scene_id"], archived_at__isnull=True).on_board().first()
+        )
+        if member and scene:
+            self.send(text_data=render_card(scene, member, oob=True))
+
+    def board_changed(self, event: dict[str, Any]) -> None:
+        if event["episode_id"] == self.episode.pk:
+            self._send_board()

@@ -1,0 +1,72 @@
+"""The project's live channel: group naming and publishing events after commit.
+
+Events carry ids only; each consumer renders the current state for its own viewer.
+Publishing goes through one event loop per process, running in a daemon thread, so
+the channel layer keeps one Redis connection pool instead of opening one per message
+(which is what `async_to_sync(group_send)` from a worker does).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import threading
+from typing import Any
+
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+log = logging.getLogger(__name__)
+SEND_TIMEOUT_SECONDS = 5
+
+
+def project_group(project_id: int) -> str:
+    """The Channels group every viewer of a project's pages joins."""
+    return f"project-{project_id}"
+
+
+class _Publisher:
+    def __init__(self) -> None:
+        self.pid = os.getpid()
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True, name="live")
+        self.thread.start()
+
+    def send(self, group: str, message: dict[str, Any]) -> None:
+        layer = get_channel_layer()
+        future = asyncio.run_coroutine_threadsafe(layer.group_send(group, message), self.loop)
+        future.result(timeout=SEND_TIMEOUT_SECONDS)
+
+
+_publisher: _Publisher | None = None
+_lock = threading.Lock()
+
+
+def _get_publisher() -> _Publisher:
+    global _publisher
+    with _lock:
+        # A forked worker child inherits the object but not the thread: start a new one.
+        if _publisher is None or _publisher.pid != os.getpid():
+            _publisher = _Publisher()
+        return _publisher
+
+
+def send_now(project_id: int, message: dict[str, Any]) -> None:
+    """Send an event to a project's group; a live-update failure never fails the caller."""
+    try:
+        _get_publisher().send(project_group(project_id), message)
+    except Exception as exc:  # noqa: BLE001 — viewers re-sync on reconnect; never fail the write
+        log.warning("live update %s to project %s failed: %r", message["type"], project_id, exc)
+
+
+def publish_scene_changed(*, project_id: int, episode_id: int, scene_id: int) -> None:
+    """After commit, tell the project's viewers that a scene card changed."""
+    message = {"type": "scene.changed", "episode_id": episode_id, "scene_id": scene_id}
+    transaction.on_commit(lambda: send_now(project_id, message))
+
+
+def publish_board_changed(*, project_id: int, episode_id: int) -> None:
+    """After commit, tell the project's viewers that an episode's scene list changed."""
+    message = {"type": "board.changed", "episode_id": episode_id}
+    transaction.on_commit(lambda: send_now(project_id, message))

@@ -1,0 +1,200 @@
+"""Studios, their members and roles, projects, episodes and scenes."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+    User = AbstractBaseUser | AnonymousUser
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", "Owner"
+    PRODUCER = "producer", "Producer"
+    WRITER = "writer", "Writer"
+    REVIEWER = "reviewer", "Reviewer"
+    VIEWER = "viewer", "Viewer"
+
+
+class Studio(models.Model):
+    name = models.CharField(max_length=120, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """A user's role in a studio; what the role may do is decided by the properties below."""
+
+    studio = models.ForeignKey(Studio, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=16, choices=Role.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["studio", "user"], name="one_membership_per_studio")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.role} at {self.studio}"
+
+    @property
+    def can_edit_script(self) -> bool:
+        return self.role in {Role.OWNER, Role.PRODUCER, Role.WRITER}
+
+    @property
+    def can_generate(self) -> bool:
+        """Start generation of single scenes."""
+        return self.role in {Role.OWNER, Role.PRODUCER, Role.WRITER}
+
+    @property
+    def can_spend(self) -> bool:
+        """Start batches that cost money (free batches need only can_generate: docs/roles.md)."""
+        return self.role in {Role.OWNER, Role.PRODUCER}
+
+    @property
+    def can_review(self) -> bool:
+        return self.role in {Role.OWNER, Role.REVIEWER}
+
+
+def _member_of(studio_path: str, user: User) -> Exists:
+    return Exists(Membership.objects.filter(studio=OuterRef(studio_path), user=user))
+
+
+class ProjectQuerySet(models.QuerySet["Project"]):
+    def for_user(self, user: User) -> ProjectQuerySet:
+        """Projects of the studios this user belongs to."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(_member_of("studio", user))
+
+
+class Project(models.Model):
+    class AspectRatio(models.TextChoices):
+        PORTRAIT = "9:16", "9:16 (vertical)"
+        LANDSCAPE = "16:9", "16:9"
+        SQUARE = "1:1", "1:1"
+
+    studio = models.ForeignKey(Studio, on_delete=models.CASCADE, related_name="projects")
+    name = models.CharField(max_length=120)
+    aspect_ratio = models.CharField(
+        max_length=8, choices=AspectRatio.choices, default=AspectRatio.PORTRAIT
+    )
+    style_lock = models.TextField(blank=True, help_text="Prefixed to every prompt of the project.")
+    provider = models.CharField(max_length=40, default="animatic")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def frame_size(self) -> tuple[int, int]:
+        """Width and height of generated video for this project's aspect ratio."""
+        return {"9:16": (720, 1280), "16:9": (1280, 720), "1:1": (960, 960)}[self.aspect_ratio]
+
+
+class EpisodeQuerySet(models.QuerySet["Episode"]):
+    def for_user(self, user: User) -> EpisodeQuerySet:
+        """Episodes of projects this user may see."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(_member_of("project__studio", user))
+
+
+class Episode(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="episodes")
+    number = models.PositiveIntegerField(default=1)
+    title = models.CharField(max_length=200)
+    script = models.TextField(blank=True)
+    script_updated_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = EpisodeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["project", "number"]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+
+class SceneQuerySet(models.QuerySet["Scene"]):
+    def for_user(self, user: User) -> SceneQuerySet:
+        """Scenes of episodes this user may see."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(_member_of("episode__project__studio", user))
+
+    def on_board(self) -> SceneQuerySet:
+        """Scenes shown on the storyboard (not archived), with everything a card shows."""
+        return (
+            self.filter(archived_at__isnull=True)
+            .select_related("episode__project")
+            .prefetch_related("takes", "cast")
+        )
+
+
+class Scene(models.Model):
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="scenes")
+    position = models.PositiveIntegerField()
+    heading = models.CharField(max_length=200)
+    action = models.TextField(blank=True)
+    # [{"speaker": "MIA", "line": "Hello."}, ...]
+    dialogue = models.JSONField(default=list, blank=True)
+    camera = models.CharField(max_length=200, blank=True)
+    duration_seconds = models.PositiveSmallIntegerField(default=4)
+    cast = models.ManyToManyField("characters.Character", blank=True, related_name="scenes")
+    source_line = models.PositiveIntegerField(default=0)
+    # Set when a script edit removed a scene that has takes: kept, never destroyed.
+    archived_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SceneQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["episode", "position"]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.heading}"
+
+    @property
+    def dom_id(self) -> str:
+        return f"scene-{self.pk}"
+
+    # Takes belong to the generation app; these read them through the reverse relation
+    # (prefetched by `for_board`), ordered newest first by Take.Meta.
+    @property
+    def latest_take(self) -> Any:
+        takes = list(self.takes.all())  # type: ignore[attr-defined]
+        return takes[0] if takes else None
+
+    @property
+    def card_take(self) -> Any:
+        """The take the card shows: the one in progress, else the approved one, else the latest."""
+        takes = list(self.takes.all())  # type: ignore[attr-defined]
+        if not takes or takes[0].is_active:
+            return takes[0] if takes else None
+        approved = [t for t in takes if t.review_status == "approved"]
+        return approved[0] if approved else takes[0]
+
+    @property
+    def status(self) -> str:
+        """Derived from the takes: draft, queued, generating, failed, needs_review, approved…"""
+        take = self.card_take
+        return "draft" if take is None else str(take.scene_status)
