@@ -8,41 +8,53 @@ with HTTP range support so that `<video>` can seek.
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator, Iterator
+from urllib.parse import quote
 
+from asgiref.sync import sync_to_async
 from django.conf import settings
+from django.core.handlers.asgi import ASGIRequest
 from django.db.models.fields.files import FieldFile
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 
 RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+UNSATISFIABLE = (-1, -1)
 
 
 def _parse_range(header: str, size: int) -> tuple[int, int] | None:
+    """One byte range, UNSATISFIABLE, or None for a header to ignore (RFC 9110 §14.2)."""
     match = RANGE.match(header.strip())
     if not match or not (match.group(1) or match.group(2)):
-        return None
+        return None  # other units, several ranges, garbage: send the whole file
     first, last = match.groups()
-    if first:
-        start, end = int(first), min(int(last) if last else size - 1, size - 1)
-    else:  # "bytes=-500": the last 500 bytes
-        start, end = max(size - int(last), 0), size - 1
-    return (start, end) if start <= end else None
+    if not first:  # "bytes=-500": the last 500 bytes
+        return (max(size - int(last), 0), size - 1) if int(last) > 0 else UNSATISFIABLE
+    start = int(first)
+    if last and int(last) < start:
+        return None
+    if start >= size:
+        return UNSATISFIABLE
+    return start, min(int(last) if last else size - 1, size - 1)
 
 
-class _Slice:
-    """A file object that reads at most `length` bytes from `start`."""
+CHUNK_BYTES = 256 * 1024
 
-    def __init__(self, file: FieldFile, start: int, length: int) -> None:
+
+def _chunks(file: FieldFile, start: int, length: int) -> Iterator[bytes]:
+    try:
         file.seek(start)
-        self.file, self.remaining = file, length
+        while length > 0 and (data := file.read(min(CHUNK_BYTES, length))):
+            length -= len(data)
+            yield data
+    finally:
+        file.close()
 
-    def read(self, size: int = -1) -> bytes:
-        size = self.remaining if size < 0 else min(size, self.remaining)
-        data = self.file.read(size)
-        self.remaining -= len(data)
-        return data
 
-    def close(self) -> None:
-        self.file.close()
+async def _async_chunks(file: FieldFile, start: int, length: int) -> AsyncIterator[bytes]:
+    # Under ASGI a sync iterator would be read whole into memory first: read in a thread.
+    chunks = _chunks(file, start, length)
+    while data := await sync_to_async(next, thread_sensitive=False)(chunks, b""):
+        yield data
 
 
 def serve_file(request: HttpRequest, file: FieldFile, *, content_type: str) -> HttpResponse:
@@ -51,26 +63,25 @@ def serve_file(request: HttpRequest, file: FieldFile, *, content_type: str) -> H
         raise Http404
     if prefix := settings.MEDIA_ACCEL_REDIRECT_PREFIX:
         response = HttpResponse(content_type=content_type)
-        response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + file.name
+        response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + quote(file.name)
         return response
     size = file.size
-    span = (
-        _parse_range(request.headers.get("Range", ""), size) if "Range" in request.headers else None
-    )
-    if "Range" in request.headers and span is None:
+    span = _parse_range(request.headers.get("Range", ""), size)
+    if span == UNSATISFIABLE:
         response = HttpResponse(status=416)
         response["Content-Range"] = f"bytes */{size}"
         return response
+    start, end = span or (0, size - 1)
     file.open("rb")
-    if span is None:
-        response = FileResponse(file, content_type=content_type)
-    else:
-        start, end = span
-        response = FileResponse(
-            _Slice(file, start, end - start + 1), content_type=content_type, status=206
-        )
+    reader = _async_chunks if isinstance(request, ASGIRequest) else _chunks
+    response = StreamingHttpResponse(
+        reader(file, start, end - start + 1),
+        content_type=content_type,
+        status=206 if span else 200,
+    )
+    response["Content-Length"] = str(end - start + 1)
+    if span:
         response["Content-Range"] = f"bytes {start}-{end}/{size}"
-        response["Content-Length"] = str(end - start + 1)
     response["Accept-Ranges"] = "bytes"
     response["Cache-Control"] = "private, max-age=3600"
     return response

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from characters.protected_media import serve_file
 from generation.forms import ReviewForm
@@ -82,14 +82,14 @@ def review_take(request: HttpRequest, take_id: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def take_video(request: HttpRequest, take_id: int) -> HttpResponse:
     take, _ = _take_for_user(request, take_id)
     return serve_file(request, take.video, content_type="video/mp4")
 
 
 @login_required
-@require_GET
+@require_safe
 def take_thumbnail(request: HttpRequest, take_id: int) -> HttpResponse:
     take, _ = _take_for_user(request, take_id)
     return serve_file(request, take.thumbnail, content_type="image/jpeg")

@@ -21,13 +21,13 @@ def board_scenes(episode: Episode) -> list[Scene]:
 
 def render_card(scene: Scene, member: Membership, *, oob: bool = False) -> str:
     """One scene card as its viewer sees it."""
-    return render_to_string(CARD, {"scene": scene, "member": member, "oob": oob})
+    return render_to_string(CARD, {"scene": scene, "member": member, "oob": oob}).strip()
 
 
 def render_grid(episode: Episode, member: Membership, *, oob: bool = False) -> str:
     """The whole grid of scene cards, for a snapshot or after the scene list changed."""
     context = {"episode": episode, "scenes": board_scenes(episode), "member": member, "oob": oob}
-    return render_to_string(GRID, context)
+    return render_to_string(GRID, context).strip()
 
 
 def render_notice(text: str) -> str:

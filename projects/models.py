@@ -14,6 +14,19 @@ if TYPE_CHECKING:
     User = AbstractBaseUser | AnonymousUser
 
 
+# What each derived scene status (Scene.status) is called on a card.
+SCENE_STATUS_LABELS = {
+    "draft": "Not generated",
+    "queued": "Queued",
+    "generating": "Generating",
+    "failed": "Failed",
+    "needs_review": "Needs review",
+    "approved": "Approved",
+    "changes_requested": "Changes requested",
+    "rejected": "Rejected",
+}
+
+
 class Role(models.TextChoices):
     OWNER = "owner", "Owner"
     PRODUCER = "producer", "Producer"
@@ -198,3 +211,7 @@ class Scene(models.Model):
         """Derived from the takes: draft, queued, generating, failed, needs_review, approved…"""
         take = self.card_take
         return "draft" if take is None else str(take.scene_status)
+
+    @property
+    def status_label(self) -> str:
+        return SCENE_STATUS_LABELS[self.status]

@@ -12,12 +12,14 @@ from dataclasses import dataclass, field
 HEADING = re.compile(r"^(INT\./EXT\.|INT/EXT|I/E|INT\.|EXT\.|EST\.)\s*\S", re.IGNORECASE)
 FORCED_HEADING = re.compile(r"^\.(?!\.)\s*(\S.*)$")
 CUE = re.compile(r"^(@?[A-Z0-9][A-Z0-9 ._'\-]*?)(\s*\(.*\))?\s*\^?$")
-HANDLE = re.compile(r"@([a-z0-9_]{3,30})\b")
+# Not preceded by a word character or a dot, so "mia@example.com" mentions no one.
+HANDLE = re.compile(r"(?<![A-Za-z0-9_.])@([A-Za-z0-9_]{3,30})\b")
 SHOT = re.compile(r"\[\[\s*shot\s*:(?P<body>[^\]]*)\]\]", re.IGNORECASE)
 DURATION = re.compile(r"(\d{1,2})\s*s\b")
 NOTE = re.compile(r"\[\[.*?\]\]")
 
 DEFAULT_DURATIONS = (4, 8, 12)
+MAX_SHOT_SECONDS = 20
 WORDS_PER_SECOND = 2.5
 
 
@@ -30,6 +32,7 @@ class ParsedScene:
     handles: list[str] = field(default_factory=list)
     camera: str = ""
     forced_duration: int | None = None
+    problems: list[str] = field(default_factory=list)
 
     @property
     def action(self) -> str:
@@ -46,16 +49,22 @@ class ParsedScene:
 
 
 def _add_handles(scene: ParsedScene, text: str) -> None:
-    for handle in HANDLE.findall(text):
+    for handle in (h.lower() for h in HANDLE.findall(text)):
         if handle not in scene.handles:
             scene.handles.append(handle)
 
 
-def _read_shot(scene: ParsedScene, text: str) -> None:
+def _read_shot(scene: ParsedScene, text: str, line: int) -> None:
     for match in SHOT.finditer(text):
         body = match.group("body")
         if duration := DURATION.search(body):
-            scene.forced_duration = int(duration.group(1))
+            seconds = int(duration.group(1))
+            scene.forced_duration = min(max(seconds, 1), MAX_SHOT_SECONDS)
+            if seconds != scene.forced_duration:
+                scene.problems.append(
+                    f"Line {line}: a shot lasts 1–{MAX_SHOT_SECONDS} seconds; "
+                    f"{seconds}s was set to {scene.forced_duration}s. Split the scene instead."
+                )
         parts = [
             p.strip() for p in body.split(",") if p.strip() and not DURATION.fullmatch(p.strip())
         ]
@@ -95,9 +104,9 @@ def parse_script(text: str) -> list[ParsedScene]:
         if not scenes or line.startswith(("#", "=")):
             continue  # title page, sections and synopses carry no scene content
         scene = scenes[-1]
-        _read_shot(scene, line)
+        _read_shot(scene, line, i + 1)
         _add_handles(scene, line)
-        line = NOTE.sub("", line).strip()
+        line = " ".join(NOTE.sub(" ", line).split())
         if not line:
             continue
         if speaker is not None:

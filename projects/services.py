@@ -58,7 +58,7 @@ def save_script(*, episode: Episode, text: str, edited_by: User) -> BreakdownRes
     """
     parsed = parse_script(text)
     cast, problems = _resolve_cast(parsed, edited_by)
-    result = BreakdownResult(problems=problems)
+    result = BreakdownResult(problems=[p for scene in parsed for p in scene.problems] + problems)
     existing: dict[SceneKey, list[Scene]] = {}
     for scene in episode.scenes.filter(archived_at__isnull=True).prefetch_related("takes"):
         existing.setdefault(_key_of_scene(scene), []).append(scene)

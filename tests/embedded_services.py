@@ -20,7 +20,8 @@ _embedded = None
 def pytest_load_initial_conftests(early_config, parser, args):  # type: ignore[no-untyped-def]
     global _embedded
     os.environ.setdefault("COMICSTUDIO_MEDIA_ROOT", tempfile.mkdtemp(prefix="comicstudio-media-"))
-    os.environ.setdefault("COMICSTUDIO_VAR_DIR", str(Path(__file__).resolve().parents[1] / "var"))
+    # A directory per run: two test runs side by side never share a SQLite test database.
+    os.environ.setdefault("COMICSTUDIO_VAR_DIR", tempfile.mkdtemp(prefix="comicstudio-var-"))
     if os.environ.get("REDIS_URL"):
         return
     from comicstudio.embedded_redis import EmbeddedRedis

@@ -1,0 +1,96 @@
+"""`make run`'s command with the embedded defaults: serves the demo; Ctrl-C stops everything."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx2 as httpx
+import pytest
+
+from comicstudio.embedded_redis import free_port
+from tests.waiting import wait_for
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _descendants(pid: int) -> set[int]:
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return "Z" not in Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc").exists(), reason="reads the process tree from /proc")
+def test_run_command_serves_the_demo_with_no_services_and_ctrl_c_stops_everything(tmp_path):
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    env.update(PORT=str(port), COMICSTUDIO_VAR_DIR=str(tmp_path), DJANGO_DEBUG="1")
+    env.pop("COMICSTUDIO_MEDIA_ROOT", None)
+    log = (tmp_path / "run.log").open("w+")
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "runstudio"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+
+        def page_served() -> bool:
+            try:
+                return httpx.get(f"{base}/login/", timeout=2).status_code == 200
+            except httpx.HTTPError:
+                return process.poll() is not None and pytest.fail(
+                    (tmp_path / "run.log").read_text()
+                )
+
+        wait_for(page_served, timeout=90, what="the local run to serve the login page")
+        output = (tmp_path / "run.log").read_text()
+        assert f"Comic Studio is running at http://127.0.0.1:{port}/" in output
+        assert "Demo logins: owner, producer, writer, reviewer, viewer" in output
+        assert "password: comicstudio-demo" in output
+        assert "Embedded Redis on redis://127.0.0.1:" in output
+        assert (tmp_path / "db.sqlite3").exists()
+
+        client = httpx.Client(base_url=base)
+        client.get("/login/")
+        response = client.post(
+            "/login/",
+            data={"username": "writer", "password": "comicstudio-demo",
+                  "csrfmiddlewaretoken": client.cookies["csrftoken"]},
+        )  # fmt: skip
+        assert response.status_code == 302
+        assert "Midnight Snacks" in client.get("/").text
+
+        children = _descendants(process.pid)
+        assert len(children) >= 3  # redis-server, celery (and its pool), uvicorn
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=40)
+        time.sleep(0.5)
+        assert [pid for pid in children if _alive(pid)] == []
+    finally:
+        if process.poll() is None:
+            process.kill()
+        log.close()
