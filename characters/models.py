@@ -13,8 +13,10 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
+from characters.requests import signed_in
+
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from characters.requests import Viewer
 
 HANDLE_PATTERN = r"[a-z0-9_]{3,30}"
 
@@ -50,20 +52,21 @@ class Follow(models.Model):
 
 
 class CharacterQuerySet(models.QuerySet["Character"]):
-    def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> CharacterQuerySet:
+    def visible_to(self, user: Viewer) -> CharacterQuerySet:
         """Characters this user may see and cast; nothing for anonymous users."""
-        if not user.is_authenticated:
+        member = signed_in(user)
+        if member is None:
             return self.none()
-        follows_owner = Follow.objects.filter(follower=user, followed=OuterRef("owner"))
-        followed_by_owner = Follow.objects.filter(follower=OuterRef("owner"), followed=user)
+        follows_owner = Follow.objects.filter(follower=member, followed=OuterRef("owner"))
+        followed_by_owner = Follow.objects.filter(follower=OuterRef("owner"), followed=member)
         approved_user = Character.approved_users.through.objects.filter(
-            character=OuterRef("pk"), user=user
+            character=OuterRef("pk"), user=member
         )
         approved_studio = Character.approved_studios.through.objects.filter(
-            character=OuterRef("pk"), studio__memberships__user=user
+            character=OuterRef("pk"), studio__memberships__user=member
         )
         return self.filter(
-            Q(owner=user)
+            Q(owner=member)
             | Q(privacy=Privacy.EVERYONE)
             | (Q(privacy=Privacy.MUTUALS) & Exists(follows_owner) & Exists(followed_by_owner))
             | (Q(privacy=Privacy.APPROVED) & (Exists(approved_user) | Exists(approved_studio)))
@@ -100,6 +103,6 @@ class Character(models.Model):
     def __str__(self) -> str:
         return f"{self.name} (@{self.handle})"
 
-    def is_visible_to(self, user: AbstractBaseUser | AnonymousUser) -> bool:
+    def is_visible_to(self, user: Viewer) -> bool:
         """The predicate twin of `visible_to`, for one character already in hand."""
         return Character.objects.visible_to(user).filter(pk=self.pk).exists()

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.handlers.asgi import ASGIRequest
 from django.db.models.fields.files import FieldFile
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 
 RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 UNSATISFIABLE = (-1, -1)
@@ -53,24 +54,25 @@ def _chunks(file: FieldFile, start: int, length: int) -> Iterator[bytes]:
 async def _async_chunks(file: FieldFile, start: int, length: int) -> AsyncIterator[bytes]:
     # Under ASGI a sync iterator would be read whole into memory first: read in a thread.
     chunks = _chunks(file, start, length)
-    while data := await sync_to_async(next, thread_sensitive=False)(chunks, b""):
+    read = sync_to_async(lambda: next(chunks, b""), thread_sensitive=False)
+    while data := await read():
         yield data
 
 
-def serve_file(request: HttpRequest, file: FieldFile, *, content_type: str) -> HttpResponse:
+def serve_file(request: HttpRequest, file: FieldFile, *, content_type: str) -> HttpResponseBase:
     """Respond with a stored file (whole, or the requested byte range)."""
-    if not file or not file.storage.exists(file.name):
+    if not file.name or not file.storage.exists(file.name):
         raise Http404
     if prefix := settings.MEDIA_ACCEL_REDIRECT_PREFIX:
-        response = HttpResponse(content_type=content_type)
-        response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + quote(file.name)
-        return response
+        handoff = HttpResponse(content_type=content_type)
+        handoff["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + quote(file.name)
+        return handoff
     size = file.size
     span = _parse_range(request.headers.get("Range", ""), size)
     if span == UNSATISFIABLE:
-        response = HttpResponse(status=416)
-        response["Content-Range"] = f"bytes */{size}"
-        return response
+        refusal = HttpResponse(status=416)
+        refusal["Content-Range"] = f"bytes */{size}"
+        return refusal
     start, end = span or (0, size - 1)
     file.open("rb")
     reader = _async_chunks if isinstance(request, ASGIRequest) else _chunks

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
+from functools import partial
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -25,7 +26,7 @@ from projects.live import publish_scene_changed
 from projects.models import Scene
 
 if TYPE_CHECKING:
-    from projects.models import User
+    from django.contrib.auth.models import User
 
 
 class GenerationRefused(Exception):
@@ -97,7 +98,7 @@ def request_takes(*, scenes: Iterable[Scene], requested_by: User) -> list[Take]:
             take = _new_take(locked, requested_by)
             takes.append(take)
             publish_take(take)
-            transaction.on_commit(lambda pk=take.pk: submit_take.delay(pk))
+            transaction.on_commit(partial(submit_take.delay, take.pk))
     return takes
 
 
@@ -110,10 +111,16 @@ def record_review(
             raise GenerationRefused("Only a finished take can be approved or rejected.")
     with transaction.atomic():
         decision = ReviewDecision.objects.create(
-            take=take, author=author, action=action, reason_code=reason_code, note=note
+            take=take,
+            author=author,
+            action=action,
+            reason_code=reason_code,
+            note=note,
         )
         if action in REVIEW_STATUS_AFTER:
-            Take.objects.filter(pk=take.pk).update(review_status=REVIEW_STATUS_AFTER[action])
+            Take.objects.filter(pk=take.pk).update(
+                review_status=REVIEW_STATUS_AFTER[ReviewAction(action)]
+            )
         if action == ReviewAction.APPROVE:
             # One approved take per scene: the others it replaces are superseded.
             Take.objects.filter(

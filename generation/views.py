@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from characters.protected_media import serve_file
+from characters.requests import AuthenticatedHttpRequest
 from generation.forms import ReviewForm
 from generation.models import Take
 from generation.services import GenerationRefused, estimate_cost, record_review, request_takes
@@ -17,7 +19,7 @@ from projects.board import board_scenes, render_card, render_grid, render_notice
 from projects.models import Membership, Scene
 
 
-def _take_for_user(request: HttpRequest, take_id: int) -> tuple[Take, Membership]:
+def _take_for_user(request: AuthenticatedHttpRequest, take_id: int) -> tuple[Take, Membership]:
     take = get_object_or_404(Take.objects.select_related("scene"), pk=take_id)
     _, member = get_scene_for_user(request.user, take.scene_id)
     return take, member
@@ -25,7 +27,7 @@ def _take_for_user(request: HttpRequest, take_id: int) -> tuple[Take, Membership
 
 @login_required
 @require_POST
-def generate_scene(request: HttpRequest, scene_id: int) -> HttpResponse:
+def generate_scene(request: AuthenticatedHttpRequest, scene_id: int) -> HttpResponse:
     scene, member = get_scene_for_user(request.user, scene_id)
     require(member.can_generate)
     try:
@@ -38,14 +40,18 @@ def generate_scene(request: HttpRequest, scene_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def generate_all(request: HttpRequest, episode_id: int) -> HttpResponse:
+def generate_all(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
     episode, member = get_episode_for_user(request.user, episode_id)
     scenes = [s for s in board_scenes(episode) if s.status in {"draft", "failed"}]
     # Writers may run free batches (the animatic); batches that cost money need a producer.
     require(member.can_spend or (member.can_generate and estimate_cost(scenes) == 0))
     try:
         takes = request_takes(scenes=scenes, requested_by=request.user)
-        notice = f"{len(takes)} scene(s) queued for generation."
+        notice = (
+            f"{len(takes)} scene(s) queued for generation."
+            if takes
+            else "Nothing to generate: every scene has a take or one in progress."
+        )
     except GenerationRefused as exc:
         notice = str(exc)
     if not request.htmx:  # type: ignore[attr-defined]
@@ -55,7 +61,7 @@ def generate_all(request: HttpRequest, episode_id: int) -> HttpResponse:
 
 
 @login_required
-def scene_review(request: HttpRequest, scene_id: int) -> HttpResponse:
+def scene_review(request: AuthenticatedHttpRequest, scene_id: int) -> HttpResponse:
     scene, member = get_scene_for_user(request.user, scene_id)
     takes = scene.takes.prefetch_related("decisions__author")  # type: ignore[attr-defined]
     context = {"scene": scene, "member": member, "takes": takes, "form": ReviewForm()}
@@ -64,7 +70,7 @@ def scene_review(request: HttpRequest, scene_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def review_take(request: HttpRequest, take_id: int) -> HttpResponse:
+def review_take(request: AuthenticatedHttpRequest, take_id: int) -> HttpResponse:
     take, member = _take_for_user(request, take_id)
     require(member.can_review)
     form = ReviewForm(request.POST)
@@ -83,13 +89,13 @@ def review_take(request: HttpRequest, take_id: int) -> HttpResponse:
 
 @login_required
 @require_safe
-def take_video(request: HttpRequest, take_id: int) -> HttpResponse:
+def take_video(request: AuthenticatedHttpRequest, take_id: int) -> HttpResponseBase:
     take, _ = _take_for_user(request, take_id)
     return serve_file(request, take.video, content_type="video/mp4")
 
 
 @login_required
 @require_safe
-def take_thumbnail(request: HttpRequest, take_id: int) -> HttpResponse:
+def take_thumbnail(request: AuthenticatedHttpRequest, take_id: int) -> HttpResponseBase:
     take, _ = _take_for_user(request, take_id)
     return serve_file(request, take.thumbnail, content_type="image/jpeg")

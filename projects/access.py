@@ -12,27 +12,29 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from characters.requests import signed_in
 from projects.models import Episode, Membership, Project, Scene
 
 if TYPE_CHECKING:
-    from projects.models import User
+    from characters.requests import Viewer
 
 
-def membership_in(user: User, studio_id: int) -> Membership | None:
+def membership_in(user: Viewer, studio_id: int) -> Membership | None:
     """The user's membership of a studio, or None."""
-    if not user.is_authenticated:
+    member = signed_in(user)
+    if member is None:
         return None
-    return Membership.objects.filter(user=user, studio_id=studio_id).first()
+    return Membership.objects.filter(user=member, studio_id=studio_id).first()
 
 
-def _membership_or_404(user: User, studio_id: int) -> Membership:
+def _membership_or_404(user: Viewer, studio_id: int) -> Membership:
     membership = membership_in(user, studio_id)
     if membership is None:
         raise Http404
     return membership
 
 
-def get_project_for_user(user: User, project_id: int) -> tuple[Project, Membership]:
+def get_project_for_user(user: Viewer, project_id: int) -> tuple[Project, Membership]:
     """A project the user may see, with their membership; 404 otherwise."""
     project = get_object_or_404(
         Project.objects.for_user(user).select_related("studio"), pk=project_id
@@ -40,7 +42,7 @@ def get_project_for_user(user: User, project_id: int) -> tuple[Project, Membersh
     return project, _membership_or_404(user, project.studio_id)
 
 
-def get_episode_for_user(user: User, episode_id: int) -> tuple[Episode, Membership]:
+def get_episode_for_user(user: Viewer, episode_id: int) -> tuple[Episode, Membership]:
     """An episode the user may see, with their membership; 404 otherwise."""
     episode = get_object_or_404(
         Episode.objects.for_user(user).select_related("project__studio"), pk=episode_id
@@ -48,7 +50,7 @@ def get_episode_for_user(user: User, episode_id: int) -> tuple[Episode, Membersh
     return episode, _membership_or_404(user, episode.project.studio_id)
 
 
-def get_scene_for_user(user: User, scene_id: int) -> tuple[Scene, Membership]:
+def get_scene_for_user(user: Viewer, scene_id: int) -> tuple[Scene, Membership]:
     """A scene the user may see, with their membership; 404 otherwise."""
     scene = get_object_or_404(
         Scene.objects.for_user(user).select_related("episode__project"), pk=scene_id

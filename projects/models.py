@@ -8,10 +8,12 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef
 
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from characters.requests import signed_in
 
-    User = AbstractBaseUser | AnonymousUser
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from characters.requests import Viewer
 
 
 # What each derived scene status (Scene.status) is called on a card.
@@ -87,11 +89,12 @@ def _member_of(studio_path: str, user: User) -> Exists:
 
 
 class ProjectQuerySet(models.QuerySet["Project"]):
-    def for_user(self, user: User) -> ProjectQuerySet:
+    def for_user(self, user: Viewer) -> ProjectQuerySet:
         """Projects of the studios this user belongs to."""
-        if not user.is_authenticated:
+        member = signed_in(user)
+        if member is None:
             return self.none()
-        return self.filter(_member_of("studio", user))
+        return self.filter(_member_of("studio", member))
 
 
 class Project(models.Model):
@@ -124,11 +127,12 @@ class Project(models.Model):
 
 
 class EpisodeQuerySet(models.QuerySet["Episode"]):
-    def for_user(self, user: User) -> EpisodeQuerySet:
+    def for_user(self, user: Viewer) -> EpisodeQuerySet:
         """Episodes of projects this user may see."""
-        if not user.is_authenticated:
+        member = signed_in(user)
+        if member is None:
             return self.none()
-        return self.filter(_member_of("project__studio", user))
+        return self.filter(_member_of("project__studio", member))
 
 
 class Episode(models.Model):
@@ -149,11 +153,12 @@ class Episode(models.Model):
 
 
 class SceneQuerySet(models.QuerySet["Scene"]):
-    def for_user(self, user: User) -> SceneQuerySet:
+    def for_user(self, user: Viewer) -> SceneQuerySet:
         """Scenes of episodes this user may see."""
-        if not user.is_authenticated:
+        member = signed_in(user)
+        if member is None:
             return self.none()
-        return self.filter(_member_of("episode__project__studio", user))
+        return self.filter(_member_of("episode__project__studio", member))
 
     def on_board(self) -> SceneQuerySet:
         """Scenes shown on the storyboard (not archived), with everything a card shows."""

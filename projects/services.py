@@ -14,7 +14,7 @@ from projects.models import Episode, Scene
 from projects.screenplay import ParsedScene, parse_script
 
 if TYPE_CHECKING:
-    from projects.models import User
+    from django.contrib.auth.models import User
 
 SceneKey = tuple[str, str, tuple[tuple[str, str], ...]]
 

@@ -27,7 +27,7 @@ JOB_TTL_SECONDS = 24 * 3600
 
 @cache
 def _redis() -> redis.Redis:
-    return redis.Redis.from_url(settings.REDIS_URL, socket_timeout=10)
+    return redis.Redis.from_url(settings.REDIS_URL, socket_timeout=10, decode_responses=True)
 
 
 def _job_key(job_id: str) -> str:
@@ -40,7 +40,7 @@ def _job_dir() -> Path:
 
 def _set_job(job_id: str, **fields: str | int) -> None:
     pipe = _redis().pipeline()
-    pipe.hset(_job_key(job_id), mapping=fields)
+    pipe.hset(_job_key(job_id), mapping=dict(fields))  # type: ignore[arg-type]
     pipe.expire(_job_key(job_id), JOB_TTL_SECONDS)
     pipe.execute()
 
@@ -67,9 +67,7 @@ class AnimaticProvider(Provider):
         if not job:
             raise ProviderError(f"The animatic job {job_id} is unknown.", permanent=True)
         return JobStatus(
-            state=job[b"state"].decode(),
-            progress=int(job[b"progress"]),
-            error=job.get(b"error", b"").decode(),
+            state=str(job["state"]), progress=int(job["progress"]), error=str(job.get("error", ""))
         )
 
     def download(self, job_id: str, *, video_path: Path, thumbnail_path: Path) -> None:
@@ -89,9 +87,9 @@ class AnimaticProvider(Provider):
 def render_animatic_job(job_id: str) -> None:
     """The "remote" side of the animatic provider: render one job, reporting progress."""
     job = _redis().hgetall(_job_key(job_id))
-    if not job or job[b"state"] == b"succeeded":
+    if not job or job["state"] == "succeeded":
         return
-    request = VideoRequest(**json.loads(job[b"request"]))
+    request = VideoRequest(**json.loads(job["request"]))
     spec = AnimaticSpec(
         heading=request.heading,
         action=request.action,

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -51,7 +52,7 @@ class Command(BaseCommand):
             save_script(episode=episode, text=SCRIPT.read_text(), edited_by=users["writer"])
         self.stdout.write("Demo studio ready.")
 
-    def _characters(self, owner: object, studio: Studio) -> None:
+    def _characters(self, owner: User, studio: Studio) -> None:
         for handle, name, appearance in [
             (
                 "hana_chef",

@@ -73,7 +73,7 @@ class Command(BaseCommand):
             stop.wait(0.5)
         failed = [c for c in children if c.poll() not in (None, 0)]
         if failed and not stop.is_set():
-            self.stderr.write(f"A process stopped unexpectedly: {failed[0].args[2:4]}; stopping.")
+            self.stderr.write(f"A process stopped unexpectedly: {failed[0].args!r}; stopping.")
         self.stdout.write("Stopping…")
 
     def _stop(self, children: list[subprocess.Popen[bytes]]) -> None:
