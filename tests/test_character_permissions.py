@@ -118,8 +118,9 @@ def test_who_sees_the_character_on_the_live_scene_card(level):
     unavailable = {p for p, card in cards.items() if card and "character unavailable" in card}
     assert shown == SEES[level]
     assert unavailable == set(PERSONAS[:-1]) - SEES[level]
-    for persona in unavailable:
-        assert "lumi_fox" not in cards[persona] and "Lumi" not in cards[persona]
+    for persona in unavailable:  # no link, no name: only the script's own words remain
+        assert 'href="/characters/lumi_fox/"' not in cards[persona]
+        assert "Lumi" not in cards[persona]
 
 
 @pytest.mark.django_db
