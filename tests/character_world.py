@@ -56,7 +56,9 @@ def build_world(privacy: str) -> World:
     character.approved_users.add(users["approved"])
     character.approved_studios.add(partner)
     png = image_bytes()
-    add_reference(character=character, angle="front", checked=check_image(upload(png), size=len(png)))
+    add_reference(
+        character=character, angle="front", checked=check_image(upload(png), size=len(png))
+    )
     project = Project.objects.create(studio=board, name="Fox Tales")
     episode = Episode.objects.create(project=project, number=1, title="Beakers")
     return World(character, users, board, partner, episode)

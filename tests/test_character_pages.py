@@ -134,7 +134,8 @@ def test_owner_creates_a_character_with_references_and_edits_it(client, ann):
     client.post(
         reverse("characters:edit", args=["pip"]),
         {"name": "Pip", "handle": "pip", "kind": "animal", "privacy": "everyone",
-         "appearance": "A tiny yellow chick with a blue cap.", "style_notes": "", "negative_notes": ""},
+         "appearance": "A tiny yellow chick with a blue cap.",
+         "style_notes": "", "negative_notes": ""},
     )  # fmt: skip
 
     pip.refresh_from_db()

@@ -59,7 +59,11 @@ REFUSALS = [
     ("decompression bomb", lambda: png_claiming_size(30_000, 30_000), "too many pixels"),
     ("just over the pixel limit", lambda: png_claiming_size(10_000, 5_000), "too many pixels"),
     ("text renamed .png", lambda: b"just some notes, not a picture\n" * 20, "not an image"),
-    ("truncated JPEG", lambda: image_bytes("JPEG", size=(400, 300))[:1500], "damaged or incomplete"),
+    (
+        "truncated JPEG",
+        lambda: image_bytes("JPEG", size=(400, 300))[:1500],
+        "damaged or incomplete",
+    ),
     ("animated WebP", animated_webp, "Animated images are not accepted"),
     ("GIF", lambda: image_bytes("GIF"), "GIF images are not accepted"),
     ("oversized", lambda: b"\x89PNG" + b"0" * MAX_IMAGE_BYTES, "larger than 10 MB"),
