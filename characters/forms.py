@@ -14,6 +14,8 @@ IMAGE_ACCEPT = "image/png,image/jpeg,image/webp"
 # Handles are unique site-wide, so a taken one must be refused; the words say nothing
 # about the character that holds it (it may be hidden from this user).
 HANDLE_TAKEN = "This handle is not available. Pick another."
+# Words the library's own URLs use after /characters/.
+RESERVED_HANDLES = {"new", "preview", "autocomplete", "references"}
 
 
 def _image_field(label: str) -> forms.FileField:
@@ -43,7 +45,10 @@ class CharacterForm(forms.ModelForm):
         error_messages = {"handle": {"unique": HANDLE_TAKEN}}
 
     def clean_handle(self) -> str:
-        return str(self.cleaned_data["handle"]).strip().lstrip("@").lower()
+        handle = str(self.cleaned_data["handle"]).strip().lstrip("@").lower()
+        if handle in RESERVED_HANDLES:
+            raise forms.ValidationError(HANDLE_TAKEN)
+        return handle
 
 
 class NewCharacterForm(CharacterForm):

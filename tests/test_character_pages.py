@@ -117,6 +117,14 @@ def test_a_taken_handle_is_refused_without_saying_whose(client, ann, bob):
     assert Character.objects.count() == 1
 
 
+def test_handles_the_library_uses_in_its_urls_are_not_available(client, ann):
+    data = {"name": "N", "kind": "other", "privacy": "only_me", "appearance": "x"}
+    for handle in ("new", "autocomplete"):
+        response = client.post(reverse("characters:create"), data | {"handle": handle})
+        assert "This handle is not available" in response.content.decode()
+    assert Character.objects.count() == 0
+
+
 def test_owner_creates_a_character_with_references_and_edits_it(client, ann):
     response = client.post(
         reverse("characters:create"),
