@@ -8,10 +8,10 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 
 from characters.models import Character, Follow
-from characters.services import add_reference
+from characters.services import add_reference, set_reference_clip
 from characters.uploads import check_image
 from projects.models import Episode, Membership, Project, Role, Studio
-from tests.character_media import image_bytes, upload
+from tests.character_media import clip_bytes, image_bytes, upload
 from tests.conftest import make_user
 
 PERSONAS = ["owner", "approved", "studio_member", "mutual", "follower", "stranger", "anonymous"]
@@ -58,6 +58,9 @@ def build_world(privacy: str) -> World:
     png = image_bytes()
     add_reference(
         character=character, angle="front", checked=check_image(upload(png), size=len(png))
+    )
+    set_reference_clip(
+        character=character, clip=upload(clip_bytes(3), "clip.mp4", "video/mp4"), seconds=3.0
     )
     project = Project.objects.create(studio=board, name="Fox Tales")
     episode = Episode.objects.create(project=project, number=1, title="Beakers")

@@ -42,11 +42,13 @@ def _what_they_see(world: World, persona: str) -> dict[str, bool]:
     seen["media"] = image.status_code == 200
     thumbnail = client.get(reverse("characters:reference_thumbnail", args=[reference.pk]))
     seen["thumbnail"] = thumbnail.status_code == 200
+    clip = client.get(reverse("characters:reference_clip", args=[handle]))
+    seen["clip"] = clip.status_code == 200
     if persona == "anonymous":
-        for response in (detail, image, thumbnail):
+        for response in (detail, image, thumbnail, clip):
             assert response.status_code == 302  # to the login page, nothing else
     elif not seen["detail"]:
-        assert (detail.status_code, image.status_code) == (404, 404)
+        assert {detail.status_code, image.status_code, clip.status_code} == {404}
     return seen
 
 

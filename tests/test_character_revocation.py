@@ -34,7 +34,8 @@ def _sees(world: World, persona: str) -> bool:
     listed = "@lumi_fox" in client.get(reverse("characters:library")).content.decode()
     media = client.get(reverse("characters:reference_image", args=[reference.pk])).status_code
     detail = client.get(reverse("characters:detail", args=["lumi_fox"])).status_code
-    assert (media, detail) in {(200, 200), (404, 404)}
+    clip = client.get(reverse("characters:reference_clip", args=["lumi_fox"])).status_code
+    assert (media, detail, clip) in {(200, 200, 200), (404, 404, 404)}
     return listed and media == 200
 
 
