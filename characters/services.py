@@ -128,3 +128,11 @@ def unfollow(*, follower: User, followed: User) -> None:
 def add_look(*, character: Character, name: str, description: str) -> Look:
     """A new look (outfit) of the character."""
     return Look.objects.create(character=character, name=name, description=description)
+
+
+@transaction.atomic
+def remove_look(*, look: Look) -> None:
+    """Delete a look with its reference images and, after commit, their files."""
+    for reference in look.references.all():
+        remove_reference(reference=reference)
+    look.delete()

@@ -27,6 +27,11 @@ urlpatterns = [
         name="delete_reference",
     ),
     path("characters/<str:handle>/looks/", editing.create_look, name="create_look"),
+    path(
+        "characters/<str:handle>/looks/<int:look_id>/delete/",
+        editing.delete_look,
+        name="delete_look",
+    ),
     path("characters/<str:handle>/clip/", editing.upload_clip, name="upload_clip"),
     path("characters/<str:handle>/clip.mp4", media.reference_clip, name="reference_clip"),
     path("characters/<str:handle>/privacy/", editing.set_privacy, name="set_privacy"),

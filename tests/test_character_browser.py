@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 
 from characters.models import Character
@@ -10,6 +13,7 @@ from tests.character_media import image_bytes
 from tests.conftest import PASSWORD, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", "test-artifacts"))
 
 
 def _type_mention(page, text: str):  # type: ignore[no-untyped-def]
@@ -49,6 +53,9 @@ def test_a_new_character_appears_in_anothers_autocomplete_only_after_approval(
         "() => [...document.querySelectorAll('.refgrid img')].every(i => i.naturalWidth > 0)"
     )
 
+    ARTIFACTS.mkdir(exist_ok=True)
+    cora.screenshot(path=str(ARTIFACTS / "character-page.png"), full_page=True)
+
     wendy = log_in(browser, asgi_server, writer.username, PASSWORD)
     wendy.goto(f"{asgi_server.url}/episodes/{episode.pk}/script/")
     _type_mention(wendy, "@lum")
@@ -61,6 +68,12 @@ def test_a_new_character_appears_in_anothers_autocomplete_only_after_approval(
     cora.wait_for_selector(f"[data-approved-user={writer.username}]")
 
     _type_mention(wendy, "@lum")
+    wendy.wait_for_selector("#handle-suggestions [data-handle=lumi_fox]")
+    wendy.screenshot(path=str(ARTIFACTS / "script-autocomplete.png"))
+    wendy.goto(f"{asgi_server.url}/characters/")
+    wendy.screenshot(path=str(ARTIFACTS / "character-library.png"), full_page=True)
+    wendy.go_back()
+    _type_mention(wendy, "@lumi")
     wendy.wait_for_selector("#handle-suggestions [data-handle=lumi_fox]")
     wendy.click("#handle-suggestions [data-handle=lumi_fox]")
     assert wendy.input_value("textarea[name=script]").endswith("@lumi_fox ")

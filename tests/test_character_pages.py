@@ -93,6 +93,9 @@ def test_only_the_owner_edits_others_who_see_it_get_403_and_strangers_404(client
         ("post", reverse("characters:create_look", args=["{}"])),
         ("post", reverse("characters:upload_reference", args=["{}"])),
         ("post", reverse("characters:upload_clip", args=["{}"])),
+        ("post", reverse("characters:delete_look", args=["{}", 1])),
+        ("post", reverse("characters:delete_reference", args=["{}", 1])),
+        ("post", reverse("characters:remove_approval", args=["{}"])),
     ]
     for method, url in urls:
         seen = getattr(client, method)(url.replace("%7B%7D", mine.handle))
@@ -191,6 +194,10 @@ def test_looks_have_their_own_references_and_unique_names(client, ann):
     page = client.get(reverse("characters:detail", args=["pip"])).content.decode()
     assert 'data-look="Winter coat"' in page and "A red puffer coat." in page
 
+    client.post(reverse("characters:delete_look", args=["pip", look.pk]))
+
+    assert not Look.objects.exists() and not ReferenceImage.objects.exists()
+
 
 def test_approving_by_username_or_studio_name_shares_at_once(client, ann, bob):
     _character(ann, "pip", privacy="approved")
@@ -206,6 +213,8 @@ def test_approving_by_username_or_studio_name_shares_at_once(client, ann, bob):
 
     assert "There is no user called “nobody_here”" in unknown
     assert "There is no studio called “No Such”" in no_studio
+    own = client.post(url, {"who": "user", "name": "ann"}).content.decode()
+    assert "You own this character already" in own
     assert 'data-approved-user="bob"' in shown and 'data-approved-studio="Night Owls"' in shown
     pip = Character.objects.get(handle="pip")
     assert pip.is_visible_to(bob) and pip.is_visible_to(carl)

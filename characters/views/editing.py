@@ -32,6 +32,7 @@ from characters.services import (
     approve_studio,
     approve_user,
     create_character,
+    remove_look,
     remove_reference,
     set_reference_clip,
 )
@@ -133,6 +134,14 @@ def create_look(request: AuthenticatedHttpRequest, handle: str) -> HttpResponse:
     if not form.is_valid():
         return _detail_with(request, character, look_form=form)
     add_look(character=character, **form.cleaned_data)
+    return redirect("characters:detail", handle=character.handle)
+
+
+@login_required
+@require_POST
+def delete_look(request: AuthenticatedHttpRequest, handle: str, look_id: int) -> HttpResponse:
+    character = get_character_for_owner(request.user, handle)
+    remove_look(look=get_object_or_404(character.looks, pk=look_id))
     return redirect("characters:detail", handle=character.handle)
 
 
