@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 import uvicorn
+from django.db import connections
 
 from comicstudio.embedded_redis import free_port
 
@@ -86,6 +87,10 @@ def browser() -> Iterator[object]:
         instance = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield instance
         instance.close()
+        # ORM calls made while Playwright's loop runs get a connection of their own
+        # (Django keys connections by context); close it, or PostgreSQL cannot drop the
+        # test database at the end.
+        connections.close_all()
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
