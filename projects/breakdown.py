@@ -115,12 +115,12 @@ def _line_mentioning(scene: ParsedScene, handle: str) -> int:
     return scene.shot_line or scene.line
 
 
-def _cast_of(scene: ParsedScene, visible: dict[str, Character]) -> list[Character]:
+def _cast_of(
+    scene: ParsedScene, visible: dict[str, Character], by_name: dict[str, Character]
+) -> list[Character]:
     if scene.explicit_cast is not None:
         return [visible[h] for h in scene.explicit_cast if h in visible]
     cast = [visible[h] for h in scene.handles if h in visible]
-    # A cue such as FLUFFY casts the character of that display name mentioned in the script.
-    by_name = {c.name.upper(): c for c in visible.values()}
     for speaker in scene.speakers:
         character = by_name.get(speaker.upper())
         if character and character not in cast:
@@ -196,7 +196,11 @@ def plan_breakdown(*, episode: Episode, text: str, user: User) -> BreakdownPlan:
     """What saving `text` as the episode's script would change; writes nothing."""
     parsed = parse_script(text, episode.project.allowed_durations)
     visible, problems = _resolve_cast(parsed, user)
-    items = [PlannedScene(parsed=p, cast=_cast_of(p, visible)) for p in parsed]
+    # A cue such as FLUFFY casts the character of that display name when the script's text
+    # mentions it by @handle somewhere (a `cast:` list alone does not make cues cast).
+    mentioned = {h for p in parsed for h in p.handles}
+    by_name = {c.name.upper(): c for h, c in visible.items() if h in mentioned}
+    items = [PlannedScene(parsed=p, cast=_cast_of(p, visible, by_name)) for p in parsed]
     for item in items:
         problems += item.parsed.problems
         if crowded := _too_many_people(item.parsed, item.cast):

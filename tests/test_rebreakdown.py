@@ -206,9 +206,7 @@ def test_members_see_versions_and_a_writer_restores_one_after_a_summary(
     client, episode, writer, viewer
 ):
     save_script(episode=episode, text="".join(scene_blocks(SIX_SCENES)[:2]), edited_by=writer)
-    version_url = reverse(
-        "projects:script_version", kwargs={"episode_id": episode.pk, "number": 1}
-    )
+    version_url = reverse("projects:script_version", kwargs={"episode_id": episode.pk, "number": 1})
     client.force_login(viewer)
     seen = client.get(version_url)
     assert seen.status_code == 200

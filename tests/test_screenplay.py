@@ -444,9 +444,13 @@ def test_one_passage_too_long_for_any_shot_is_reported_with_its_line():
 def test_each_shot_mentions_only_the_handles_in_it():
     text = (
         "INT. KITCHEN\n\n@mia cooks.\n\n"
-        + "MIA\n" + " ".join(["soup"] * 25) + "\n\n"
+        + "MIA\n"
+        + " ".join(["soup"] * 25)
+        + "\n\n"
         + "@tom_the_cat jumps on the table and knocks the pot over, soup everywhere.\n\n"
-        + "TOM\n" + " ".join(["meow"] * 25) + "\n"
+        + "TOM\n"
+        + " ".join(["meow"] * 25)
+        + "\n"
     )
 
     shots = parse_script(text)

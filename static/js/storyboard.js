@@ -4,7 +4,9 @@
 (function () {
   "use strict";
   var picked = new Set();
-  var focusAfterSwap = null;
+  // The card (and button) that had the focus: a swapped grid replaces the elements, so the
+  // focus is put back where it was, and keyboard reordering can go on without the mouse.
+  var lastFocus = null;
 
   function mark(state, text) {
     var el = document.getElementById("live");
@@ -49,11 +51,22 @@
     evt.preventDefault();
     button.click();
   });
-  document.body.addEventListener("htmx:beforeRequest", function (evt) {
-    var button = evt.target.closest && evt.target.closest(".move-up, .move-down");
-    var card = evt.target.closest && evt.target.closest("article.card");
-    if (button && card) focusAfterSwap = card.id;
+  document.addEventListener("focusin", function (evt) {
+    var card = evt.target.closest && evt.target.closest("#scene-grid article.card");
+    if (!card) { lastFocus = null; return; }
+    var control = ["move-up", "move-down", "edit"].filter(function (name) {
+      return evt.target.classList.contains(name);
+    })[0];
+    lastFocus = { card: card.id, control: control ? "." + control : "" };
   });
+
+  function restoreFocus() {
+    var active = document.activeElement;
+    if (!lastFocus || (active && active !== document.body)) return;
+    var card = document.getElementById(lastFocus.card);
+    var target = card && (lastFocus.control ? card.querySelector(lastFocus.control) : card);
+    if (target) target.focus();
+  }
 
   function applyFilters() {
     var status = (document.getElementById("filter-status") || {}).value || "";
@@ -81,11 +94,7 @@
     enableDragging();
     applyFilters();
     restorePicks();
-    if (focusAfterSwap) {
-      var card = document.getElementById(focusAfterSwap);
-      if (card) card.focus();
-      focusAfterSwap = null;
-    }
+    restoreFocus();
   }
 
   document.addEventListener("change", function (evt) {
@@ -113,6 +122,20 @@
       }
     });
   }, true);
+
+  // A card open for editing survives pushes from other people's edits: a pushed card for it
+  // is not swapped in, and a pushed grid gets the open form moved into it.
+  document.body.addEventListener("htmx:oobBeforeSwap", function (evt) {
+    var target = evt.detail.target;
+    if (target.matches && target.matches("article.card.editing")) {
+      evt.detail.shouldSwap = false;
+    } else if (target.id === "scene-grid") {
+      target.querySelectorAll("article.card.editing").forEach(function (open) {
+        var fresh = evt.detail.fragment.querySelector("#" + open.id);
+        if (fresh) fresh.replaceWith(open);
+      });
+    }
+  });
 
   document.body.addEventListener("htmx:afterSettle", refresh);
   document.body.addEventListener("htmx:oobAfterSwap", refresh);
