@@ -155,12 +155,15 @@ def _line_of_third(scene: ParsedScene, people: dict[str, set[str]]) -> int:
     return scene.beats[-1].line if scene.beats else scene.line
 
 
+def _text_of(heading: str, action: str, dialogue: list[tuple[str, str]]) -> str:
+    return "\n".join([heading, action] + [f"{speaker}: {line}" for speaker, line in dialogue])
+
+
 def _similarity(parsed: ParsedScene, scene: Scene) -> float:
-    if parsed.heading != scene.heading:
-        return 0.0
-    new = parsed.action + "\n" + "\n".join(f"{s}: {t}" for s, t in parsed.dialogue)
-    old = scene.action + "\n" + "\n".join(f"{d['speaker']}: {d['line']}" for d in scene.dialogue)
-    return SequenceMatcher(None, new, old).ratio()
+    # The heading counts as text too: fixing a typo in it is an edit, not a new scene.
+    new = _text_of(parsed.heading, parsed.action, parsed.dialogue)
+    old_dialogue = [(d["speaker"], d["line"]) for d in scene.dialogue]
+    return SequenceMatcher(None, new, _text_of(scene.heading, scene.action, old_dialogue)).ratio()
 
 
 def _settings_differ(item: PlannedScene) -> bool:

@@ -232,3 +232,17 @@ def test_an_outsider_cannot_see_a_version(client, episode, outsider):
     url = reverse("projects:script_version", kwargs={"episode_id": episode.pk, "number": 1})
 
     assert client.get(url).status_code == 404
+
+
+def test_fixing_a_typo_in_a_heading_keeps_the_scene_and_its_take(episode, writer):
+    garden = board(episode)[1]
+    take = add_take(garden, writer)
+
+    plan = save_script(
+        episode=episode, text=SIX_SCENES.replace("EXT. GARDEN", "EXT. GARDENS"), edited_by=writer
+    )
+
+    assert plan.summary.startswith("0 new, 1 changed, 0 removed, 5 unchanged")
+    assert board(episode)[1].pk == garden.pk
+    assert board(episode)[1].heading == "EXT. GARDENS - DAY"
+    assert list(board(episode)[1].takes.all()) == [take]
