@@ -50,6 +50,7 @@ class BreakdownPlan:
     """What applying a script would do, computed without writing anything."""
 
     text: str
+    base: str  # the episode's script when planned: any storyboard edit since changes it
     items: list[PlannedScene]
     removed: list[Scene]
     problems: list[Problem] = field(default_factory=list)
@@ -82,7 +83,9 @@ class BreakdownPlan:
     @property
     def fingerprint(self) -> str:
         """Identifies this exact plan, so a confirmation applies what the writer saw."""
-        parts = [self.text] + [f"{i.kind}:{i.scene.pk if i.scene else ''}" for i in self.items]
+        parts = [self.text, self.base] + [
+            f"{i.kind}:{i.scene.pk if i.scene else ''}" for i in self.items
+        ]
         parts += [f"removed:{s.pk}" for s in self.removed]
         return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
 
@@ -215,4 +218,6 @@ def plan_breakdown(*, episode: Episode, text: str, user: User) -> BreakdownPlan:
     )
     removed = _match(items, existing)
     problems.sort(key=lambda p: p.line)
-    return BreakdownPlan(text=text, items=items, removed=removed, problems=problems)
+    return BreakdownPlan(
+        text=text, base=episode.script, items=items, removed=removed, problems=problems
+    )

@@ -51,6 +51,11 @@ def _scene_text(scene: Scene) -> SceneText:
     )
 
 
+def _lock(episode: Episode) -> None:
+    # One edit of an episode at a time, so each writes back the script of the same board.
+    Episode.objects.select_for_update().filter(pk=episode.pk).first()
+
+
 def _board(episode: Episode) -> list[Scene]:
     return list(
         Scene.objects.filter(episode=episode, archived_at__isnull=True)
@@ -93,6 +98,7 @@ def _archive_or_delete(scene: Scene) -> None:
 @transaction.atomic
 def update_scene(*, scene: Scene, changes: SceneChanges) -> Scene:
     """Change a scene's heading, action, camera, look, duration and cast (at most 2)."""
+    _lock(scene.episode)
     if len(changes.cast) > MAX_CAST:
         raise EditRefused(f"At most {MAX_CAST} characters in one scene: split it first.")
     scene.heading, scene.action = changes.heading, changes.action
@@ -113,6 +119,7 @@ def update_scene(*, scene: Scene, changes: SceneChanges) -> Scene:
 @transaction.atomic
 def reorder_scenes(*, episode: Episode, order: Sequence[int]) -> None:
     """Put the storyboard in this order of scene ids (ids not given keep their relative order)."""
+    _lock(episode)
     scenes = _board(episode)
     rank = {pk: i for i, pk in enumerate(order)}
     scenes.sort(key=lambda s: (rank.get(s.pk, len(rank)), s.position))
@@ -122,6 +129,7 @@ def reorder_scenes(*, episode: Episode, order: Sequence[int]) -> None:
 @transaction.atomic
 def move_scene(*, scene: Scene, offset: int) -> None:
     """Move a scene up (-1) or down (+1) by one place."""
+    _lock(scene.episode)
     scenes = _board(scene.episode)
     index = next(i for i, s in enumerate(scenes) if s.pk == scene.pk)
     target = min(max(index + offset, 0), len(scenes) - 1)
@@ -139,6 +147,7 @@ def _insert_after(episode: Episode, new: Scene, after: Scene | None) -> None:
 @transaction.atomic
 def add_scene(*, episode: Episode, after: Scene | None, heading: str) -> Scene:
     """A new scene after `after` (or at the end), for the writer to fill in."""
+    _lock(episode)
     scene = Scene.objects.create(
         episode=episode,
         position=0,
@@ -152,6 +161,7 @@ def add_scene(*, episode: Episode, after: Scene | None, heading: str) -> Scene:
 @transaction.atomic
 def duplicate_scene(*, scene: Scene) -> Scene:
     """A copy of the scene right after it, without takes."""
+    _lock(scene.episode)
     cast = list(scene.cast.all())
     copy = Scene.objects.get(pk=scene.pk)
     copy.pk = None
@@ -179,6 +189,7 @@ def _halves(scene: Scene) -> tuple[tuple[str, list[dict]], tuple[str, list[dict]
 @transaction.atomic
 def split_scene(*, scene: Scene) -> Scene:
     """Split a scene in two at the middle of its dialogue (or of its action)."""
+    _lock(scene.episode)
     (first_action, first_lines), (second_action, second_lines) = _halves(scene)
     cast = list(scene.cast.all())
     second = Scene.objects.create(
@@ -204,6 +215,7 @@ def split_scene(*, scene: Scene) -> Scene:
 @transaction.atomic
 def merge_with_next(*, scene: Scene) -> Scene:
     """Merge the next scene into this one; the next is archived if it has takes."""
+    _lock(scene.episode)
     scenes = _board(scene.episode)
     index = next(i for i, s in enumerate(scenes) if s.pk == scene.pk)
     if index + 1 >= len(scenes):
@@ -229,6 +241,7 @@ def merge_with_next(*, scene: Scene) -> Scene:
 @transaction.atomic
 def set_omitted(*, episode: Episode, scene_ids: Sequence[int], omitted: bool) -> int:
     """Omit scenes (kept on the board, never generated or exported) or bring them back."""
+    _lock(episode)
     count = Scene.objects.filter(
         episode=episode, pk__in=scene_ids, archived_at__isnull=True
     ).update(omitted=omitted)
@@ -239,6 +252,7 @@ def set_omitted(*, episode: Episode, scene_ids: Sequence[int], omitted: bool) ->
 @transaction.atomic
 def set_duration(*, episode: Episode, scene_ids: Sequence[int], seconds: int) -> int:
     """Give scenes a new duration; it must be one the project's model accepts."""
+    _lock(episode)
     allowed = episode.project.allowed_durations
     if seconds not in allowed:
         raise EditRefused(f"{seconds}s is not a duration this model accepts: {allowed}.")

@@ -72,8 +72,17 @@ def apply_breakdown(
         raise PlanOutdated("The script or the storyboard changed since the summary: check again.")
     if episode.script.strip():  # storyboard edits since the last save become a version too
         record_version(episode=episode, text=episode.script, note="Storyboard edits", by=None)
+    unchanged = []
     for position, item in enumerate(plan.items, start=1):
-        _apply_item(episode, item, position)
+        if item.kind == "kept":  # same text and shot: only where it stands may differ
+            scene = item.scene
+            assert scene is not None
+            scene.position, scene.source_line = position, item.parsed.line
+            scene.omitted, scene.transition = item.parsed.omitted, item.parsed.transition
+            unchanged.append(scene)
+        else:
+            _apply_item(episode, item, position)
+    Scene.objects.bulk_update(unchanged, ["position", "source_line", "omitted", "transition"])
     for scene in plan.removed:
         _remove(scene)
     episode.script = text

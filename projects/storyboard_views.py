@@ -72,6 +72,8 @@ def _scene_form(request: AuthenticatedHttpRequest, scene: Scene) -> SceneForm:
 @require_safe
 def scene_card(request: AuthenticatedHttpRequest, scene_id: int) -> HttpResponse:
     scene, member = get_scene_for_user(request.user, scene_id)
+    if scene.archived_at is not None:
+        raise Http404
     return _card(scene, member)
 
 

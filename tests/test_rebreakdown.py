@@ -246,3 +246,19 @@ def test_fixing_a_typo_in_a_heading_keeps_the_scene_and_its_take(episode, writer
     assert board(episode)[1].pk == garden.pk
     assert board(episode)[1].heading == "EXT. GARDENS - DAY"
     assert list(board(episode)[1].takes.all()) == [take]
+
+
+def test_a_storyboard_edit_between_summary_and_confirmation_asks_again(client, episode, writer):
+    from projects.scene_edits import move_scene
+
+    client.force_login(writer)
+    text = SIX_SCENES + "\n" + NEW_SCENES
+    preview = client.post(script_url(episode), {"script": text})
+    move_scene(scene=board(episode)[0], offset=1)
+    moved = [s.pk for s in board(episode)]
+
+    response = client.post(script_url(episode), {"script": text, "confirm": fingerprint(preview)})
+
+    assert response.status_code == 200
+    assert "changed since the summary" in response.content.decode()
+    assert [s.pk for s in board(episode)] == moved

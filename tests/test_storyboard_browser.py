@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from generation.models import Take
 from projects.models import Scene
 from tests.browser import log_in
 from tests.conftest import PASSWORD
@@ -130,3 +131,20 @@ def test_a_card_open_for_editing_survives_another_users_reorder(
     page.click(f"#scene-{scenes[1]} button[type=submit]")
     page.wait_for_selector(f"#scene-{scenes[1]} .action:has-text('Half-typed words')")
     assert Scene.objects.get(pk=scenes[1]).action == "Half-typed words"
+
+
+def test_batch_generate_requests_a_take_for_each_selected_scene(
+    episode, writer, asgi_server, browser
+):
+    scenes = _stored_order(episode)
+    page = _storyboard(browser, asgi_server, writer, episode)
+
+    page.check(f"#scene-{scenes[1]} input.pick")
+    page.check(f"#scene-{scenes[4]} input.pick")
+    page.select_option("select[name=batch_action]", "generate")
+    page.click("#batch button[type=submit]")
+
+    for pk in (scenes[1], scenes[4]):
+        page.wait_for_selector(f"#scene-{pk} [data-take='1']", timeout=15_000)
+    requested = Take.objects.values_list("scene_id", flat=True).order_by("scene__position")
+    assert list(requested) == [scenes[1], scenes[4]]

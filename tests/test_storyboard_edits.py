@@ -348,3 +348,12 @@ def test_reviewers_see_no_editing_controls_on_the_storyboard(client, episode, re
 
     assert "move-up" not in page and "sortable.min.js" not in page and 'id="batch"' not in page
     assert "move-up" in writer_page and "sortable.min.js" in writer_page
+
+
+def test_an_archived_scene_has_no_card_and_cannot_be_edited(client, episode, writer):
+    scene = board(episode)[0]
+    Scene.objects.filter(pk=scene.pk).update(archived_at="2026-01-01T00:00:00Z")
+    client.force_login(writer)
+
+    assert client.get(url("scene_card", scene_id=scene.pk)).status_code == 404
+    assert client.get(url("edit_scene", scene_id=scene.pk)).status_code == 404
