@@ -10,14 +10,13 @@ from django.db import models
 from django.db.models import Exists, OuterRef
 
 from characters.requests import signed_in
+from projects.screenplay import DEFAULT_DURATIONS
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
     from characters.requests import Viewer
 
-
-DEFAULT_DURATIONS = (4, 8, 12)
 
 # What each derived scene status (Scene.status) is called on a card.
 SCENE_STATUS_LABELS = {

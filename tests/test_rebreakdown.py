@@ -9,6 +9,7 @@ from characters.models import Privacy
 from generation.models import ReviewAction, ReviewDecision, ReviewStatus, Take
 from projects.breakdown import plan_breakdown
 from projects.models import Scene, ScriptVersion
+from projects.scene_edits import move_scene
 from projects.services import save_script
 from tests.conftest import SIX_SCENES
 from tests.scripts import long_script
@@ -249,8 +250,6 @@ def test_fixing_a_typo_in_a_heading_keeps_the_scene_and_its_take(episode, writer
 
 
 def test_a_storyboard_edit_between_summary_and_confirmation_asks_again(client, episode, writer):
-    from projects.scene_edits import move_scene
-
     client.force_login(writer)
     text = SIX_SCENES + "\n" + NEW_SCENES
     preview = client.post(script_url(episode), {"script": text})

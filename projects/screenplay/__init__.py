@@ -5,20 +5,18 @@ See docs/script-format.md for the format and why it is our own parser.
 
 from __future__ import annotations
 
-from projects.screenplay.parse import HANDLE, Beat, ParsedScene, read_scenes
+from projects.screenplay.parse import Beat, ParsedScene, read_scenes
 from projects.screenplay.problems import Problem
-from projects.screenplay.shots import DEFAULT_DURATIONS, estimate_seconds, snap_duration
+from projects.screenplay.shots import DEFAULT_DURATIONS, snap_duration
 from projects.screenplay.shots import plan_shots as _plan_shots
 from projects.screenplay.write import SceneText, title_page_of, write_script
 
 __all__ = [
     "DEFAULT_DURATIONS",
-    "HANDLE",
     "Beat",
     "ParsedScene",
     "Problem",
     "SceneText",
-    "estimate_seconds",
     "parse_script",
     "snap_duration",
     "title_page_of",
