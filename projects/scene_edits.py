@@ -95,19 +95,26 @@ def _archive_or_delete(scene: Scene) -> None:
         scene.delete()
 
 
+def _shot_of(scene: Scene) -> tuple[object, ...]:
+    cast = sorted(c.pk for c in scene.cast.all())
+    return (scene.heading, scene.action, scene.camera, scene.look, scene.duration_seconds, cast)
+
+
 @transaction.atomic
 def update_scene(*, scene: Scene, changes: SceneChanges) -> Scene:
     """Change a scene's heading, action, camera, look, duration and cast (at most 2)."""
     _lock(scene.episode)
     if len(changes.cast) > MAX_CAST:
         raise EditRefused(f"At most {MAX_CAST} characters in one scene: split it first.")
+    before = _shot_of(scene)
     scene.heading, scene.action = changes.heading, changes.action
     scene.camera, scene.look = changes.camera, changes.look
     scene.duration_seconds = changes.duration_seconds
     if sorted(c.pk for c in changes.cast) != sorted(c.pk for c in scene.cast.all()):
         scene.cast.set(changes.cast)
         scene.cast_is_explicit = True
-    _mark_changed(scene)
+    if _shot_of(scene) != before:  # saving an unchanged form leaves the takes current
+        _mark_changed(scene)
     scene.save()
     _write_back(scene.episode, _board(scene.episode))
     publish_scene_changed(

@@ -357,3 +357,15 @@ def test_an_archived_scene_has_no_card_and_cannot_be_edited(client, episode, wri
 
     assert client.get(url("scene_card", scene_id=scene.pk)).status_code == 404
     assert client.get(url("edit_scene", scene_id=scene.pk)).status_code == 404
+
+
+def test_saving_an_unchanged_card_leaves_its_take_current(client, episode, writer):
+    scene = board(episode)[0]
+    give_take(scene, writer)
+    client.force_login(writer)
+
+    response = client.post(url("edit_scene", scene_id=scene.pk), edit_data(scene))
+
+    assert "The script changed after this take." not in response.content.decode()
+    scene.refresh_from_db()
+    assert scene.changed_at is None
