@@ -13,13 +13,12 @@ from difflib import SequenceMatcher
 from typing import TYPE_CHECKING
 
 from characters.models import Character
-from projects.models import Episode, Scene
+from projects.models import MAX_CAST_PER_SHOT, Episode, Scene
 from projects.screenplay import ParsedScene, Problem, parse_script
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
-MAX_CAST_PER_SHOT = 2  # the providers' limit (DESIGN.md)
 SIMILAR_ENOUGH = 0.6  # below this, an edit reads as one scene removed and another added
 
 SceneKey = tuple[str, str, tuple[tuple[str, str], ...]]

@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from characters.requests import Viewer
 
 
+MAX_CAST_PER_SHOT = 2  # the providers' limit (DESIGN.md)
+
 # What each derived scene status (Scene.status) is called on a card.
 SCENE_STATUS_LABELS = {
     "draft": "Not generated",
@@ -245,6 +247,11 @@ class Scene(models.Model):
         """The script changed after the card's take was made."""
         take = self.card_take
         return bool(take and self.changed_at and self.changed_at > take.created_at)
+
+    @property
+    def too_crowded(self) -> bool:
+        """More characters than a video model takes in one shot."""
+        return len(self.cast.all()) > MAX_CAST_PER_SHOT
 
     @property
     def cast_handles(self) -> list[str]:

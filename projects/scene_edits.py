@@ -16,10 +16,9 @@ from django.utils import timezone
 
 from characters.models import Character
 from projects.live import publish_board_changed, publish_scene_changed
-from projects.models import Episode, Scene
+from projects.models import MAX_CAST_PER_SHOT, Episode, Scene
 from projects.screenplay import SceneText, snap_duration, title_page_of, write_script
 
-MAX_CAST = 2
 SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
 
 
@@ -104,8 +103,8 @@ def _shot_of(scene: Scene) -> tuple[object, ...]:
 def update_scene(*, scene: Scene, changes: SceneChanges) -> Scene:
     """Change a scene's heading, action, camera, look, duration and cast (at most 2)."""
     _lock(scene.episode)
-    if len(changes.cast) > MAX_CAST:
-        raise EditRefused(f"At most {MAX_CAST} characters in one scene: split it first.")
+    if len(changes.cast) > MAX_CAST_PER_SHOT:
+        raise EditRefused(f"At most {MAX_CAST_PER_SHOT} characters in one scene: split it first.")
     before = _shot_of(scene)
     scene.heading, scene.action = changes.heading, changes.action
     scene.camera, scene.look = changes.camera, changes.look
@@ -229,8 +228,9 @@ def merge_with_next(*, scene: Scene) -> Scene:
         raise EditRefused("This is the last scene: there is no next scene to merge.")
     scene, following = scenes[index], scenes[index + 1]
     cast = list(dict.fromkeys([*scene.cast.all(), *following.cast.all()]))
-    if len(cast) > MAX_CAST:
-        raise EditRefused(f"Together these scenes have {len(cast)} characters; at most {MAX_CAST}.")
+    if len(cast) > MAX_CAST_PER_SHOT:
+        limit = MAX_CAST_PER_SHOT
+        raise EditRefused(f"Together these scenes have {len(cast)} characters; at most {limit}.")
     scene.action = " ".join(a for a in (scene.action, following.action) if a)
     scene.dialogue = [*scene.dialogue, *following.dialogue]
     total = scene.duration_seconds + following.duration_seconds

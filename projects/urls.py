@@ -9,6 +9,11 @@ urlpatterns = [
     path("episodes/<int:episode_id>/", views.storyboard, name="storyboard"),
     path("episodes/<int:episode_id>/script/", views.edit_script, name="edit_script"),
     path(
+        "episodes/<int:episode_id>/script/versions/",
+        views.latest_script_version,
+        name="latest_script_version",
+    ),
+    path(
         "episodes/<int:episode_id>/script/versions/<int:number>/",
         views.script_version,
         name="script_version",

@@ -86,5 +86,14 @@ def edit_script(request: AuthenticatedHttpRequest, episode_id: int) -> HttpRespo
 def script_version(request: AuthenticatedHttpRequest, episode_id: int, number: int) -> HttpResponse:
     episode, member = get_episode_for_user(request.user, episode_id)
     version = get_object_or_404(episode.script_versions, number=number)
-    context = {"episode": episode, "member": member, "version": version}
+    versions = episode.script_versions.select_related("created_by")
+    context = {"episode": episode, "member": member, "version": version, "versions": versions}
     return render(request, "projects/script_version.html", context)
+
+
+@login_required
+@require_safe
+def latest_script_version(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
+    episode, _ = get_episode_for_user(request.user, episode_id)
+    latest = get_object_or_404(episode.script_versions.order_by("-number")[:1])
+    return redirect("projects:script_version", episode_id=episode.pk, number=latest.number)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from characters.models import Privacy
 from projects.breakdown import plan_breakdown
 from projects.models import Scene
+from projects.services import save_script
 from tests.conftest import SIX_SCENES
 from tests.test_breakdown import board, give_take, make_character
 
@@ -162,8 +163,6 @@ def test_adding_a_scene_after_another(client, episode, writer):
 
 def test_splitting_a_scene_in_two_keeps_its_takes_on_the_first_half(client, episode, writer):
     episode_text = "INT. KITCHEN\n\nMia stirs. Tom sniffs.\n\nMIA\nHungry?\nVery.\nReally.\n"
-    from projects.services import save_script
-
     save_script(episode=episode, text=episode_text, edited_by=writer)
     (scene,) = board(episode)
     take = give_take(scene, writer)
@@ -214,8 +213,6 @@ def test_merging_refuses_more_than_two_characters(client, episode, writer):
     for handle in ("mia", "tom_the_cat", "grandma"):
         make_character(writer, handle)
     text = "INT. A\n\n@mia and @tom_the_cat.\n\nINT. B\n\n@grandma naps.\n"
-    from projects.services import save_script
-
     save_script(episode=episode, text=text, edited_by=writer)
     client.force_login(writer)
 
@@ -369,3 +366,28 @@ def test_saving_an_unchanged_card_leaves_its_take_current(client, episode, write
     assert "The script changed after this take." not in response.content.decode()
     scene.refresh_from_db()
     assert scene.changed_at is None
+
+
+def test_a_card_with_three_characters_says_to_split_it(client, episode, writer):
+    for handle in ("mia", "tom_the_cat", "grandma"):
+        make_character(writer, handle)
+    text = "INT. KITCHEN\n\n@mia, @tom_the_cat and @grandma eat.\n\nINT. HALL\n\n@mia waits.\n"
+    save_script(episode=episode, text=text, edited_by=writer)
+    client.force_login(writer)
+
+    page = client.get(url("storyboard", episode_id=episode.pk)).content.decode()
+
+    assert page.count("video models take at most 2. Split this scene.") == 1
+
+
+def test_a_viewer_reads_the_latest_script_version_from_the_storyboard(client, episode, viewer):
+    client.force_login(viewer)
+
+    page = client.get(url("storyboard", episode_id=episode.pk)).content.decode()
+    latest = client.get(url("latest_script_version", episode_id=episode.pk))
+
+    assert "Read the script" in page
+    assert latest.status_code == 302
+    assert latest["Location"] == reverse(
+        "projects:script_version", kwargs={"episode_id": episode.pk, "number": 1}
+    )
