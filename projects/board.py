@@ -5,18 +5,35 @@ Partials never need `request`: pushes over the socket have none.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.template.loader import render_to_string
 
-from projects.models import Episode, Membership, Scene
+from projects.models import SCENE_STATUS_LABELS, Episode, Membership, Scene
 
 CARD = "projects/storyboard.html#scene_card"
 GRID = "projects/storyboard.html#scene_grid"
 NOTICE = "projects/storyboard.html#board_notice"
+EDIT = "projects/storyboard.html#scene_edit"
 
 
 def board_scenes(episode: Episode) -> list[Scene]:
     """The scenes of an episode's storyboard, in order, ready for rendering."""
-    return list(Scene.objects.filter(episode=episode).on_board().order_by("position"))
+    return list(Scene.objects.filter(episode=episode).on_board().order_by("position", "pk"))
+
+
+def board_context(episode: Episode, member: Membership) -> dict[str, Any]:
+    """Everything the storyboard page shows: cards, filters, batch durations."""
+    scenes = board_scenes(episode)
+    characters = {c.handle: c for s in scenes for c in s.cast.all()}
+    return {
+        "episode": episode,
+        "member": member,
+        "scenes": scenes,
+        "statuses": SCENE_STATUS_LABELS,
+        "characters": sorted(characters.values(), key=lambda c: c.name),
+        "durations": sorted(episode.project.allowed_durations),
+    }
 
 
 def render_card(scene: Scene, member: Membership, *, oob: bool = False) -> str:
@@ -33,3 +50,8 @@ def render_grid(episode: Episode, member: Membership, *, oob: bool = False) -> s
 def render_notice(text: str) -> str:
     """The storyboard's one-line notice, swapped out-of-band."""
     return render_to_string(NOTICE, {"notice": text, "oob": True})
+
+
+def render_edit(scene: Scene, form: Any, characters: Any) -> str:
+    """A card in edit mode: the inline form that replaces it."""
+    return render_to_string(EDIT, {"scene": scene, "form": form, "characters": characters})

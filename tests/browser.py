@@ -86,6 +86,9 @@ def browser() -> Iterator[object]:
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield instance
+        # ORM calls made while Playwright's loop runs get connections of their own context;
+        # close them here, in that context, or they outlive the test database.
+        connections.close_all()
         instance.close()
         # ORM calls made while Playwright's loop runs get a connection of their own
         # (Django keys connections by context); close it, or PostgreSQL cannot drop the
