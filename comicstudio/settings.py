@@ -74,7 +74,6 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
             ],
             # Scene cards ask character visibility through these filters (pushes included).
-            "builtins": ["characters.templatetags.character_tags"],
         },
     },
 ]

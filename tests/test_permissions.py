@@ -108,3 +108,15 @@ def test_generate_all_skips_scenes_that_have_a_usable_take(client, episode, writ
     assert "5 scene(s) queued for generation." in response.content.decode()
     assert first.takes.count() == 1 and second.takes.count() == 2
     assert all(scene.takes.count() == 1 for scene in rest)
+
+
+def test_generate_all_leaves_omitted_scenes_alone(client, episode, writer):
+    omitted = episode.scenes.order_by("position").first()
+    omitted.omitted = True
+    omitted.save()
+    client.force_login(writer)
+
+    client.post(reverse("generation:generate_all", args=[episode.pk]), HTTP_HX_REQUEST="true")
+
+    assert omitted.takes.count() == 0
+    assert Take.objects.count() == episode.scenes.count() - 1
