@@ -12,6 +12,7 @@ from generation.models import Take
 from projects.access import membership_in
 from projects.board import render_grid
 from projects.models import Scene
+from tests.factories import unsaved_take
 
 pytestmark = pytest.mark.django_db
 MAX_PAGE_QUERIES = 8
@@ -44,15 +45,9 @@ def fill_board(episode, user, count: int) -> None:  # type: ignore[no-untyped-de
     )
     states = [("succeeded", "approved"), ("running", "unreviewed"), ("failed", "unreviewed")]
     Take.objects.bulk_create(
-        Take(
-            scene=s,
-            number=1,
-            requested_by=user,
-            provider="animatic",
-            prompt="p",
-            duration_seconds=4,
-            width=720,
-            height=1280,
+        unsaved_take(
+            s,
+            user,
             generation_status=states[s.position % 3][0],
             review_status=states[s.position % 3][1],
         )

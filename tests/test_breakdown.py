@@ -13,6 +13,7 @@ from projects.breakdown import plan_breakdown
 from projects.models import Scene
 from projects.services import save_script
 from tests.conftest import SIX_SCENES
+from tests.factories import make_take
 
 pytestmark = pytest.mark.django_db
 
@@ -24,16 +25,7 @@ def board(episode) -> list[Scene]:  # type: ignore[no-untyped-def]
 
 
 def give_take(scene: Scene, user) -> Take:  # type: ignore[no-untyped-def]
-    return Take.objects.create(
-        scene=scene,
-        number=1,
-        requested_by=user,
-        provider="animatic",
-        prompt="p",
-        duration_seconds=4,
-        width=720,
-        height=1280,
-    )
+    return make_take(scene, user)
 
 
 def scene_blocks(script: str) -> list[str]:

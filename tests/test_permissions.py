@@ -7,15 +7,13 @@ from django.urls import reverse
 
 from generation.models import GenerationStatus, ReviewStatus, Take
 from projects.models import Scene
+from tests.factories import make_take
 
 pytestmark = pytest.mark.django_db
 
 
 def _finished_take(scene: Scene, user) -> Take:  # type: ignore[no-untyped-def]
-    return Take.objects.create(
-        scene=scene, number=1, requested_by=user, provider="animatic", prompt="p",
-        duration_seconds=4, width=720, height=1280, generation_status=GenerationStatus.SUCCEEDED,
-    )  # fmt: skip
+    return make_take(scene, user, generation_status=GenerationStatus.SUCCEEDED)
 
 
 def _pages(episode) -> list[str]:  # type: ignore[no-untyped-def]

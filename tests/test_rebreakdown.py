@@ -12,6 +12,7 @@ from projects.models import Scene, ScriptVersion
 from projects.scene_edits import move_scene
 from projects.services import save_script
 from tests.conftest import SIX_SCENES
+from tests.factories import make_take
 from tests.scripts import long_script
 from tests.test_breakdown import board, fingerprint, make_character, scene_blocks, script_url
 
@@ -20,15 +21,10 @@ pytestmark = pytest.mark.django_db
 
 def add_take(scene: Scene, user, *, approved: bool = False) -> Take:  # type: ignore[no-untyped-def]
     number = Take.objects.filter(scene=scene).count() + 1
-    take = Take.objects.create(
-        scene=scene,
+    take = make_take(
+        scene,
+        user,
         number=number,
-        requested_by=user,
-        provider="animatic",
-        prompt="p",
-        duration_seconds=4,
-        width=720,
-        height=1280,
         generation_status="succeeded",
         review_status=ReviewStatus.APPROVED if approved else ReviewStatus.UNREVIEWED,
     )
