@@ -99,7 +99,7 @@ class FakeProvider:
     def fail_next_creates(
         self, count: int, *, status: int = 429, retry_after: float | None = 1
     ) -> None:
-        """The next `count` creates answer `status` (with Retry-After for 429) and create nothing."""
+        """The next `count` creates answer `status` (Retry-After for 429), creating nothing."""
         headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
         kind = "rate_limit_exceeded" if status == 429 else "server_error"
         message = "Rate limit reached for requests" if status == 429 else "The server had an error"
@@ -133,7 +133,9 @@ class FakeProvider:
 
     def count(self, method: str, pattern: str) -> int:
         with self.lock:
-            return sum(1 for r in self.requests if r.method == method and re.search(pattern, r.path))
+            return sum(
+                1 for r in self.requests if r.method == method and re.search(pattern, r.path)
+            )
 
     # Job state by the clock.
     def state_of(self, job: Job) -> tuple[str, int]:
@@ -144,13 +146,26 @@ class FakeProvider:
             if "[moderation]" in job.prompt or "[error]" in job.prompt:
                 return "failed", 0
             return "completed", 100
-        return ("queued", 0) if elapsed < self.latency * 0.1 else (
-            "in_progress",
-            int(elapsed / self.latency * 100),
+        return (
+            ("queued", 0)
+            if elapsed < self.latency * 0.1
+            else (
+                "in_progress",
+                int(elapsed / self.latency * 100),
+            )
         )
 
-    def create_job(self, *, kind: str, prompt: str, model: str, seconds: str, size: str,
-                   body: dict[str, Any], remixed_from: str | None = None) -> Job:  # fmt: skip
+    def create_job(
+        self,
+        *,
+        kind: str,
+        prompt: str,
+        model: str,
+        seconds: str,
+        size: str,
+        body: dict[str, Any],
+        remixed_from: str | None = None,
+    ) -> Job:
         prefix = "video_" if kind == "openai" else ""
         job = Job(
             id=f"{prefix}{uuid.uuid4().hex}",
@@ -176,11 +191,13 @@ class FakeProvider:
         error = None
         if status == "failed":
             error = (
-                {"code": "moderation_blocked",
-                 "message": "Your request was blocked by our moderation system."}
+                {
+                    "code": "moderation_blocked",
+                    "message": "Your request was blocked by our moderation system.",
+                }
                 if "[moderation]" in job.prompt
                 else {"code": "internal_error", "message": "Video generation failed."}
-            )  # fmt: skip
+            )
         return {
             "id": job.id,
             "object": "video",
@@ -198,8 +215,13 @@ class FakeProvider:
         }
 
 
-def _error(message: str, *, kind: str = "invalid_request_error", code: str | None = None,
-           param: str | None = None) -> dict[str, Any]:  # fmt: skip
+def _error(
+    message: str,
+    *,
+    kind: str = "invalid_request_error",
+    code: str | None = None,
+    param: str | None = None,
+) -> dict[str, Any]:
     return {"error": {"message": message, "type": kind, "param": param, "code": code}}
 
 
@@ -229,8 +251,13 @@ def _handler_for(fake: FakeProvider) -> type[BaseHTTPRequestHandler]:
         def log_message(self, format: str, *args: Any) -> None:  # quiet
             pass
 
-        def _send(self, status: int, body: Any, headers: dict[str, str] | None = None,
-                  content_type: str = "application/json") -> None:  # fmt: skip
+        def _send(
+            self,
+            status: int,
+            body: Any,
+            headers: dict[str, str] | None = None,
+            content_type: str = "application/json",
+        ) -> None:
             data = body if isinstance(body, bytes) else json.dumps(body).encode()
             self.send_response(status)
             self.send_header("Content-Type", content_type)
@@ -246,10 +273,12 @@ def _handler_for(fake: FakeProvider) -> type[BaseHTTPRequestHandler]:
 
         def _record(self, body: dict[str, Any]) -> None:
             recorded = Recorded(
-                self.command, self.path, time.time(),
+                self.command,
+                self.path,
+                time.time(),
                 {k: v for k, v in body.items() if not isinstance(v, bytes)},
                 dict(self.headers.items()),
-            )  # fmt: skip
+            )
             with fake.lock:
                 fake.requests.append(recorded)
 
@@ -281,16 +310,25 @@ def _handler_for(fake: FakeProvider) -> type[BaseHTTPRequestHandler]:
                 jobs.reverse()
             limit = int(query.get("limit", ["20"])[0])
             data = [fake.openai_video(j) for j in jobs[:limit]]
-            self._send(200, {
-                "object": "list", "data": data, "has_more": len(jobs) > limit,
-                "first_id": data[0]["id"] if data else None,
-                "last_id": data[-1]["id"] if data else None,
-            })  # fmt: skip
+            self._send(
+                200,
+                {
+                    "object": "list",
+                    "data": data,
+                    "has_more": len(jobs) > limit,
+                    "first_id": data[0]["id"] if data else None,
+                    "last_id": data[-1]["id"] if data else None,
+                },
+            )
 
         def do_POST(self) -> None:
             raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             body = _parse_body(self.headers, raw)
             self._record(body)
+            key = self.headers.get("Authorization", "").removeprefix("Bearer ")
+            if "revoked" in key:  # the real API echoes part of a wrong key back
+                message = f"Incorrect API key provided: {key}."
+                return self._send(401, _error(message, code="invalid_api_key"))
             path = urlparse(self.path).path
             if path == "/v1/videos":
                 return self._create(body)
@@ -317,13 +355,22 @@ def _handler_for(fake: FakeProvider) -> type[BaseHTTPRequestHandler]:
                 return
             prompt = str(body.get("prompt", ""))
             if not prompt:
-                return self._send(400, _error("Missing required parameter: 'prompt'.",
-                                              code="missing_required_parameter", param="prompt"))  # fmt: skip
+                return self._send(
+                    400,
+                    _error(
+                        "Missing required parameter: 'prompt'.",
+                        code="missing_required_parameter",
+                        param="prompt",
+                    ),
+                )
             job = fake.create_job(
-                kind="openai", prompt=prompt, model=str(body.get("model", "sora-2")),
-                seconds=str(body.get("seconds", "4")), size=str(body.get("size", "720x1280")),
+                kind="openai",
+                prompt=prompt,
+                model=str(body.get("model", "sora-2")),
+                seconds=str(body.get("seconds", "4")),
+                size=str(body.get("size", "720x1280")),
                 body=body,
-            )  # fmt: skip
+            )
             if "[drop]" in prompt:
                 return self._drop()
             self._send(200, fake.openai_video(job))
@@ -333,9 +380,14 @@ def _handler_for(fake: FakeProvider) -> type[BaseHTTPRequestHandler]:
             if source is None:
                 return self._send(404, _error("Video not found", code="not_found"))
             job = fake.create_job(
-                kind="openai", prompt=str(body.get("prompt", "")), model=source.model,
-                seconds=source.seconds, size=source.size, body=body, remixed_from=video_id,
-            )  # fmt: skip
+                kind="openai",
+                prompt=str(body.get("prompt", "")),
+                model=source.model,
+                seconds=source.seconds,
+                size=source.size,
+                body=body,
+                remixed_from=video_id,
+            )
             self._send(200, fake.openai_video(job))
 
         def _character(self, body: dict[str, Any]) -> None:
@@ -344,8 +396,9 @@ def _handler_for(fake: FakeProvider) -> type[BaseHTTPRequestHandler]:
                 return self._send(400, _error("A video file is required.", param="video"))
             character_id = f"char_{uuid.uuid4().hex[:12]}"
             fake.characters[character_id] = str(body.get("name", ""))
-            self._send(200, {"id": character_id, "created_at": int(time.time()),
-                             "name": body.get("name")})  # fmt: skip
+            self._send(
+                200, {"id": character_id, "created_at": int(time.time()), "name": body.get("name")}
+            )
 
         def _veo_create(self, path: str, body: dict[str, Any]) -> None:
             if self._scripted():
@@ -354,12 +407,16 @@ def _handler_for(fake: FakeProvider) -> type[BaseHTTPRequestHandler]:
             params = body.get("parameters") or {}
             model_path = path.split(":")[0].split("/", 2)[2]  # drop the API version
             job = fake.create_job(
-                kind="veo", prompt=str(instance.get("prompt", "")), model=model_path,
+                kind="veo",
+                prompt=str(instance.get("prompt", "")),
+                model=model_path,
                 seconds=str(params.get("durationSeconds", 8)),
-                size=str(params.get("aspectRatio", "16:9")), body=body,
-            )  # fmt: skip
-            job.id = f"{model_path}/operations/{job.id}"
+                size=str(params.get("aspectRatio", "16:9")),
+                body=body,
+            )
             with fake.lock:
+                del fake.jobs[job.id]
+                job.id = f"{model_path}/operations/{job.id}"
                 fake.jobs[job.id] = job
             if "[drop]" in job.prompt:
                 return self._drop()
@@ -368,14 +425,31 @@ def _handler_for(fake: FakeProvider) -> type[BaseHTTPRequestHandler]:
         def _veo_fetch(self, body: dict[str, Any]) -> None:
             job = fake.jobs.get(str(body.get("operationName", "")))
             if job is None:
-                return self._send(404, {"error": {"code": 404, "message": "Operation not found.",
-                                                  "status": "NOT_FOUND"}})  # fmt: skip
+                return self._send(
+                    404,
+                    {
+                        "error": {
+                            "code": 404,
+                            "message": "Operation not found.",
+                            "status": "NOT_FOUND",
+                        }
+                    },
+                )
             status, _ = fake.state_of(job)
             if status in ("queued", "in_progress"):
                 return self._send(200, {"name": job.id, "done": False})
             if "[error]" in job.prompt:
-                return self._send(200, {"name": job.id, "done": True, "error": {
-                    "code": 13, "message": "Internal error while generating the video."}})  # fmt: skip
+                return self._send(
+                    200,
+                    {
+                        "name": job.id,
+                        "done": True,
+                        "error": {
+                            "code": 13,
+                            "message": "Internal error while generating the video.",
+                        },
+                    },
+                )
             response: dict[str, Any] = {
                 "@type": "type.googleapis.com/cloud.ai.large_models.vision.GenerateVideoResponse"
             }
@@ -385,10 +459,12 @@ def _handler_for(fake: FakeProvider) -> type[BaseHTTPRequestHandler]:
                     "The prompt could not be submitted: it may violate our usage guidelines."
                 ]
             else:
-                response["videos"] = [{
-                    "bytesBase64Encoded": base64.b64encode(video_bytes(job.id)).decode(),
-                    "mimeType": "video/mp4",
-                }]  # fmt: skip
+                response["videos"] = [
+                    {
+                        "bytesBase64Encoded": base64.b64encode(video_bytes(job.id)).decode(),
+                        "mimeType": "video/mp4",
+                    }
+                ]
             self._send(200, {"name": job.id, "done": True, "response": response})
 
     return Handler

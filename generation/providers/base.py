@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import ClassVar
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,7 @@ class Provider:
     label: str = ""
     capabilities: Capabilities
     needs_credential: bool = True
+    prices: ClassVar[dict[str, Decimal]] = {}  # per second, by model
 
     def __init__(self, config: ProviderConfig | None = None) -> None:
         if self.needs_credential and config is None:
@@ -114,5 +116,6 @@ class Provider:
         """Free what the provider keeps for a job once its result is in our storage."""
 
     def cost_of(self, duration_seconds: int) -> Decimal:
-        """What a clip of this length costs at list price."""
-        return self.capabilities.price_per_second * duration_seconds
+        """What a clip of this length costs at list price (for the configured model)."""
+        model = self.config.model if self.config else ""
+        return self.prices.get(model, self.capabilities.price_per_second) * duration_seconds

@@ -49,6 +49,7 @@ def _retry_after(response: object) -> float | None:
 class OpenAIVideosProvider(Provider):
     name = "openai"
     label = "OpenAI-compatible Videos API"
+    prices = PRICES
     capabilities = Capabilities(
         durations=(4, 8, 12),
         sizes=((720, 1280), (1280, 720), (1024, 1792), (1792, 1024)),
@@ -93,7 +94,9 @@ class OpenAIVideosProvider(Provider):
         code = str(body.get("code") or "")
         message = self._scrub(str(body.get("message") or exc.message))
         if code in BLOCKED_CODES:
-            return ProviderError(f"Refused by the provider: {message}", permanent=True, blocked=True)
+            return ProviderError(
+                f"Refused by the provider: {message}", permanent=True, blocked=True
+            )
         if exc.status_code == 429:
             return ProviderError(
                 f"The provider is busy (429): {message}",
@@ -187,6 +190,3 @@ class OpenAIVideosProvider(Provider):
                 if video.id not in exclude:
                     return video.id
         return None
-
-    def cost_of(self, duration_seconds: int) -> Decimal:
-        return PRICES.get(self.model, self.capabilities.price_per_second) * duration_seconds

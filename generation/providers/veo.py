@@ -19,7 +19,10 @@ from google.genai import errors, types
 
 from generation.providers.base import Capabilities, JobStatus, Provider, ProviderError, VideoRequest
 
-PRICES = {"veo-3.1-generate-preview": Decimal("0.40"), "veo-3.1-fast-generate-preview": Decimal("0.15")}
+PRICES = {
+    "veo-3.1-generate-preview": Decimal("0.40"),
+    "veo-3.1-fast-generate-preview": Decimal("0.15"),
+}
 DEFAULT_MODEL = "veo-3.1-generate-preview"
 _ASPECT = {(720, 1280): "9:16", (1280, 720): "16:9"}
 
@@ -27,6 +30,7 @@ _ASPECT = {(720, 1280): "9:16", (1280, 720): "16:9"}
 class VeoProvider(Provider):
     name = "veo"
     label = "Google Veo 3.1"
+    prices = PRICES
     capabilities = Capabilities(
         durations=(4, 6, 8),
         sizes=((720, 1280), (1280, 720)),
@@ -68,7 +72,9 @@ class VeoProvider(Provider):
                 )
             return ProviderError(f"The provider refused the request: {message}", permanent=True)
         # Timeouts and dropped connections: the request may have arrived.
-        return ProviderError("The provider did not answer in time.", ambiguous=creating, kind="server")
+        return ProviderError(
+            "The provider did not answer in time.", ambiguous=creating, kind="server"
+        )
 
     def _config(self, request: VideoRequest) -> types.GenerateVideosConfig:
         references = [
@@ -124,7 +130,8 @@ class VeoProvider(Provider):
         if result is None or not result.generated_videos:
             reasons = "; ".join((result and result.rai_media_filtered_reasons) or [])
             return JobStatus(
-                "blocked", error=f"Refused by the provider: {reasons or 'filtered, no reason given'}"
+                "blocked",
+                error=f"Refused by the provider: {reasons or 'filtered, no reason given'}",
             )
         return JobStatus("succeeded", progress=100)
 
@@ -136,9 +143,6 @@ class VeoProvider(Provider):
             raise ProviderError("The provider's result has no video to copy.", permanent=True)
         video_path.write_bytes(video.video_bytes)
         _write_thumbnail(video_path, thumbnail_path)
-
-    def cost_of(self, duration_seconds: int) -> Decimal:
-        return PRICES.get(self.model, self.capabilities.price_per_second) * duration_seconds
 
 
 def _write_thumbnail(video_path: Path, thumbnail_path: Path) -> None:
