@@ -1,5 +1,6 @@
 from django import forms
 
+from generation.credentials import REMOTE_PROVIDERS
 from generation.models import ReasonCode, ReviewAction
 
 NEEDS_REASON = {ReviewAction.REJECT, ReviewAction.REQUEST_CHANGES}
@@ -33,3 +34,43 @@ class ReviewForm(forms.Form):
         if action == ReviewAction.COMMENT and not (data.get("note") or "").strip():
             self.add_error("note", "A comment needs text.")
         return data
+
+
+class ProviderCredentialForm(forms.Form):
+    """A studio's credential for one provider; blank secrets keep the stored ones."""
+
+    provider = forms.ChoiceField(choices=REMOTE_PROVIDERS)
+    api_key = forms.CharField(
+        required=False,
+        max_length=500,
+        strip=True,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+        help_text="Stored encrypted; shown back only as its last four characters.",
+    )
+    base_url = forms.URLField(
+        required=False,
+        assume_scheme="https",
+        help_text="Empty for the provider's own API; an aggregator's URL otherwise.",
+    )
+    default_model = forms.CharField(required=False, max_length=100)
+    concurrency_limit = forms.IntegerField(min_value=1, max_value=100, initial=4)
+    stall_seconds = forms.IntegerField(
+        min_value=30, max_value=24 * 3600, initial=900, label="Stall after (seconds)"
+    )
+    webhook_secret = forms.CharField(
+        required=False,
+        max_length=500,
+        strip=True,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+        help_text="Optional (whsec_…): with it, video.completed / video.failed end polling.",
+    )
+
+
+class GenerationSettingsForm(forms.Form):
+    fallback_provider = forms.ChoiceField(
+        required=False,
+        choices=[("", "— none —"), ("animatic", "Local animatic"), *REMOTE_PROVIDERS],
+    )
+    auto_fallback = forms.BooleanField(
+        required=False, label="Re-queue takes that fail for availability automatically"
+    )

@@ -107,9 +107,9 @@ class Take(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     progress_updated_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
-    # Last time a poll claimed this take; duplicate poll chains (after a sweep or a
-    # redelivery) see it was polled a moment ago and stop.
+    # The last poll: when (the sweep looks for quiet takes) and its number (claim_poll).
     polled_at = models.DateTimeField(null=True, blank=True)
+    poll_seq = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-number"]
@@ -191,19 +191,18 @@ class Take(models.Model):
             retries=models.F("retries") + int(count_retry),
         )
 
-    def claim_poll(self, *, min_interval: float) -> bool:
-        """Claim this poll; False when another poll ran less than `min_interval` s ago."""
-        now = timezone.now()
-        fresh = Take.objects.filter(
-            pk=self.pk,
-            generation_status__in=IN_FLIGHT_STATUSES,
-            polled_at__gt=now - timedelta(seconds=min_interval),
-        )
-        if fresh.exists():
-            return False
-        updated = Take.objects.filter(pk=self.pk, polled_at=self.polled_at).update(polled_at=now)
+    def claim_poll(self, seq: int | None) -> int | None:
+        """Claim poll number `seq` (the next one when None); None if another poll has it.
+
+        Polls of a take form one chain, numbered: a duplicate (a redelivery, a sweep, a
+        webhook) claims the same number as the chain's next poll, and only one wins.
+        """
+        seq = self.poll_seq + 1 if seq is None else seq
+        updated = Take.objects.filter(
+            pk=self.pk, poll_seq=seq - 1, generation_status__in=IN_FLIGHT_STATUSES
+        ).update(poll_seq=seq, polled_at=timezone.now())
         self.refresh_from_db()
-        return updated == 1
+        return seq if updated == 1 else None
 
     def record_progress(self, progress: int) -> bool:
         """Running, with progress; True when something a viewer would see changed."""

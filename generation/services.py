@@ -199,3 +199,18 @@ def request_fallback_take(*, take: Take, requested_by: User) -> Take:
     if take.generation_status == GenerationStatus.BLOCKED:
         raise GenerationRefused("A take refused by moderation does not go to another provider.")
     return resubmit_take(take=take, requested_by=requested_by, provider=settings_.fallback_provider)
+
+
+def handle_video_event(*, credential_id: int, job_id: str) -> bool:
+    """A provider says a job finished: poll its take now instead of waiting for the next poll."""
+    from generation.tasks import poll_take
+
+    take = Take.objects.filter(
+        credential_id=credential_id,
+        provider_job_id=job_id,
+        generation_status__in=(GenerationStatus.SUBMITTED, GenerationStatus.RUNNING),
+    ).first()
+    if take is None:
+        return False
+    transaction.on_commit(partial(poll_take.delay, take.pk))
+    return True

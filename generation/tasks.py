@@ -60,7 +60,8 @@ def _request(take: Take) -> VideoRequest:
     )
 
 
-def _schedule_poll(take: Take, delay: float | None = None) -> None:
+def _schedule_poll(take: Take, delay: float | None = None, *, seq: int | None = None) -> None:
+    """The next poll of the take's chain (`seq`), or a new chain's first poll."""
     if delay is None:
         webhooks = take.credential is not None and take.credential.has_webhooks
         delay = (
@@ -68,7 +69,7 @@ def _schedule_poll(take: Take, delay: float | None = None) -> None:
             if webhooks
             else settings.COMICSTUDIO_POLL_SECONDS
         )
-    poll_take.apply_async((take.pk,), countdown=delay)
+    poll_take.apply_async((take.pk, seq), countdown=delay)
 
 
 def _got_slot(take: Take) -> bool:
@@ -165,13 +166,14 @@ def _reconcile(take: Take, provider: Provider) -> None:
 
 
 @shared_task(ignore_result=True)
-def poll_take(take_id: int) -> None:
+def poll_take(take_id: int, seq: int | None = None) -> None:
     """Ask the provider how the job is doing; re-schedule itself until it is done."""
     take = _load(take_id)
     if take is None or take.generation_status not in IN_FLIGHT_STATUSES or not take.provider_job_id:
         return
-    if not take.claim_poll(min_interval=settings.COMICSTUDIO_POLL_SECONDS / 2):
-        return  # another poll of this take ran a moment ago: one chain is enough
+    seq = take.claim_poll(seq)
+    if seq is None:
+        return  # another poll of this take has this turn: one chain is enough
     provider = engine.provider_for(take)
     if take.credential_id:
         slots.renew(take.credential_id, take.pk)
@@ -185,7 +187,7 @@ def poll_take(take_id: int) -> None:
             delay = engine.backoff(take.retries, exc.retry_after)
             take.note(f"{exc} Asking again in {delay:.0f} s.", count_retry=True)
             publish_take(take)
-            _schedule_poll(take, delay)
+            _schedule_poll(take, delay, seq=seq + 1)
         return
     if status.state in ("failed", "blocked"):
         blocked = status.state == "blocked"
@@ -212,7 +214,11 @@ def poll_take(take_id: int) -> None:
         if take.record_progress(progress) or take.status_note:
             take.note("")
             publish_take(take)
-        _schedule_poll(take, status.poll_after)
+        # The provider's hint is a minimum: never poll sooner than it asks. With webhooks
+        # configured, _schedule_poll polls only rarely, as a safety net.
+        webhooks = take.credential is not None and take.credential.has_webhooks
+        hint = max(status.poll_after or 0, settings.COMICSTUDIO_POLL_SECONDS)
+        _schedule_poll(take, None if webhooks else hint, seq=seq + 1)
 
 
 @shared_task(bind=True, ignore_result=True, max_retries=5)

@@ -49,7 +49,9 @@ def fast_engine(settings):  # type: ignore[no-untyped-def]
     return settings
 
 
-def add_credential(studio, fake: FakeProvider, provider: str = "openai", **fields) -> ProviderCredential:  # type: ignore[no-untyped-def]
+def add_credential(
+    studio, fake: FakeProvider, provider: str = "openai", **fields
+) -> ProviderCredential:  # type: ignore[no-untyped-def]
     base_url = fake.openai_base_url if provider == "openai" else fake.veo_base_url
     api_key = fields.pop("api_key", SECRET_KEY)
     fields.setdefault("concurrency_limit", 4)

@@ -8,6 +8,7 @@ job; our tasks retry instead, reconciling an ambiguous create by listing recent 
 
 from __future__ import annotations
 
+import json
 import warnings
 from decimal import Decimal
 from pathlib import Path
@@ -190,3 +191,24 @@ class OpenAIVideosProvider(Provider):
                 if video.id not in exclude:
                     return video.id
         return None
+
+
+def unwrap_webhook(payload: bytes, headers: dict[str, str], *, secret: str) -> tuple[str, str]:
+    """Verify a standard-webhooks signature (as `webhooks.unwrap` does); (event type, video id).
+
+    The SDK's event union has no video events, so the verified JSON is read here.
+    Raises ProviderError for a bad signature or an event that is not about a video.
+    """
+    with openai.OpenAI(api_key="unused-for-verification") as client:  # noqa: S106
+        try:
+            client.webhooks.verify_signature(payload, headers, secret=secret)
+        except (openai.InvalidWebhookSignatureError, ValueError):
+            raise ProviderError("The webhook signature does not match.", permanent=True) from None
+    try:
+        event = json.loads(payload)
+        kind, video_id = str(event["type"]), str(event["data"]["id"])
+    except (ValueError, KeyError, TypeError):
+        raise ProviderError("The webhook is not a video event.", permanent=True) from None
+    if kind not in ("video.completed", "video.failed"):
+        raise ProviderError(f"Ignored webhook event {kind!r}.", permanent=True)
+    return kind, video_id
