@@ -20,7 +20,7 @@ REMOTE_PROVIDERS = [("openai", "OpenAI-compatible Videos API"), ("veo", "Google 
 
 
 def _fernet() -> Fernet:
-    key = settings.COMICSTUDIO_CREDENTIALS_KEY
+    key: str | bytes = settings.COMICSTUDIO_CREDENTIALS_KEY
     if not key:
         if not settings.DEBUG:
             raise ImproperlyConfigured(

@@ -136,7 +136,7 @@ class Take(models.Model):
             GenerationStatus.CANCELLED,
         )
 
-    def get_generation_status_display(self) -> str:
+    def get_generation_status_display(self) -> str:  # type: ignore[no-redef]
         """The status as a card shows it, with what is happening now (a retry, a wait)."""
         label = str(GenerationStatus(self.generation_status).label)
         if self.status_note and self.is_active:

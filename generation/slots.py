@@ -75,10 +75,13 @@ def wait(credential_id: int, take_id: int, *, order: float) -> None:
 def release(credential_id: int, take_id: int) -> int | None:
     """Free the take's slot; returns the id of the waiting take to start next, if any."""
     client = _redis()
-    client.zrem(_slots(credential_id), take_id)
     client.zrem(_waiting(credential_id), take_id)
-    nxt = client.zrange(_waiting(credential_id), 0, 0)
-    return int(nxt[0]) if nxt else None
+    if not client.zrem(_slots(credential_id), take_id):
+        return None  # it held no slot (released already): wake nobody
+    # Popped, so two releases at once wake two different takes; a woken take that
+    # still finds no slot queues itself again.
+    nxt = client.zpopmin(_waiting(credential_id))
+    return int(nxt[0][0]) if nxt else None
 
 
 def in_use(credential_id: int) -> int:
@@ -93,4 +96,4 @@ def count_retry(credential_id: int, kind: str) -> None:
 
 def retry_counts(credential_id: int) -> dict[str, int]:
     """How many 429s and 5xxs this credential has seen (since Redis last lost its data)."""
-    return {k: int(v) for k, v in _redis().hgetall(_retries(credential_id)).items()}
+    return {str(k): int(v) for k, v in _redis().hgetall(_retries(credential_id)).items()}

@@ -197,6 +197,8 @@ def poll_take(take_id: int, seq: int | None = None) -> None:
             status=GenerationStatus.BLOCKED if blocked else GenerationStatus.FAILED,
         )
     elif status.state == "succeeded":
+        # The provider's job is over: its slot goes to the next take while we download.
+        engine.free_slot(take)
         download_take.delay(take.pk, str(status.cost) if status.cost is not None else None)
     elif take.is_stalled(limit):
         seconds = limit or settings.COMICSTUDIO_STALL_SECONDS

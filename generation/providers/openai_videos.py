@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import warnings
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
 import openai
@@ -47,6 +48,13 @@ def _retry_after(response: object) -> float | None:
     return None
 
 
+@lru_cache(maxsize=64)
+def _client_for(api_key: str, base_url: str, timeout: float) -> openai.OpenAI:
+    # One client (and connection pool) per credential and process: building one per call
+    # costs more than the call. The SDK's clients are thread-safe.
+    return openai.OpenAI(api_key=api_key, base_url=base_url or None, max_retries=0, timeout=timeout)
+
+
 class OpenAIVideosProvider(Provider):
     name = "openai"
     label = "OpenAI-compatible Videos API"
@@ -66,11 +74,8 @@ class OpenAIVideosProvider(Provider):
     def _client(self) -> openai.OpenAI:
         assert self.config is not None  # noqa: S101 (checked in __init__)
         _ignore_sora_deprecation()
-        return openai.OpenAI(
-            api_key=self.config.api_key,
-            base_url=self.config.base_url or None,
-            max_retries=0,
-            timeout=settings.COMICSTUDIO_PROVIDER_TIMEOUT,
+        return _client_for(
+            self.config.api_key, self.config.base_url, settings.COMICSTUDIO_PROVIDER_TIMEOUT
         )
 
     def _scrub(self, text: str) -> str:
@@ -115,14 +120,14 @@ class OpenAIVideosProvider(Provider):
     def submit(self, request: VideoRequest) -> str:
         extra = {"characters": list(request.character_ids)} if request.character_ids else None
         try:
-            with self._client() as client:
-                video = client.videos.create(
-                    model=self.model,
-                    prompt=request.prompt,
-                    seconds=str(request.duration_seconds),  # type: ignore[arg-type]
-                    size=f"{request.width}x{request.height}",  # type: ignore[arg-type]
-                    extra_body=extra,
-                )
+            client = self._client()
+            video = client.videos.create(
+                model=self.model,
+                prompt=request.prompt,
+                seconds=str(request.duration_seconds),  # type: ignore[arg-type]
+                size=f"{request.width}x{request.height}",  # type: ignore[arg-type]
+                extra_body=extra,
+            )
         except openai.OpenAIError as exc:
             raise self._error(exc, creating=True) from None
         return video.id
@@ -130,15 +135,16 @@ class OpenAIVideosProvider(Provider):
     def remix(self, job_id: str, prompt: str) -> str:
         """Start a provider-side remix of a finished video; returns the new job id."""
         try:
-            with self._client() as client:
-                return client.videos.remix(job_id, prompt=prompt).id
+            client = self._client()
+            return client.videos.remix(job_id, prompt=prompt).id
         except openai.OpenAIError as exc:
             raise self._error(exc, creating=True) from None
 
     def register_character(self, *, name: str, clip: Path) -> str:
         """Upload a character's 2–4 s clip; returns the id to pass in `characters`."""
         try:
-            with clip.open("rb") as f, self._client() as client:
+            client = self._client()
+            with clip.open("rb") as f:
                 answer = client.videos.create_character(name=name, video=f)
         except openai.OpenAIError as exc:
             raise self._error(exc) from None
@@ -148,8 +154,8 @@ class OpenAIVideosProvider(Provider):
 
     def poll(self, job_id: str) -> JobStatus:
         try:
-            with self._client() as client:
-                raw = client.videos.with_raw_response.retrieve(job_id)
+            client = self._client()
+            raw = client.videos.with_raw_response.retrieve(job_id)
         except openai.OpenAIError as exc:
             raise self._error(exc) from None
         video = raw.parse()
@@ -169,17 +175,17 @@ class OpenAIVideosProvider(Provider):
 
     def download(self, job_id: str, *, video_path: Path, thumbnail_path: Path) -> None:
         try:
-            with self._client() as client:
-                videos = client.videos
-                videos.download_content(job_id, variant="video").write_to_file(video_path)
-                videos.download_content(job_id, variant="thumbnail").write_to_file(thumbnail_path)
+            client = self._client()
+            videos = client.videos
+            videos.download_content(job_id, variant="video").write_to_file(video_path)
+            videos.download_content(job_id, variant="thumbnail").write_to_file(thumbnail_path)
         except openai.OpenAIError as exc:
             raise self._error(exc) from None
 
     def find_job(self, request: VideoRequest, *, since: float, exclude: set[str]) -> str | None:
         try:
-            with self._client() as client:
-                page = client.videos.list(order="desc", limit=100)
+            client = self._client()
+            page = client.videos.list(order="desc", limit=100)
         except openai.NotFoundError:
             raise ProviderError(f"{self.label} cannot list its jobs.", permanent=True) from None
         except openai.OpenAIError as exc:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import mimetypes
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
@@ -25,6 +26,17 @@ PRICES = {
 }
 DEFAULT_MODEL = "veo-3.1-generate-preview"
 _ASPECT = {(720, 1280): "9:16", (1280, 720): "16:9"}
+
+
+@lru_cache(maxsize=64)
+def _client_for(api_key: str, base_url: str, timeout: float) -> genai.Client:
+    # One client per credential and process, kept open (a dropped Client closes its pool).
+    options = types.HttpOptions(
+        base_url=base_url or None,
+        timeout=int(timeout * 1000),
+        retry_options=types.HttpRetryOptions(attempts=1),  # our tasks retry, not the SDK
+    )
+    return genai.Client(vertexai=True, api_key=api_key, http_options=options)
 
 
 class VeoProvider(Provider):
@@ -47,12 +59,9 @@ class VeoProvider(Provider):
 
     def _client(self) -> genai.Client:
         assert self.config is not None  # noqa: S101 (checked in __init__)
-        options = types.HttpOptions(
-            base_url=self.config.base_url or None,
-            timeout=int(settings.COMICSTUDIO_PROVIDER_TIMEOUT * 1000),
-            retry_options=types.HttpRetryOptions(attempts=1),  # our tasks retry, not the SDK
+        return _client_for(
+            self.config.api_key, self.config.base_url, settings.COMICSTUDIO_PROVIDER_TIMEOUT
         )
-        return genai.Client(vertexai=True, api_key=self.config.api_key, http_options=options)
 
     def _error(self, exc: Exception, *, creating: bool = False) -> ProviderError:
         key = self.config.api_key if self.config else ""
@@ -100,12 +109,12 @@ class VeoProvider(Provider):
     def submit(self, request: VideoRequest) -> str:
         config = self._config(request)
         try:
-            with self._client() as client:
-                operation = client.models.generate_videos(
-                    model=self.model,
-                    source=types.GenerateVideosSource(prompt=request.prompt),
-                    config=config,
-                )
+            client = self._client()
+            operation = client.models.generate_videos(
+                model=self.model,
+                source=types.GenerateVideosSource(prompt=request.prompt),
+                config=config,
+            )
         except Exception as exc:  # noqa: BLE001 (httpx and SDK errors alike become ours)
             raise self._error(exc, creating=True) from None
         if not operation.name:
@@ -114,8 +123,10 @@ class VeoProvider(Provider):
 
     def _operation(self, job_id: str) -> types.GenerateVideosOperation:
         try:
-            with self._client() as client:
-                return client.operations.get(types.GenerateVideosOperation(name=job_id))
+            client = self._client()
+            return client.operations.get(
+                types.GenerateVideosOperation.model_validate({"name": job_id})
+            )
         except Exception as exc:  # noqa: BLE001
             raise self._error(exc) from None
 

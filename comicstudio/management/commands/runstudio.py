@@ -36,7 +36,8 @@ class Command(BaseCommand):
         children = [
             subprocess.Popen(  # noqa: S603
                 [python, "-m", "celery", "-A", "comicstudio", "worker",
-                 "--loglevel=INFO", "--concurrency=3", "--without-gossip", "--without-mingle"],
+                 "--loglevel=INFO", "--concurrency=3", "--without-gossip", "--without-mingle",
+                 "--beat"],
                 env=env,
             ),
             subprocess.Popen(  # noqa: S603
