@@ -14,7 +14,6 @@ from characters.requests import AuthenticatedHttpRequest
 from generation.credentials import ProjectGenerationSettings
 from generation.forms import ReviewForm
 from generation.models import Take
-from generation.providers import get_provider_class
 from generation.services import (
     GenerationRefused,
     cancel_take,
@@ -120,17 +119,11 @@ def cancel(request: AuthenticatedHttpRequest, take_id: int) -> HttpResponse:
     return _back_to_review(request, take)
 
 
-def _spend_check(member: Membership, take: Take, provider: str | None) -> None:
-    # Resubmitting costs money where the provider charges: a producer's decision.
-    price = get_provider_class(provider or take.provider).capabilities.price_per_second
-    require(member.can_spend or (member.can_generate and price == 0))
-
-
 @login_required
 @require_POST
 def resubmit(request: AuthenticatedHttpRequest, take_id: int) -> HttpResponse:
     take, member = _take_for_user(request, take_id)
-    _spend_check(member, take, None)
+    require(member.can_generate)  # a single scene, as "Regenerate" on the storyboard
     try:
         new = resubmit_take(take=take, requested_by=request.user)
         messages.success(request, f"Take {new.number} queued.")
@@ -143,8 +136,7 @@ def resubmit(request: AuthenticatedHttpRequest, take_id: int) -> HttpResponse:
 @require_POST
 def fallback(request: AuthenticatedHttpRequest, take_id: int) -> HttpResponse:
     take, member = _take_for_user(request, take_id)
-    settings_ = getattr(take.scene.episode.project, "generation_settings", None)
-    _spend_check(member, take, settings_.fallback_provider if settings_ else None)
+    require(member.can_generate)
     try:
         new = request_fallback_take(take=take, requested_by=request.user)
         messages.success(request, f"Take {new.number} queued on {new.provider}.")
