@@ -76,11 +76,12 @@ def costs(request: AuthenticatedHttpRequest, studio_id: int) -> HttpResponse:
 def generation_settings(request: AuthenticatedHttpRequest, project_id: int) -> HttpResponse:
     project, member = get_project_for_user(request.user, project_id)
     current = ProjectGenerationSettings.objects.filter(project=project).first()
-    initial = (
-        {"fallback_provider": current.fallback_provider, "auto_fallback": current.auto_fallback}
-        if current
-        else {}
-    )
+    initial: dict[str, object] = {"provider": project.provider}
+    if current:
+        initial |= {
+            "fallback_provider": current.fallback_provider,
+            "auto_fallback": current.auto_fallback,
+        }
     form = GenerationSettingsForm(request.POST or None, initial=initial)
     if request.method == "POST":
         require(member.can_spend)

@@ -11,7 +11,7 @@ from django.db.models import Count, Q, Sum
 from generation import slots
 from generation.credentials import ProjectGenerationSettings, ProviderCredential
 from generation.models import ACTIVE_STATUSES, ReviewStatus, Take
-from generation.services import GenerationRefused
+from generation.services import GenerationRefused, credential_for
 from projects.models import Project, Studio
 
 
@@ -55,15 +55,20 @@ def credential_rows(studio: Studio) -> list[dict[str, Any]]:
     return rows
 
 
-def save_generation_settings(*, project: Project, fallback_provider: str,
+def save_generation_settings(*, project: Project, provider: str, fallback_provider: str,
                              auto_fallback: bool) -> ProjectGenerationSettings:  # fmt: skip
-    """Name the project's fallback provider (or none) and whether it is used automatically."""
-    if fallback_provider == project.provider:
+    """Choose the project's provider and fallback (or none), and whether it is automatic."""
+    if fallback_provider == provider:
         raise GenerationRefused("The fallback must differ from the project's provider.")
-    settings_, _ = ProjectGenerationSettings.objects.update_or_create(
-        project=project,
-        defaults={"fallback_provider": fallback_provider, "auto_fallback": auto_fallback},
-    )
+    for name in filter(None, (provider, fallback_provider)):
+        credential_for(studio_id=project.studio_id, provider=name)  # refused if missing
+    with transaction.atomic():
+        Project.objects.filter(pk=project.pk).update(provider=provider)
+        project.provider = provider
+        settings_, _ = ProjectGenerationSettings.objects.update_or_create(
+            project=project,
+            defaults={"fallback_provider": fallback_provider, "auto_fallback": auto_fallback},
+        )
     return settings_
 
 

@@ -66,10 +66,14 @@ class ProviderCredentialForm(forms.Form):
     )
 
 
+PROVIDER_CHOICES = [("animatic", "Local animatic"), *REMOTE_PROVIDERS]
+
+
 class GenerationSettingsForm(forms.Form):
+    provider = forms.ChoiceField(choices=PROVIDER_CHOICES)
     fallback_provider = forms.ChoiceField(
         required=False,
-        choices=[("", "— none —"), ("animatic", "Local animatic"), *REMOTE_PROVIDERS],
+        choices=[("", "— none —"), *PROVIDER_CHOICES],
     )
     auto_fallback = forms.BooleanField(
         required=False, label="Re-queue takes that fail for availability automatically"

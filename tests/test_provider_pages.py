@@ -241,3 +241,26 @@ def test_a_take_failing_for_availability_falls_back_automatically_where_the_proj
     assert failed.generation_status == GenerationStatus.FAILED
     assert fallback.generation_status == GenerationStatus.SUCCEEDED
     assert fallback.replaces == failed
+
+
+@pytest.mark.django_db
+def test_a_producer_picks_the_provider_and_fallback_and_a_writer_cannot(
+    client, studio, owner, producer, writer, episode, fake
+):
+    url = f"/projects/{episode.project_id}/generation-settings/"
+    choice = {"provider": "openai", "fallback_provider": "animatic", "auto_fallback": "on"}
+    client.force_login(producer)
+
+    refused = client.post(url, choice)
+    assert refused.status_code == 400
+    assert "no credential for the provider &#x27;openai&#x27;" in refused.content.decode()
+
+    add_credential(studio, fake)
+    assert client.post(url, choice).status_code == 302
+    episode.project.refresh_from_db()
+    assert episode.project.provider == "openai"
+    assert episode.project.generation_settings.auto_fallback is True
+
+    client.force_login(writer)
+    assert client.get(url).status_code == 200
+    assert client.post(url, {**choice, "auto_fallback": ""}).status_code == 403
