@@ -106,6 +106,7 @@ def main() -> None:
     try:
         _wait_for_workers(args.workers)
         wall = _run_batch(fake, args.scenes, args.concurrency)
+        batch = {"in_flight": fake.max_in_flight(), "submissions": len(fake.submissions())}
         naive = _naive(fake.openai_base_url, args.scenes) if args.run_naive else None
     finally:
         for worker in workers:
@@ -114,7 +115,7 @@ def main() -> None:
         fake.stop()
         if redis:
             redis.stop()
-    _report(args, wall, naive, fake)
+    _report(args, wall, naive, batch)
 
 
 def _wait_for_workers(count: int) -> None:
@@ -159,15 +160,17 @@ def _run_batch(fake, n: int, concurrency: int) -> float:  # type: ignore[no-unty
     return time.perf_counter() - start
 
 
-def _report(args: argparse.Namespace, wall: float, naive: float | None, fake) -> None:  # type: ignore[no-untyped-def]
+def _report(
+    args: argparse.Namespace, wall: float, naive: float | None, batch: dict[str, int]
+) -> None:
     ideal = math.ceil(args.scenes / args.concurrency) * args.latency
     print(f"N={args.scenes} scenes, L={args.latency:g} s per job, C={args.concurrency}, "
           f"{args.workers} worker process(es)")  # fmt: skip
     print(f"batch wall time        {wall:7.1f} s")
     print(f"ideal ceil(N/C) x L    {ideal:7.1f} s")
     print(f"ratio                  {wall / ideal:7.3f}   (target <= 1.10)")
-    print(f"max jobs in flight     {fake.max_in_flight():7d}")
-    print(f"submissions            {len(fake.submissions()):7d}")
+    print(f"max jobs in flight     {batch['in_flight']:7d}   (seen by the fake provider)")
+    print(f"submissions            {batch['submissions']:7d}   (one per scene)")
     if naive is None:
         print(f"naive one-by-one       {args.scenes * args.latency:7.1f} s   (N x L, not run; "
               "--run-naive runs it)")  # fmt: skip

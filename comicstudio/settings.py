@@ -178,6 +178,8 @@ COMICSTUDIO_STALL_SECONDS = int(os.environ.get("COMICSTUDIO_STALL_SECONDS", "600
 COMICSTUDIO_CREDENTIALS_KEY = os.environ.get("COMICSTUDIO_CREDENTIALS_KEY", "")
 # Time limit of every provider SDK call, in seconds.
 COMICSTUDIO_PROVIDER_TIMEOUT = float(os.environ.get("COMICSTUDIO_PROVIDER_TIMEOUT", "60"))
+# A take still in flight this long after it was submitted is stalled, progress or not.
+COMICSTUDIO_TAKE_DEADLINE_SECONDS = int(os.environ.get("COMICSTUDIO_TAKE_DEADLINE_SECONDS", "3600"))
 # A concurrency slot expires this long after its last renewal (if a worker died).
 COMICSTUDIO_SLOT_LEASE_SECONDS = int(os.environ.get("COMICSTUDIO_SLOT_LEASE_SECONDS", "180"))
 # 429 / 5xx: how many times a take is retried, and the longest backoff.

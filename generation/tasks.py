@@ -200,6 +200,13 @@ def poll_take(take_id: int, seq: int | None = None) -> None:
         # The provider's job is over: its slot goes to the next take while we download.
         engine.free_slot(take)
         download_take.delay(take.pk, str(status.cost) if status.cost is not None else None)
+    elif take.elapsed_seconds() > settings.COMICSTUDIO_TAKE_DEADLINE_SECONDS:
+        seconds = settings.COMICSTUDIO_TAKE_DEADLINE_SECONDS
+        engine.finish(
+            take,
+            f"Not finished after {seconds} s: past the hard deadline for a take.",
+            status=GenerationStatus.STALLED,
+        )
     elif take.is_stalled(limit):
         seconds = limit or settings.COMICSTUDIO_STALL_SECONDS
         engine.finish(

@@ -160,3 +160,16 @@ def test_a_waiting_take_can_be_cancelled_and_frees_nothing_it_did_not_hold(
     assert waiting.error == f"Cancelled by {writer.username}."
     assert len(fake.submissions()) == 1
     assert slots.in_use(credential.pk) == 0
+
+
+def test_a_slow_job_that_keeps_progressing_is_stalled_at_the_hard_deadline(
+    studio, writer, fake, fast_engine, celery_worker
+):
+    fast_engine.COMICSTUDIO_TAKE_DEADLINE_SECONDS = 3
+    fake.latency = 10
+    add_credential(studio, fake)
+    (take,) = _run(studio, writer, ["A very long shot."])
+
+    assert take.generation_status == GenerationStatus.STALLED
+    assert take.error == "Not finished after 3 s: past the hard deadline for a take."
+    assert 0 < take.progress < 100
