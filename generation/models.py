@@ -82,6 +82,8 @@ class Take(models.Model):
         related_name="takes",
     )
     prompt = models.TextField(help_text="Exactly what was sent to the provider.")
+    # A provider-side remix of this job (the prompt then says what to change).
+    remix_of_job_id = models.CharField(max_length=200, blank=True)
     duration_seconds = models.PositiveSmallIntegerField()
     width = models.PositiveSmallIntegerField()
     height = models.PositiveSmallIntegerField()
@@ -134,6 +136,19 @@ class Take(models.Model):
             *UNAVAILABLE_STATUSES,
             GenerationStatus.NEEDS_ATTENTION,
             GenerationStatus.CANCELLED,
+        )
+
+    @property
+    def can_remix(self) -> bool:
+        """A finished, rejected take of a provider that remixes (OpenAI-compatible)."""
+        from generation.providers import PROVIDERS
+
+        provider = PROVIDERS.get(self.provider)
+        return bool(
+            provider
+            and provider.can_remix
+            and self.generation_status == GenerationStatus.SUCCEEDED
+            and self.review_status in (ReviewStatus.REJECTED, ReviewStatus.CHANGES_REQUESTED)
         )
 
     def get_generation_status_display(self) -> str:  # type: ignore[no-redef]

@@ -214,3 +214,30 @@ def handle_video_event(*, credential_id: int, job_id: str) -> bool:
         return False
     transaction.on_commit(partial(poll_take.delay, take.pk))
     return True
+
+
+def request_remix(*, take: Take, requested_by: User) -> Take:
+    """Carry a rejection's note into a provider-side remix of the take, as a new take."""
+    decision = take.decisions.filter(  # type: ignore[attr-defined]
+        action__in=[ReviewAction.REJECT, ReviewAction.REQUEST_CHANGES]
+    ).last()
+    if not (get_provider_class(take.provider).can_remix and take.provider_job_id):
+        raise GenerationRefused("This take's provider cannot remix it: regenerate the scene.")
+    if take.generation_status != GenerationStatus.SUCCEEDED or decision is None:
+        raise GenerationRefused("Only a finished take that was rejected can be remixed.")
+    from generation.tasks import submit_take
+
+    with transaction.atomic():
+        scene = Scene.objects.select_for_update().get(pk=take.scene_id)
+        if scene.takes.filter(generation_status__in=ACTIVE_STATUSES).exists():  # type: ignore[attr-defined]
+            raise GenerationRefused("This scene already has a take in progress.")
+        number = (scene.takes.aggregate(n=Max("number"))["n"] or 0) + 1  # type: ignore[attr-defined]
+        remix = Take.objects.create(
+            scene=scene, number=number, replaces=take, requested_by=requested_by,
+            provider=take.provider, credential=take.credential, prompt=decision.note,
+            remix_of_job_id=take.provider_job_id, duration_seconds=take.duration_seconds,
+            width=take.width, height=take.height,
+        )  # fmt: skip
+        publish_take(remix)
+        transaction.on_commit(partial(submit_take.delay, remix.pk))
+    return remix

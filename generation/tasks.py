@@ -113,7 +113,10 @@ def submit_take(take_id: int) -> None:
 
 def _send(take: Take, provider: Provider) -> None:
     try:
-        job_id = provider.submit(_request(take))
+        if take.remix_of_job_id:
+            job_id = provider.remix(take.remix_of_job_id, take.prompt)
+        else:
+            job_id = provider.submit(_request(take))
     except ProviderError as exc:
         _submit_failed(take, provider, exc)
         return

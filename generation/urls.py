@@ -11,6 +11,7 @@ urlpatterns = [
     path("takes/<int:take_id>/cancel/", views.cancel, name="cancel_take"),
     path("takes/<int:take_id>/resubmit/", views.resubmit, name="resubmit_take"),
     path("takes/<int:take_id>/fallback/", views.fallback, name="fallback_take"),
+    path("takes/<int:take_id>/remix/", views.remix, name="remix_take"),
     path("studios/<int:studio_id>/providers/", account_views.providers, name="providers"),
     path(
         "providers/<int:credential_id>/remove/",

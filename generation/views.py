@@ -20,6 +20,7 @@ from generation.services import (
     estimate_cost,
     record_review,
     request_fallback_take,
+    request_remix,
     request_takes,
     resubmit_take,
 )
@@ -140,6 +141,19 @@ def fallback(request: AuthenticatedHttpRequest, take_id: int) -> HttpResponse:
     try:
         new = request_fallback_take(take=take, requested_by=request.user)
         messages.success(request, f"Take {new.number} queued on {new.provider}.")
+    except GenerationRefused as exc:
+        messages.error(request, str(exc))
+    return _back_to_review(request, take)
+
+
+@login_required
+@require_POST
+def remix(request: AuthenticatedHttpRequest, take_id: int) -> HttpResponse:
+    take, member = _take_for_user(request, take_id)
+    require(member.can_generate)
+    try:
+        new = request_remix(take=take, requested_by=request.user)
+        messages.success(request, f"Take {new.number} queued: a remix with the review note.")
     except GenerationRefused as exc:
         messages.error(request, str(exc))
     return _back_to_review(request, take)

@@ -9,7 +9,7 @@ from django.conf import settings
 
 from generation import slots
 from generation.models import GenerationStatus
-from generation.services import cancel_take, request_takes
+from generation.services import cancel_take, record_review, request_takes
 from tests.fake_provider import video_bytes
 from tests.providers import add_credential, all_final, batch_episode, scenes_of
 from tests.waiting import wait_for
@@ -173,3 +173,26 @@ def test_a_slow_job_that_keeps_progressing_is_stalled_at_the_hard_deadline(
     assert take.generation_status == GenerationStatus.STALLED
     assert take.error == "Not finished after 3 s: past the hard deadline for a take."
     assert 0 < take.progress < 100
+
+
+def test_a_rejected_take_is_remixed_on_the_provider_with_the_reviewers_note(
+    client, studio, writer, reviewer, fake, fast_engine, celery_worker
+):
+    add_credential(studio, fake)
+    (take,) = _run(studio, writer, ["Mia waves at the camera."])
+    record_review(take=take, author=reviewer, action="reject", reason_code="motion_artifact",
+                  note="Slower wave, and keep her hand in frame.")  # fmt: skip
+    client.force_login(writer)
+    assert (
+        "Remix with the review note"
+        in client.get(f"/scenes/{take.scene_id}/review/").content.decode()
+    )
+
+    client.post(f"/takes/{take.pk}/remix/")
+
+    remix = take.scene.takes.get(number=2)
+    wait_for(lambda: all_final([remix]), what="the remix")
+    assert remix.generation_status == GenerationStatus.SUCCEEDED
+    assert remix.replaces == take and remix.prompt == "Slower wave, and keep her hand in frame."
+    assert fake.jobs[remix.provider_job_id].remixed_from == take.provider_job_id
+    assert len(fake.submissions()) == 2

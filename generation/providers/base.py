@@ -83,6 +83,7 @@ class Provider:
     capabilities: Capabilities
     needs_credential: bool = True
     prices: ClassVar[dict[str, Decimal]] = {}  # per second, by model
+    can_remix: ClassVar[bool] = False
 
     def __init__(self, config: ProviderConfig | None = None) -> None:
         if self.needs_credential and config is None:
@@ -104,6 +105,10 @@ class Provider:
     def download(self, job_id: str, *, video_path: Path, thumbnail_path: Path) -> None:
         """Write the finished video and a thumbnail to the given paths."""
         raise NotImplementedError
+
+    def remix(self, job_id: str, prompt: str) -> str:
+        """Start a provider-side remix of a finished job; ProviderError where there is none."""
+        raise ProviderError(f"{self.label} cannot remix a video.", permanent=True)
 
     def find_job(self, request: VideoRequest, *, since: float, exclude: set[str]) -> str | None:
         """Reconcile an ambiguous submit: the id of a job made for `request` after `since`.

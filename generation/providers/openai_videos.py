@@ -59,6 +59,7 @@ class OpenAIVideosProvider(Provider):
     name = "openai"
     label = "OpenAI-compatible Videos API"
     prices = PRICES
+    can_remix = True
     capabilities = Capabilities(
         durations=(4, 8, 12),
         sizes=((720, 1280), (1280, 720), (1024, 1792), (1792, 1024)),
