@@ -17,10 +17,15 @@ from generation.accounts import (
     save_generation_settings,
     studio_costs,
 )
-from generation.credentials import ProjectGenerationSettings, ProviderCredential
-from generation.forms import GenerationSettingsForm, ProviderCredentialForm
+from generation.credentials import (
+    ProjectGenerationSettings,
+    ProviderCharacter,
+    ProviderCredential,
+)
+from generation.forms import GenerationSettingsForm, ProviderCredentialForm, RegisterCharacterForm
 from generation.providers import ProviderError
 from generation.providers.openai_videos import unwrap_webhook
+from generation.registration import register_character
 from generation.services import GenerationRefused, handle_video_event
 from projects.access import get_project_for_user, membership_in, require
 from projects.models import Membership, Role, Studio
@@ -97,6 +102,30 @@ def generation_settings(request: AuthenticatedHttpRequest, project_id: int) -> H
     return render(
         request, "generation/generation_settings.html", context, status=400 if form.errors else 200
     )
+
+
+@login_required
+def characters(request: AuthenticatedHttpRequest, studio_id: int) -> HttpResponse:
+    studio, member = _studio_for_user(request, studio_id)
+    form = RegisterCharacterForm(
+        request.POST or None, request.FILES or None, user=request.user, studio=studio
+    )
+    if request.method == "POST":
+        require(member.can_edit_script)
+        if form.is_valid():
+            try:
+                register_character(registered_by=request.user, **form.cleaned_data)
+            except GenerationRefused as exc:
+                form.add_error("clip", str(exc))
+            else:
+                messages.success(request, "Character registered with the provider.")
+                return redirect("generation:characters", studio_id=studio.pk)
+    registered = ProviderCharacter.objects.filter(credential__studio=studio).select_related(
+        "character", "credential"
+    )
+    context = {"studio": studio, "member": member, "form": form, "registered": registered}
+    status = 400 if form.errors else 200
+    return render(request, "generation/characters.html", context, status=status)
 
 
 @csrf_exempt  # signed by the provider instead (standard webhooks)

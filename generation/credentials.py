@@ -119,3 +119,30 @@ class ProjectGenerationSettings(models.Model):
 
     def __str__(self) -> str:
         return f"Generation settings of project {self.project_id}"
+
+
+class ProviderCharacter(models.Model):
+    """A character registered with a provider under one credential (its 2–4 s clip)."""
+
+    credential = models.ForeignKey(
+        ProviderCredential, on_delete=models.CASCADE, related_name="characters"
+    )
+    character = models.ForeignKey(
+        "characters.Character", on_delete=models.CASCADE, related_name="provider_registrations"
+    )
+    provider_character_id = models.CharField(max_length=200)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["character__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["credential", "character"], name="one_registration_per_credential"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.character_id} at {self.credential_id}"

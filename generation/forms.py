@@ -1,6 +1,9 @@
+from typing import Any
+
 from django import forms
 
-from generation.credentials import REMOTE_PROVIDERS
+from characters.models import Character
+from generation.credentials import REMOTE_PROVIDERS, ProviderCredential
 from generation.models import ReasonCode, ReviewAction
 
 NEEDS_REASON = {ReviewAction.REJECT, ReviewAction.REQUEST_CHANGES}
@@ -78,3 +81,20 @@ class GenerationSettingsForm(forms.Form):
     auto_fallback = forms.BooleanField(
         required=False, label="Re-queue takes that fail for availability automatically"
     )
+
+
+class RegisterCharacterForm(forms.Form):
+    """Register one of the user's own characters with one of the studio's providers."""
+
+    character = forms.ModelChoiceField(queryset=Character.objects.none())
+    credential = forms.ModelChoiceField(
+        queryset=ProviderCredential.objects.none(), label="Provider"
+    )
+    clip = forms.FileField(help_text="A 2–4 s video of the character (MP4), at most 50 MB.")
+
+    def __init__(self, *args: Any, user: Any, studio: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["character"].queryset = Character.objects.filter(owner=user)  # type: ignore[attr-defined]
+        self.fields["credential"].queryset = ProviderCredential.objects.filter(  # type: ignore[attr-defined]
+            studio=studio, provider="openai"
+        )

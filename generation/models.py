@@ -326,6 +326,10 @@ class ReviewDecision(models.Model):
 
 
 # Defined in their own module; imported here so Django registers them with the app.
-from generation.credentials import ProjectGenerationSettings, ProviderCredential  # noqa: E402
+from generation.credentials import (  # noqa: E402
+    ProjectGenerationSettings,
+    ProviderCharacter,
+    ProviderCredential,
+)
 
-__all__ = ["ProjectGenerationSettings", "ProviderCredential"]
+__all__ = ["ProjectGenerationSettings", "ProviderCharacter", "ProviderCredential"]

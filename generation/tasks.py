@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import tempfile
+from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -25,6 +26,7 @@ from generation.models import (
     ACTIVE_STATUSES,
     IN_FLIGHT_STATUSES,
     GenerationStatus,
+    ProviderCharacter,
     Take,
     take_upload_path,
 )
@@ -51,12 +53,21 @@ def _load(take_id: int) -> Take | None:
 
 
 def _request(take: Take) -> VideoRequest:
-    return build_request(
+    request = build_request(
         take.scene,
         prompt=take.prompt,
         width=take.width,
         height=take.height,
         duration=take.duration_seconds,
+    )
+    if take.credential is None:
+        return request
+    # Cast members registered with this provider go by id; the prompt names them verbatim.
+    ids = ProviderCharacter.objects.filter(
+        credential=take.credential, character__in=take.scene.cast.all()
+    ).order_by("character__handle")
+    return replace(
+        request, character_ids=tuple(ids.values_list("provider_character_id", flat=True))
     )
 
 

@@ -19,6 +19,7 @@ urlpatterns = [
         name="remove_provider",
     ),
     path("studios/<int:studio_id>/costs/", account_views.costs, name="costs"),
+    path("studios/<int:studio_id>/characters/", account_views.characters, name="characters"),
     path(
         "projects/<int:project_id>/generation-settings/",
         account_views.generation_settings,

@@ -106,6 +106,10 @@ class Provider:
         """Write the finished video and a thumbnail to the given paths."""
         raise NotImplementedError
 
+    def register_character(self, *, name: str, clip: Path) -> str:
+        """Register a character's reference clip; returns the provider's character id."""
+        raise ProviderError(f"{self.label} does not register characters.", permanent=True)
+
     def remix(self, job_id: str, prompt: str) -> str:
         """Start a provider-side remix of a finished job; ProviderError where there is none."""
         raise ProviderError(f"{self.label} cannot remix a video.", permanent=True)
