@@ -169,8 +169,12 @@ def _reconcile(take: Take, provider: Provider) -> None:
         take.record_job_id(job_id)
         _schedule_poll(take, 0)
         return
-    grace = timedelta(seconds=settings.COMICSTUDIO_RECONCILE_GRACE_SECONDS)
-    if timezone.now() - sent_at < grace:  # the provider may not list it yet: look again
+    # A create may still be on its way (another execution of this step, up to the SDK's
+    # time limit) or not listed yet: only after both may "not found" mean "never sent".
+    grace = timedelta(
+        seconds=settings.COMICSTUDIO_PROVIDER_TIMEOUT + settings.COMICSTUDIO_RECONCILE_GRACE_SECONDS
+    )
+    if timezone.now() - sent_at < grace:
         submit_take.apply_async((take.pk,), countdown=grace.total_seconds())
     elif take.requeue(
         "The provider never received the request: sending it again.", count_retry=False
@@ -188,7 +192,11 @@ def poll_take(take_id: int, seq: int | None = None) -> None:
     seq = take.claim_poll(seq)
     if seq is None:
         return  # another poll of this take has this turn: one chain is enough
-    provider = engine.provider_for(take)
+    try:
+        provider = engine.provider_for(take)
+    except ProviderError as exc:  # e.g. the credential was removed meanwhile
+        engine.fail(take, exc)
+        return
     if take.credential_id:
         slots.renew(take.credential_id, take.pk)
     limit = take.credential.stall_seconds if take.credential else None
