@@ -237,19 +237,25 @@ def poll_take(take_id: int, seq: int | None = None) -> None:
             status=GenerationStatus.STALLED,
         )
     else:
-        progress = status.progress
-        if not provider.capabilities.reports_progress:  # elapsed time against the typical
-            progress = min(
-                95, int(100 * take.elapsed_seconds() / provider.capabilities.typical_seconds)
-            )
-        if take.record_progress(progress) or take.status_note:
-            take.note("")
-            publish_take(take)
+        _record_running(take, provider, status.progress)
         # The provider's hint is a minimum: never poll sooner than it asks. With webhooks
         # configured, _schedule_poll polls only rarely, as a safety net.
         webhooks = take.credential is not None and take.credential.has_webhooks
         hint = max(status.poll_after or 0, settings.COMICSTUDIO_POLL_SECONDS)
         _schedule_poll(take, None if webhooks else hint, seq=seq + 1)
+
+
+def _record_running(take: Take, provider: Provider, progress: int) -> None:
+    note = ""
+    if not provider.capabilities.reports_progress:  # no percentage: elapsed vs. typical
+        elapsed, typical = int(take.elapsed_seconds()), provider.capabilities.typical_seconds
+        progress = min(95, 100 * elapsed // typical)
+        note = f"{elapsed} s of about {typical} s"
+    changed = take.record_progress(progress)
+    if take.status_note != note:
+        changed = take.note(note) or changed
+    if changed:
+        publish_take(take)
 
 
 @shared_task(bind=True, ignore_result=True, max_retries=5)
