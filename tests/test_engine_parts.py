@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import redis
 
 from generation import slots
 from generation.models import GenerationStatus, Take
@@ -15,6 +16,14 @@ def _take(scene: Scene, user, **fields) -> Take:  # type: ignore[no-untyped-def]
         scene=scene, number=fields.pop("number", 1), requested_by=user, provider="animatic",
         prompt="p", duration_seconds=4, width=720, height=1280, **fields,
     )  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def clean_slots(settings):  # type: ignore[no-untyped-def]
+    """CI's Redis outlives a run: start these credentials' slots empty."""
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    for credential_id in (900001, 900002):
+        client.delete(f"generation:slots:{credential_id}", f"generation:waiting:{credential_id}")
 
 
 def test_a_slot_whose_holder_died_frees_itself_when_its_lease_expires(settings):
