@@ -203,7 +203,8 @@ def test_a_signed_video_completed_webhook_ends_the_take_without_waiting_for_a_po
     episode = batch_episode(studio, writer, ["A bell rings."])
     (take,) = request_takes(scenes=scenes_of(episode), requested_by=writer)
     wait_for(lambda: take.refresh_from_db() or take.provider_job_id, what="the job id")
-    time.sleep(fake.latency)  # the fake finishes the job; only the webhook tells us
+    job = fake.jobs[take.provider_job_id]
+    wait_for(lambda: fake.state_of(job)[0] == "completed", what="the provider to finish")
     event = {"id": "evt_1", "object": "event", "created_at": int(time.time())}
     event |= {"type": "video.completed", "data": {"id": take.provider_job_id}}
     body = json.dumps(event).encode()
