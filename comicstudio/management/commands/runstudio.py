@@ -36,8 +36,12 @@ class Command(BaseCommand):
         children = [
             subprocess.Popen(  # noqa: S603
                 [python, "-m", "celery", "-A", "comicstudio", "worker",
-                 "--loglevel=INFO", "--concurrency=3", "--without-gossip", "--without-mingle",
-                 "--beat"],
+                 "--loglevel=INFO", "--concurrency=3", "--without-gossip", "--without-mingle"],
+                env=env,
+            ),
+            # Beat as a child of its own (not the worker's -B): it is stopped like the others.
+            subprocess.Popen(  # noqa: S603
+                [python, "-m", "celery", "-A", "comicstudio", "beat", "--loglevel=INFO"],
                 env=env,
             ),
             subprocess.Popen(  # noqa: S603
