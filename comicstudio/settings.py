@@ -174,6 +174,33 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 COMICSTUDIO_ANIMATIC_FPS = int(os.environ.get("COMICSTUDIO_ANIMATIC_FPS", "12"))
 COMICSTUDIO_POLL_SECONDS = float(os.environ.get("COMICSTUDIO_POLL_SECONDS", "1.0"))
 COMICSTUDIO_STALL_SECONDS = int(os.environ.get("COMICSTUDIO_STALL_SECONDS", "600"))
+# Fernet key for provider credentials at rest (`Fernet.generate_key()`); required when
+# DJANGO_DEBUG is off, derived from the local SECRET_KEY otherwise.
+COMICSTUDIO_CREDENTIALS_KEY = os.environ.get("COMICSTUDIO_CREDENTIALS_KEY", "")
+# Time limit of every provider SDK call, in seconds.
+COMICSTUDIO_PROVIDER_TIMEOUT = float(os.environ.get("COMICSTUDIO_PROVIDER_TIMEOUT", "60"))
+# A take still in flight this long after it was submitted is stalled, progress or not.
+COMICSTUDIO_TAKE_DEADLINE_SECONDS = int(os.environ.get("COMICSTUDIO_TAKE_DEADLINE_SECONDS", "3600"))
+# A concurrency slot expires this long after its last renewal (if a worker died).
+COMICSTUDIO_SLOT_LEASE_SECONDS = int(os.environ.get("COMICSTUDIO_SLOT_LEASE_SECONDS", "180"))
+# 429 / 5xx: how many times a take is retried, and the longest backoff.
+COMICSTUDIO_MAX_RETRIES = int(os.environ.get("COMICSTUDIO_MAX_RETRIES", "8"))
+COMICSTUDIO_MAX_BACKOFF_SECONDS = float(os.environ.get("COMICSTUDIO_MAX_BACKOFF_SECONDS", "60"))
+# An ambiguous submit not found in the provider's job list after this long was never made.
+COMICSTUDIO_RECONCILE_GRACE_SECONDS = float(
+    os.environ.get("COMICSTUDIO_RECONCILE_GRACE_SECONDS", "10")
+)
+# With webhooks configured, polling only backs them up, this rarely.
+COMICSTUDIO_WEBHOOK_POLL_SECONDS = float(os.environ.get("COMICSTUDIO_WEBHOOK_POLL_SECONDS", "60"))
+# The sweep re-drives takes whose tasks were lost (e.g. Redis restarted without data).
+COMICSTUDIO_SWEEP_SECONDS = float(os.environ.get("COMICSTUDIO_SWEEP_SECONDS", "30"))
+CELERY_BEAT_SCHEDULE = {
+    "sweep-takes": {
+        "task": "generation.tasks.sweep_takes",
+        "schedule": COMICSTUDIO_SWEEP_SECONDS,
+    },
+}
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 LOGGING = {
     "version": 1,

@@ -1,5 +1,9 @@
+from typing import Any
+
 from django import forms
 
+from characters.models import Character
+from generation.credentials import REMOTE_PROVIDERS, ProviderCredential
 from generation.models import ReasonCode, ReviewAction
 
 NEEDS_REASON = {ReviewAction.REJECT, ReviewAction.REQUEST_CHANGES}
@@ -33,3 +37,64 @@ class ReviewForm(forms.Form):
         if action == ReviewAction.COMMENT and not (data.get("note") or "").strip():
             self.add_error("note", "A comment needs text.")
         return data
+
+
+class ProviderCredentialForm(forms.Form):
+    """A studio's credential for one provider; blank secrets keep the stored ones."""
+
+    provider = forms.ChoiceField(choices=REMOTE_PROVIDERS)
+    api_key = forms.CharField(
+        required=False,
+        max_length=500,
+        strip=True,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+        help_text="Stored encrypted; shown back only as its last four characters.",
+    )
+    base_url = forms.URLField(
+        required=False,
+        assume_scheme="https",
+        help_text="Empty for the provider's own API; an aggregator's URL otherwise.",
+    )
+    default_model = forms.CharField(required=False, max_length=100)
+    concurrency_limit = forms.IntegerField(min_value=1, max_value=100, initial=4)
+    stall_seconds = forms.IntegerField(
+        min_value=30, max_value=24 * 3600, initial=900, label="Stall after (seconds)"
+    )
+    webhook_secret = forms.CharField(
+        required=False,
+        max_length=500,
+        strip=True,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+        help_text="Optional (whsec_…): with it, video.completed / video.failed end polling.",
+    )
+
+
+PROVIDER_CHOICES = [("animatic", "Local animatic"), *REMOTE_PROVIDERS]
+
+
+class GenerationSettingsForm(forms.Form):
+    provider = forms.ChoiceField(choices=PROVIDER_CHOICES)
+    fallback_provider = forms.ChoiceField(
+        required=False,
+        choices=[("", "— none —"), *PROVIDER_CHOICES],
+    )
+    auto_fallback = forms.BooleanField(
+        required=False, label="Re-queue takes that fail for availability automatically"
+    )
+
+
+class RegisterCharacterForm(forms.Form):
+    """Register one of the user's own characters with one of the studio's providers."""
+
+    character = forms.ModelChoiceField(queryset=Character.objects.none())
+    credential = forms.ModelChoiceField(
+        queryset=ProviderCredential.objects.none(), label="Provider"
+    )
+    clip = forms.FileField(help_text="A 2–4 s video of the character (MP4), at most 50 MB.")
+
+    def __init__(self, *args: Any, user: Any, studio: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["character"].queryset = Character.objects.filter(owner=user)  # type: ignore[attr-defined]
+        self.fields["credential"].queryset = ProviderCredential.objects.filter(  # type: ignore[attr-defined]
+            studio=studio, provider="openai"
+        )

@@ -20,10 +20,16 @@ class GenerationStatus(models.TextChoices):
     BLOCKED = "blocked", "Blocked by the provider"
     STALLED = "stalled", "Stalled"
     CANCELLED = "cancelled", "Cancelled"
+    # The submit's outcome is unknown and could not be reconciled: a person decides.
+    NEEDS_ATTENTION = "needs_attention", "Needs attention"
 
 
 ACTIVE_STATUSES = (GenerationStatus.QUEUED, GenerationStatus.SUBMITTED, GenerationStatus.RUNNING)
 IN_FLIGHT_STATUSES = (GenerationStatus.SUBMITTED, GenerationStatus.RUNNING)
+# What a person may cancel: anything not finished.
+CANCELLABLE_STATUSES = (*ACTIVE_STATUSES, GenerationStatus.NEEDS_ATTENTION)
+# Failed for provider availability (not moderation): may go to the project's fallback.
+UNAVAILABLE_STATUSES = (GenerationStatus.FAILED, GenerationStatus.STALLED)
 
 
 class ReviewStatus(models.TextChoices):
@@ -43,6 +49,7 @@ _SCENE_STATUS_BY_GENERATION = {
     GenerationStatus.BLOCKED: "failed",
     GenerationStatus.STALLED: "failed",
     GenerationStatus.CANCELLED: "draft",
+    GenerationStatus.NEEDS_ATTENTION: "failed",
 }
 _SCENE_STATUS_BY_REVIEW = {
     ReviewStatus.UNREVIEWED: "needs_review",
@@ -67,7 +74,16 @@ class Take(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="requested_takes"
     )
     provider = models.CharField(max_length=40)
+    credential = models.ForeignKey(
+        "generation.ProviderCredential",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="takes",
+    )
     prompt = models.TextField(help_text="Exactly what was sent to the provider.")
+    # A provider-side remix of this job (the prompt then says what to change).
+    remix_of_job_id = models.CharField(max_length=200, blank=True)
     duration_seconds = models.PositiveSmallIntegerField()
     width = models.PositiveSmallIntegerField()
     height = models.PositiveSmallIntegerField()
@@ -78,6 +94,9 @@ class Take(models.Model):
     progress = models.PositiveSmallIntegerField(default=0)
     provider_job_id = models.CharField(max_length=200, blank=True)
     error = models.TextField(blank=True)
+    # What is happening right now (a retry, a wait for a free slot), shown on the card.
+    status_note = models.CharField(max_length=300, blank=True)
+    retries = models.PositiveIntegerField(default=0)
     cost = models.DecimalField(max_digits=10, decimal_places=4, default=Decimal("0"))
     video = models.FileField(upload_to=take_upload_path, blank=True)
     thumbnail = models.FileField(upload_to=take_upload_path, blank=True)
@@ -90,6 +109,9 @@ class Take(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     progress_updated_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The last poll: when (the sweep looks for quiet takes) and its number (claim_poll).
+    polled_at = models.DateTimeField(null=True, blank=True)
+    poll_seq = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-number"]
@@ -103,6 +125,38 @@ class Take(models.Model):
     @property
     def is_active(self) -> bool:
         return self.generation_status in ACTIVE_STATUSES
+
+    @property
+    def can_cancel(self) -> bool:
+        return self.generation_status in CANCELLABLE_STATUSES
+
+    @property
+    def can_resubmit(self) -> bool:
+        return self.generation_status in (
+            *UNAVAILABLE_STATUSES,
+            GenerationStatus.NEEDS_ATTENTION,
+            GenerationStatus.CANCELLED,
+        )
+
+    @property
+    def can_remix(self) -> bool:
+        """A finished, rejected take of a provider that remixes (OpenAI-compatible)."""
+        from generation.providers import PROVIDERS
+
+        provider = PROVIDERS.get(self.provider)
+        return bool(
+            provider
+            and provider.can_remix
+            and self.generation_status == GenerationStatus.SUCCEEDED
+            and self.review_status in (ReviewStatus.REJECTED, ReviewStatus.CHANGES_REQUESTED)
+        )
+
+    def get_generation_status_display(self) -> str:  # type: ignore[no-redef]
+        """The status as a card shows it, with what is happening now (a retry, a wait)."""
+        label = str(GenerationStatus(self.generation_status).label)
+        if self.status_note and self.is_active:
+            return f"{label} — {self.status_note}"
+        return label
 
     @property
     def scene_status(self) -> str:
@@ -128,9 +182,42 @@ class Take(models.Model):
 
     def record_job_id(self, job_id: str) -> bool:
         """Store the provider's job id the moment it is known."""
-        updated = Take.objects.filter(pk=self.pk, provider_job_id="").update(provider_job_id=job_id)
+        updated = Take.objects.filter(pk=self.pk, provider_job_id="").update(
+            provider_job_id=job_id, status_note=""
+        )
         self.refresh_from_db()
         return updated == 1
+
+    def requeue(self, note: str, *, count_retry: bool = True) -> bool:
+        """Submitted (no job was made) → queued again, saying why; counts the retry."""
+        return self._transition(
+            (GenerationStatus.SUBMITTED,),
+            generation_status=GenerationStatus.QUEUED,
+            provider_job_id="",
+            status_note=note,
+            retries=models.F("retries") + int(count_retry),
+        )
+
+    def note(self, text: str, *, count_retry: bool = False) -> bool:
+        """Say what is happening now (shown on the card) without changing the state."""
+        return self._transition(
+            CANCELLABLE_STATUSES,
+            status_note=text,
+            retries=models.F("retries") + int(count_retry),
+        )
+
+    def claim_poll(self, seq: int | None) -> int | None:
+        """Claim poll number `seq` (the next one when None); None if another poll has it.
+
+        Polls of a take form one chain, numbered: a duplicate (a redelivery, a sweep, a
+        webhook) claims the same number as the chain's next poll, and only one wins.
+        """
+        seq = self.poll_seq + 1 if seq is None else seq
+        updated = Take.objects.filter(
+            pk=self.pk, poll_seq=seq - 1, generation_status__in=IN_FLIGHT_STATUSES
+        ).update(poll_seq=seq, polled_at=timezone.now())
+        self.refresh_from_db()
+        return seq if updated == 1 else None
 
     def record_progress(self, progress: int) -> bool:
         """Running, with progress; True when something a viewer would see changed."""
@@ -143,11 +230,15 @@ class Take(models.Model):
             progress_updated_at=timezone.now(),
         )
 
-    def is_stalled(self) -> bool:
-        """No progress for longer than COMICSTUDIO_STALL_SECONDS."""
+    def is_stalled(self, limit_seconds: int | None = None) -> bool:
+        """No progress for longer than the limit (COMICSTUDIO_STALL_SECONDS by default)."""
         since = self.progress_updated_at or self.submitted_at or self.created_at
-        limit = timedelta(seconds=settings.COMICSTUDIO_STALL_SECONDS)
+        limit = timedelta(seconds=limit_seconds or settings.COMICSTUDIO_STALL_SECONDS)
         return timezone.now() - since > limit
+
+    def elapsed_seconds(self) -> float:
+        """Seconds since the take was submitted (0 before)."""
+        return (timezone.now() - self.submitted_at).total_seconds() if self.submitted_at else 0.0
 
     def mark_succeeded(self, *, video_name: str, thumbnail_name: str, cost: Decimal) -> bool:
         """The result is in our storage: the take is done."""
@@ -159,13 +250,28 @@ class Take(models.Model):
             thumbnail=thumbnail_name,
             cost=cost,
             error="",
+            status_note="",
             finished_at=timezone.now(),
         )
 
     def mark_failed(self, error: str, *, status: str = GenerationStatus.FAILED) -> bool:
-        """Failed, blocked or stalled, with the message a person will read."""
+        """Failed, blocked, stalled or needing attention, with the message a person reads."""
         return self._transition(
-            ACTIVE_STATUSES, generation_status=status, error=error, finished_at=timezone.now()
+            ACTIVE_STATUSES,
+            generation_status=status,
+            error=error,
+            status_note="",
+            finished_at=timezone.now(),
+        )
+
+    def mark_cancelled(self, reason: str) -> bool:
+        """Cancelled by a person, at any stage before it finished."""
+        return self._transition(
+            CANCELLABLE_STATUSES,
+            generation_status=GenerationStatus.CANCELLED,
+            error=reason,
+            status_note="",
+            finished_at=timezone.now(),
         )
 
 
@@ -217,3 +323,13 @@ class ReviewDecision(models.Model):
         if self.pk is not None:
             raise ValueError("Review decisions are append-only.")
         super().save(*args, **kwargs)
+
+
+# Defined in their own module; imported here so Django registers them with the app.
+from generation.credentials import (  # noqa: E402
+    ProjectGenerationSettings,
+    ProviderCharacter,
+    ProviderCredential,
+)
+
+__all__ = ["ProjectGenerationSettings", "ProviderCharacter", "ProviderCredential"]

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from characters.models import Character
+from generation.credentials import ProviderCredential
 from generation.models import (
     ACTIVE_STATUSES,
     REVIEW_STATUS_AFTER,
@@ -21,7 +22,7 @@ from generation.models import (
     Take,
 )
 from generation.prompts import compile_prompt
-from generation.providers import get_provider
+from generation.providers import get_provider_class
 from projects.live import publish_scene_changed
 from projects.models import Scene
 
@@ -41,12 +42,36 @@ def publish_take(take: Take) -> None:
     )
 
 
+def credential_for(*, studio_id: int, provider: str) -> ProviderCredential | None:
+    """The studio's credential for a remote provider; refused if it needs one and has none."""
+    if not get_provider_class(provider).needs_credential:
+        return None
+    credential = ProviderCredential.objects.filter(studio_id=studio_id, provider=provider).first()
+    if credential is None:
+        raise GenerationRefused(
+            f"This studio has no credential for the provider {provider!r}: an owner adds one "
+            "under Providers."
+        )
+    return credential
+
+
 def estimate_cost(scenes: Iterable[Scene]) -> Decimal:
     """What generating one take of each scene costs at list price."""
-    return sum(
-        (get_provider(s.episode.project.provider).cost_of(s.duration_seconds) for s in scenes),
-        Decimal("0"),
-    )
+    total = Decimal("0")
+    for scene in scenes:
+        project = scene.episode.project
+        cls = get_provider_class(project.provider)
+        credential = (
+            ProviderCredential.objects.filter(
+                studio_id=project.studio_id, provider=cls.name
+            ).first()
+            if cls.needs_credential
+            else None
+        )
+        model = credential.default_model if credential else ""
+        price = cls.prices.get(model, cls.capabilities.price_per_second)
+        total += price * scene.duration_seconds
+    return total
 
 
 def _check_cast(scene: Scene, user: User) -> None:
@@ -58,8 +83,9 @@ def _check_cast(scene: Scene, user: User) -> None:
         )
 
 
-def _new_take(scene: Scene, user: User) -> Take:
+def _new_take(scene: Scene, user: User, provider: str | None = None) -> Take:
     project = scene.episode.project
+    provider = provider or project.provider
     width, height = project.frame_size
     latest = scene.takes.order_by("-number").first()  # type: ignore[attr-defined]
     number = (scene.takes.aggregate(n=Max("number"))["n"] or 0) + 1  # type: ignore[attr-defined]
@@ -68,7 +94,8 @@ def _new_take(scene: Scene, user: User) -> Take:
         number=number,
         replaces=latest,
         requested_by=user,
-        provider=project.provider,
+        provider=provider,
+        credential=credential_for(studio_id=project.studio_id, provider=provider),
         prompt=compile_prompt(scene),
         duration_seconds=scene.duration_seconds,
         width=width,
@@ -76,10 +103,13 @@ def _new_take(scene: Scene, user: User) -> Take:
     )
 
 
-def request_takes(*, scenes: Iterable[Scene], requested_by: User) -> list[Take]:
+def request_takes(
+    *, scenes: Iterable[Scene], requested_by: User, provider: str | None = None
+) -> list[Take]:
     """Create a queued take for each scene that has none in progress, and enqueue them.
 
     A scene already generating is skipped, so a double click never pays twice.
+    `provider` overrides the project's (a resubmission on the fallback).
     """
     from generation.tasks import submit_take
 
@@ -95,7 +125,7 @@ def request_takes(*, scenes: Iterable[Scene], requested_by: User) -> list[Take]:
             if locked.takes.filter(generation_status__in=ACTIVE_STATUSES).exists():  # type: ignore[attr-defined]
                 continue
             _check_cast(locked, requested_by)
-            take = _new_take(locked, requested_by)
+            take = _new_take(locked, requested_by, provider)
             takes.append(take)
             publish_take(take)
             transaction.on_commit(partial(submit_take.delay, take.pk))
@@ -130,3 +160,84 @@ def record_review(
         take.refresh_from_db()
         publish_take(take)
     return decision
+
+
+def cancel_take(*, take: Take, cancelled_by: User) -> bool:
+    """Cancel a take at any stage before it finished; its slot goes to the next take."""
+    if not take.mark_cancelled(f"Cancelled by {cancelled_by.username}."):
+        return False
+    if take.credential_id:
+        from generation import slots
+        from generation.engine import start_waiting
+
+        credential_id, take_id = take.credential_id, take.pk
+        transaction.on_commit(lambda: start_waiting(slots.release(credential_id, take_id)))
+    publish_take(take)
+    return True
+
+
+def resubmit_take(*, take: Take, requested_by: User, provider: str | None = None) -> Take:
+    """A person sends a stalled, failed, cancelled or unresolved take again, as a new take."""
+    if not take.can_resubmit:
+        raise GenerationRefused(
+            "Only a failed, stalled, cancelled or unresolved take can be resubmitted."
+        )
+    with transaction.atomic():
+        if take.generation_status == GenerationStatus.NEEDS_ATTENTION:
+            take.mark_cancelled(f"Resolved by {requested_by.username}: resubmitted.")
+        takes = request_takes(scenes=[take.scene], requested_by=requested_by, provider=provider)
+    if not takes:
+        raise GenerationRefused("This scene already has a take in progress.")
+    return takes[0]
+
+
+def request_fallback_take(*, take: Take, requested_by: User) -> Take:
+    """Re-queue a take that failed for availability on the project's fallback provider."""
+    settings_ = getattr(take.scene.episode.project, "generation_settings", None)
+    if settings_ is None or not settings_.fallback_provider:
+        raise GenerationRefused("This project names no fallback provider.")
+    if take.generation_status == GenerationStatus.BLOCKED:
+        raise GenerationRefused("A take refused by moderation does not go to another provider.")
+    return resubmit_take(take=take, requested_by=requested_by, provider=settings_.fallback_provider)
+
+
+def handle_video_event(*, credential_id: int, job_id: str) -> bool:
+    """A provider says a job finished: poll its take now instead of waiting for the next poll."""
+    from generation.tasks import poll_take
+
+    take = Take.objects.filter(
+        credential_id=credential_id,
+        provider_job_id=job_id,
+        generation_status__in=(GenerationStatus.SUBMITTED, GenerationStatus.RUNNING),
+    ).first()
+    if take is None:
+        return False
+    transaction.on_commit(partial(poll_take.delay, take.pk))
+    return True
+
+
+def request_remix(*, take: Take, requested_by: User) -> Take:
+    """Carry a rejection's note into a provider-side remix of the take, as a new take."""
+    decision = take.decisions.filter(  # type: ignore[attr-defined]
+        action__in=[ReviewAction.REJECT, ReviewAction.REQUEST_CHANGES]
+    ).last()
+    if not (get_provider_class(take.provider).can_remix and take.provider_job_id):
+        raise GenerationRefused("This take's provider cannot remix it: regenerate the scene.")
+    if take.generation_status != GenerationStatus.SUCCEEDED or decision is None:
+        raise GenerationRefused("Only a finished take that was rejected can be remixed.")
+    from generation.tasks import submit_take
+
+    with transaction.atomic():
+        scene = Scene.objects.select_for_update().get(pk=take.scene_id)
+        if scene.takes.filter(generation_status__in=ACTIVE_STATUSES).exists():  # type: ignore[attr-defined]
+            raise GenerationRefused("This scene already has a take in progress.")
+        number = (scene.takes.aggregate(n=Max("number"))["n"] or 0) + 1  # type: ignore[attr-defined]
+        remix = Take.objects.create(
+            scene=scene, number=number, replaces=take, requested_by=requested_by,
+            provider=take.provider, credential=take.credential, prompt=decision.note,
+            remix_of_job_id=take.provider_job_id, duration_seconds=take.duration_seconds,
+            width=take.width, height=take.height,
+        )  # fmt: skip
+        publish_take(remix)
+        transaction.on_commit(partial(submit_take.delay, remix.pk))
+    return remix

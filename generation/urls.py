@@ -1,6 +1,6 @@
 from django.urls import path
 
-from generation import views
+from generation import account_views, views
 
 app_name = "generation"
 urlpatterns = [
@@ -8,6 +8,26 @@ urlpatterns = [
     path("episodes/<int:episode_id>/generate-all/", views.generate_all, name="generate_all"),
     path("scenes/<int:scene_id>/review/", views.scene_review, name="scene_review"),
     path("takes/<int:take_id>/review/", views.review_take, name="review_take"),
+    path("takes/<int:take_id>/cancel/", views.cancel, name="cancel_take"),
+    path("takes/<int:take_id>/resubmit/", views.resubmit, name="resubmit_take"),
+    path("takes/<int:take_id>/fallback/", views.fallback, name="fallback_take"),
+    path("takes/<int:take_id>/remix/", views.remix, name="remix_take"),
+    path("studios/<int:studio_id>/providers/", account_views.providers, name="providers"),
+    path(
+        "providers/<int:credential_id>/remove/",
+        account_views.remove_provider,
+        name="remove_provider",
+    ),
+    path("studios/<int:studio_id>/costs/", account_views.costs, name="costs"),
+    path("studios/<int:studio_id>/characters/", account_views.characters, name="characters"),
+    path(
+        "projects/<int:project_id>/generation-settings/",
+        account_views.generation_settings,
+        name="generation_settings",
+    ),
+    path(
+        "webhooks/openai/<int:credential_id>/", account_views.openai_webhook, name="openai_webhook"
+    ),
     path("takes/<int:take_id>/video.mp4", views.take_video, name="take_video"),
     path("takes/<int:take_id>/thumbnail.jpg", views.take_thumbnail, name="take_thumbnail"),
 ]

@@ -11,16 +11,28 @@ from django.views.decorators.http import require_POST, require_safe
 
 from characters.protected_media import serve_file
 from characters.requests import AuthenticatedHttpRequest
+from generation.credentials import ProjectGenerationSettings
 from generation.forms import ReviewForm
 from generation.models import Take
-from generation.services import GenerationRefused, estimate_cost, record_review, request_takes
+from generation.services import (
+    GenerationRefused,
+    cancel_take,
+    estimate_cost,
+    record_review,
+    request_fallback_take,
+    request_remix,
+    request_takes,
+    resubmit_take,
+)
 from projects.access import get_episode_for_user, get_scene_for_user, require
 from projects.board import board_scenes, render_card, render_grid, render_notice
 from projects.models import Membership, Scene
 
 
 def _take_for_user(request: AuthenticatedHttpRequest, take_id: int) -> tuple[Take, Membership]:
-    take = get_object_or_404(Take.objects.select_related("scene"), pk=take_id)
+    take = get_object_or_404(
+        Take.objects.select_related("scene__episode__project__generation_settings"), pk=take_id
+    )
     _, member = get_scene_for_user(request.user, take.scene_id)
     return take, member
 
@@ -66,7 +78,14 @@ def generate_all(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResp
 def scene_review(request: AuthenticatedHttpRequest, scene_id: int) -> HttpResponse:
     scene, member = get_scene_for_user(request.user, scene_id)
     takes = scene.takes.prefetch_related("decisions__author")  # type: ignore[attr-defined]
-    context = {"scene": scene, "member": member, "takes": takes, "form": ReviewForm()}
+    fallback = ProjectGenerationSettings.objects.filter(project=scene.episode.project_id).first()
+    context = {
+        "scene": scene,
+        "member": member,
+        "takes": takes,
+        "form": ReviewForm(),
+        "fallback_provider": fallback.fallback_provider if fallback else "",
+    }
     return render(request, "generation/scene_review.html", context)
 
 
@@ -87,6 +106,59 @@ def review_take(request: AuthenticatedHttpRequest, take_id: int) -> HttpResponse
     takes = scene.takes.prefetch_related("decisions__author")  # type: ignore[attr-defined]
     context = {"scene": scene, "member": member, "takes": takes, "form": form, "form_take": take}
     return render(request, "generation/scene_review.html", context, status=400)
+
+
+def _back_to_review(request: AuthenticatedHttpRequest, take: Take) -> HttpResponse:
+    return redirect("generation:scene_review", scene_id=take.scene_id)
+
+
+@login_required
+@require_POST
+def cancel(request: AuthenticatedHttpRequest, take_id: int) -> HttpResponse:
+    take, member = _take_for_user(request, take_id)
+    require(member.can_generate)
+    if not cancel_take(take=take, cancelled_by=request.user):
+        messages.info(request, f"Take {take.number} had already finished.")
+    return _back_to_review(request, take)
+
+
+@login_required
+@require_POST
+def resubmit(request: AuthenticatedHttpRequest, take_id: int) -> HttpResponse:
+    take, member = _take_for_user(request, take_id)
+    require(member.can_generate)  # a single scene, as "Regenerate" on the storyboard
+    try:
+        new = resubmit_take(take=take, requested_by=request.user)
+        messages.success(request, f"Take {new.number} queued.")
+    except GenerationRefused as exc:
+        messages.error(request, str(exc))
+    return _back_to_review(request, take)
+
+
+@login_required
+@require_POST
+def fallback(request: AuthenticatedHttpRequest, take_id: int) -> HttpResponse:
+    take, member = _take_for_user(request, take_id)
+    require(member.can_generate)
+    try:
+        new = request_fallback_take(take=take, requested_by=request.user)
+        messages.success(request, f"Take {new.number} queued on {new.provider}.")
+    except GenerationRefused as exc:
+        messages.error(request, str(exc))
+    return _back_to_review(request, take)
+
+
+@login_required
+@require_POST
+def remix(request: AuthenticatedHttpRequest, take_id: int) -> HttpResponse:
+    take, member = _take_for_user(request, take_id)
+    require(member.can_generate)
+    try:
+        new = request_remix(take=take, requested_by=request.user)
+        messages.success(request, f"Take {new.number} queued: a remix with the review note.")
+    except GenerationRefused as exc:
+        messages.error(request, str(exc))
+    return _back_to_review(request, take)
 
 
 @login_required

@@ -1,19 +1,28 @@
 """Video providers by name. A project (or scene) names one; see DESIGN.md, "Providers"."""
 
 from generation.providers.animatic import AnimaticProvider
-from generation.providers.base import Provider, ProviderError
+from generation.providers.base import Provider, ProviderConfig, ProviderError
+from generation.providers.openai_videos import OpenAIVideosProvider
+from generation.providers.veo import VeoProvider
 
 PROVIDERS: dict[str, type[Provider]] = {
     AnimaticProvider.name: AnimaticProvider,
+    OpenAIVideosProvider.name: OpenAIVideosProvider,
+    VeoProvider.name: VeoProvider,
 }
 
 
-def get_provider(name: str) -> Provider:
-    """An instance of the named provider; ProviderError if there is none of that name."""
+def get_provider_class(name: str) -> type[Provider]:
+    """The named provider's class; ProviderError if there is none of that name."""
     try:
-        return PROVIDERS[name]()
+        return PROVIDERS[name]
     except KeyError:
         raise ProviderError(f"No provider named {name!r} is configured.", permanent=True) from None
 
 
-__all__ = ["PROVIDERS", "Provider", "ProviderError", "get_provider"]
+def get_provider(name: str, config: ProviderConfig | None = None) -> Provider:
+    """An instance of the named provider with a studio's credential (None for local ones)."""
+    return get_provider_class(name)(config)
+
+
+__all__ = ["PROVIDERS", "Provider", "ProviderConfig", "ProviderError", "get_provider"]

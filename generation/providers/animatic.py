@@ -48,12 +48,14 @@ def _set_job(job_id: str, **fields: str | int) -> None:
 class AnimaticProvider(Provider):
     name = "animatic"
     label = "Local animatic"
+    needs_credential = False
     capabilities = Capabilities(
         durations=tuple(range(1, 21)),
         sizes=((720, 1280), (1280, 720), (960, 960)),
         max_characters=2,
         price_per_second=Decimal("0"),
         free_to_resubmit=True,
+        typical_seconds=10,
     )
 
     def submit(self, request: VideoRequest) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import ClassVar
 
 
 @dataclass(frozen=True)
@@ -16,6 +17,11 @@ class Capabilities:
     # True where a second submission costs nothing, so a crash before the job id was
     # stored may simply be submitted again instead of reconciled by a person.
     free_to_resubmit: bool = False
+    # False where the provider reports no percentage (Veo): progress is then shown as
+    # elapsed time against `typical_seconds`.
+    reports_progress: bool = True
+    typical_seconds: int = 60
+    max_reference_images: int = 0
 
 
 @dataclass(frozen=True)
@@ -28,13 +34,30 @@ class VideoRequest:
     action: str = ""
     dialogue: tuple[tuple[str, str], ...] = ()
     cast: tuple[str, ...] = ()
+    # Provider-side character ids (OpenAI-compatible `characters`); named verbatim in the prompt.
+    character_ids: tuple[str, ...] = ()
+    # Paths of the cast's reference images (Veo asset references, at most 3).
+    reference_images: tuple[str, ...] = ()
+    negative_prompt: str = ""
+    audio: bool = True
+
+
+@dataclass(frozen=True)
+class ProviderConfig:
+    """What a studio's credential gives a provider; the key never leaves this object."""
+
+    api_key: str = field(repr=False)
+    base_url: str = ""
+    model: str = ""
 
 
 @dataclass(frozen=True)
 class JobStatus:
-    state: str  # "queued" | "running" | "succeeded" | "failed"
+    state: str  # "queued" | "running" | "succeeded" | "failed" | "blocked"
     progress: int = 0
     error: str = ""
+    poll_after: float | None = None  # the provider's hint, in seconds
+    cost: Decimal | None = None  # what the provider says it charged, where it says
 
 
 @dataclass
@@ -45,6 +68,10 @@ class ProviderError(Exception):
     permanent: bool = False
     blocked: bool = False  # refused by moderation or policy: final, shown to the user
     retry_after: float | None = field(default=None)
+    # The request may have reached the provider (timeout, connection dropped after
+    # sending): never resend blindly, reconcile first.
+    ambiguous: bool = False
+    kind: str = ""  # "rate_limit" | "server" for transient errors counted per credential
 
     def __str__(self) -> str:
         return self.message
@@ -54,6 +81,18 @@ class Provider:
     name: str = ""
     label: str = ""
     capabilities: Capabilities
+    needs_credential: bool = True
+    prices: ClassVar[dict[str, Decimal]] = {}  # per second, by model
+    can_remix: ClassVar[bool] = False
+
+    def __init__(self, config: ProviderConfig | None = None) -> None:
+        if self.needs_credential and config is None:
+            raise ProviderError(
+                f"{self.label} has no credential in this studio: an owner adds one under "
+                "Providers.",
+                permanent=True,
+            )
+        self.config = config
 
     def submit(self, request: VideoRequest) -> str:
         """Start a generation job; returns the provider's job id."""
@@ -67,9 +106,25 @@ class Provider:
         """Write the finished video and a thumbnail to the given paths."""
         raise NotImplementedError
 
+    def register_character(self, *, name: str, clip: Path) -> str:
+        """Register a character's reference clip; returns the provider's character id."""
+        raise ProviderError(f"{self.label} does not register characters.", permanent=True)
+
+    def remix(self, job_id: str, prompt: str) -> str:
+        """Start a provider-side remix of a finished job; ProviderError where there is none."""
+        raise ProviderError(f"{self.label} cannot remix a video.", permanent=True)
+
+    def find_job(self, request: VideoRequest, *, since: float, exclude: set[str]) -> str | None:
+        """Reconcile an ambiguous submit: the id of a job made for `request` after `since`.
+
+        Raises ProviderError where the provider cannot list its jobs.
+        """
+        raise ProviderError(f"{self.label} cannot list its jobs.", permanent=True)
+
     def release(self, job_id: str) -> None:
         """Free what the provider keeps for a job once its result is in our storage."""
 
     def cost_of(self, duration_seconds: int) -> Decimal:
-        """What a clip of this length costs at list price."""
-        return self.capabilities.price_per_second * duration_seconds
+        """What a clip of this length costs at list price (for the configured model)."""
+        model = self.config.model if self.config else ""
+        return self.prices.get(model, self.capabilities.price_per_second) * duration_seconds

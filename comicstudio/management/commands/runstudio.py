@@ -39,6 +39,11 @@ class Command(BaseCommand):
                  "--loglevel=INFO", "--concurrency=3", "--without-gossip", "--without-mingle"],
                 env=env,
             ),
+            # Beat as a child of its own (not the worker's -B): it is stopped like the others.
+            subprocess.Popen(  # noqa: S603
+                [python, "-m", "celery", "-A", "comicstudio", "beat", "--loglevel=INFO"],
+                env=env,
+            ),
             subprocess.Popen(  # noqa: S603
                 [python, "-m", "uvicorn", "comicstudio.asgi:application",
                  "--host", host, "--port", str(port), "--log-level", "info"],

@@ -1,0 +1,96 @@
+"""Studio-level generation workflows: provider credentials, project settings, costs."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count, Q, Sum
+
+from generation import slots
+from generation.credentials import ProjectGenerationSettings, ProviderCredential
+from generation.models import ACTIVE_STATUSES, ReviewStatus, Take
+from generation.services import GenerationRefused, credential_for
+from projects.models import Project, Studio
+
+
+def save_credential(*, studio: Studio, provider: str, api_key: str, webhook_secret: str,
+                    **fields: Any) -> ProviderCredential:  # fmt: skip
+    """Create or update the studio's credential; blank secrets keep the stored ones."""
+    with transaction.atomic():
+        credential = ProviderCredential.objects.select_for_update().filter(
+            studio=studio, provider=provider
+        ).first() or ProviderCredential(studio=studio, provider=provider)
+        if not api_key and not credential.api_key_sealed:
+            raise GenerationRefused("Enter the API key: a new credential needs one.")
+        if api_key:
+            credential.set_api_key(api_key)
+        if webhook_secret:
+            credential.set_webhook_secret(webhook_secret)
+        for name, value in fields.items():
+            setattr(credential, name, value)
+        credential.save()
+    return credential
+
+
+def remove_credential(*, credential: ProviderCredential) -> None:
+    """Delete a credential that no take in progress still uses."""
+    if credential.takes.filter(generation_status__in=ACTIVE_STATUSES).exists():  # type: ignore[attr-defined]
+        raise GenerationRefused(
+            "Takes are still generating with this credential: wait or cancel them."
+        )
+    credential.delete()
+
+
+def credential_rows(studio: Studio) -> list[dict[str, Any]]:
+    """What the providers page shows per credential: never the key, only its hint."""
+    rows = []
+    for credential in ProviderCredential.objects.filter(studio=studio):
+        rows.append({
+            "credential": credential,
+            "in_flight": slots.in_use(credential.pk),
+            "retries": slots.retry_counts(credential.pk),
+        })  # fmt: skip
+    return rows
+
+
+def save_generation_settings(*, project: Project, provider: str, fallback_provider: str,
+                             auto_fallback: bool) -> ProjectGenerationSettings:  # fmt: skip
+    """Choose the project's provider and fallback (or none), and whether it is automatic."""
+    if fallback_provider == provider:
+        raise GenerationRefused("The fallback must differ from the project's provider.")
+    for name in filter(None, (provider, fallback_provider)):
+        credential_for(studio_id=project.studio_id, provider=name)  # refused if missing
+    with transaction.atomic():
+        Project.objects.filter(pk=project.pk).update(provider=provider)
+        project.provider = provider
+        settings_, _ = ProjectGenerationSettings.objects.update_or_create(
+            project=project,
+            defaults={"fallback_provider": fallback_provider, "auto_fallback": auto_fallback},
+        )
+    return settings_
+
+
+def _totals(takes: Any, *group: str) -> list[dict[str, Any]]:
+    rejected = Q(review_status=ReviewStatus.REJECTED)
+    return list(
+        takes.values(*group)
+        .annotate(
+            takes=Count("pk"),
+            spent=Sum("cost", default=Decimal("0")),
+            rejected_spent=Sum("cost", filter=rejected, default=Decimal("0")),
+        )
+        .order_by(*group)
+    )
+
+
+def studio_costs(studio: Studio) -> dict[str, Any]:
+    """What was spent, by episode, by project and in all, including rejected takes."""
+    takes = Take.objects.filter(scene__episode__project__studio=studio)
+    by_episode = _totals(
+        takes, "scene__episode__project__name", "scene__episode__number", "scene__episode__title"
+    )
+    by_project = _totals(takes, "scene__episode__project__name")
+    total = takes.aggregate(spent=Sum("cost", default=Decimal("0")), takes=Count("pk"))
+    return {"by_episode": by_episode, "by_project": by_project, "total": total}

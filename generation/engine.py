@@ -1,0 +1,78 @@
+"""What the tasks share: the provider of a take, backoff, slots, and ending a take.
+
+Every ending goes through `finish`, which frees the take's concurrency slot, starts the
+next waiting take, publishes the card and, where the project asks for it, re-queues a
+take that failed for provider availability on the project's fallback provider.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+
+from django.conf import settings
+from django.db import transaction
+
+from generation import slots
+from generation.models import UNAVAILABLE_STATUSES, GenerationStatus, Take
+from generation.providers import Provider, ProviderError, get_provider
+from generation.services import publish_take, request_fallback_take
+
+log = logging.getLogger(__name__)
+
+
+def provider_for(take: Take) -> Provider:
+    """The take's provider, with its studio credential when it has one."""
+    config = take.credential.config() if take.credential else None
+    return get_provider(take.provider, config)
+
+
+def backoff(attempt: int, retry_after: float | None = None) -> float:
+    """Exponential backoff with full jitter, never shorter than the provider's Retry-After."""
+    ceiling = min(settings.COMICSTUDIO_MAX_BACKOFF_SECONDS, 2 ** min(attempt, 10))
+    return max(retry_after or 0.0, random.uniform(0.5, max(ceiling, 1.0)))  # noqa: S311
+
+
+def start_waiting(take_id: int | None) -> None:
+    """Start the take that waited for the slot just freed."""
+    if take_id is not None:
+        from generation.tasks import submit_take
+
+        submit_take.delay(take_id)
+
+
+def free_slot(take: Take) -> None:
+    """Give the take's slot back and start the next waiting take."""
+    if take.credential_id:
+        start_waiting(slots.release(take.credential_id, take.pk))
+
+
+def finish(take: Take, error: str, *, status: str = GenerationStatus.FAILED) -> None:
+    """End a take that did not succeed; free its slot; maybe fall back."""
+    if not take.mark_failed(error, status=status):
+        return
+    log.info("take %s ended %s: %s", take.pk, status, error)
+    free_slot(take)
+    publish_take(take)
+    if status in UNAVAILABLE_STATUSES:
+        settings_ = getattr(take.scene.episode.project, "generation_settings", None)
+        if settings_ and settings_.auto_fallback and settings_.fallback_provider != take.provider:
+            with transaction.atomic():
+                request_fallback_take(take=take, requested_by=take.requested_by)
+
+
+def fail(take: Take, exc: ProviderError) -> None:
+    """End a take with a provider error: blocked when refused, failed otherwise."""
+    finish(
+        take, str(exc), status=GenerationStatus.BLOCKED if exc.blocked else GenerationStatus.FAILED
+    )
+
+
+def count_transient(take: Take, exc: ProviderError) -> bool:
+    """Count a transient error on the take and its credential; False when out of retries."""
+    if take.credential_id:
+        slots.count_retry(take.credential_id, exc.kind)
+    if take.retries >= settings.COMICSTUDIO_MAX_RETRIES:
+        finish(take, f"The provider stayed unavailable after {take.retries} retries: {exc}")
+        return False
+    return True
