@@ -49,6 +49,8 @@ class AnimaticSpec:
     height: int
     cast: tuple[str, ...] = ()
     fps: int = 12
+    # (name, image path) of the cast's reference images, drawn as portraits with their name.
+    portraits: tuple[tuple[str, str], ...] = ()
 
 
 def _validate(spec: AnimaticSpec) -> None:
@@ -145,6 +147,28 @@ def _draw_tags(
     return y + row_h + unit // 2 if cast else y
 
 
+def _draw_portraits(
+    layer: Image.Image, portraits: tuple[tuple[str, str], ...], unit: int, margin: int, y: int
+) -> int:
+    """Paste up to three reference portraits, each named, and return the y below them."""
+    side = min((layer.width - 2 * margin) // 3 - unit, unit * 12)
+    font = ImageFont.load_default(size=int(unit * 0.9))
+    draw = ImageDraw.Draw(layer)
+    x, drawn = margin, 0
+    for name, path in portraits[:3]:
+        try:
+            with Image.open(path) as source:
+                picture = ImageOps.fit(ImageOps.exif_transpose(source).convert("RGBA"), (side, side))
+        except (OSError, ValueError):
+            continue  # an unreadable reference leaves its slot empty, never fails the render
+        layer.paste(picture, (x, y))
+        draw.rectangle((x, y, x + side, y + side), outline=(*ACCENT, 220), width=2)
+        label = _fit(_fold(name), font, side)
+        draw.text((x, y + side + unit // 4), label, font=font, fill=(255, 225, 170))
+        x, drawn = x + side + unit, drawn + 1
+    return y + side + unit * 2 if drawn else y
+
+
 def _static_layer(spec: AnimaticSpec, unit: int, margin: int, bottom: int) -> Image.Image:
     """Panel, heading, cast tags and action text, drawn once onto a transparent overlay."""
     w, h = spec.width, spec.height
@@ -160,6 +184,7 @@ def _static_layer(spec: AnimaticSpec, unit: int, margin: int, bottom: int) -> Im
     y = _draw_lines(draw, lines, font, (margin, margin), (245, 240, 225))
     draw.line((margin, y, w - margin, y), fill=(*ACCENT, 200), width=3)
     y = _draw_tags(draw, spec.cast, unit, margin, y + unit, w - margin)
+    y = _draw_portraits(layer, spec.portraits, unit, margin, y)
     font = ImageFont.load_default(size=int(unit * 1.3))
     max_lines = max(1, (bottom - y) // int(_size(font) * 1.3))
     lines = _wrap(spec.action, font, text_w, max_lines)

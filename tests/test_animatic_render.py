@@ -102,3 +102,37 @@ def test_unicode_and_overlong_text_do_not_crash(tmp_path: pathlib.Path) -> None:
     )
     video, thumb = _render(tmp_path, spec)
     assert video.stat().st_size > 0 and thumb.stat().st_size > 0
+
+
+def _share_of_colour(image: Image.Image, want: tuple[int, int, int]) -> float:
+    """Share of pixels within 40 of `want` on every channel (video compression blurs)."""
+    pixels = list(image.convert("RGB").get_flattened_data())
+    near = sum(all(abs(p[i] - want[i]) < 40 for i in range(3)) for p in pixels)
+    return near / len(pixels)
+
+
+def test_the_casts_reference_images_are_composed_into_the_frames(tmp_path: pathlib.Path) -> None:
+    red, green = tmp_path / "red.png", tmp_path / "green.jpg"
+    Image.new("RGB", (300, 400), (220, 20, 20)).save(red)
+    Image.new("RGB", (400, 300), (20, 200, 40)).save(green, "JPEG")
+    spec = _spec(portraits=(("Mara", str(red)), ("Jonas", str(green))))
+
+    _, thumb = _render(tmp_path, spec)
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    _, plain_thumb = _render(plain, _spec())
+
+    with Image.open(thumb) as framed, Image.open(plain_thumb) as bare:
+        assert _share_of_colour(framed, (220, 20, 20)) > 0.02
+        assert _share_of_colour(framed, (20, 200, 40)) > 0.02
+        assert _share_of_colour(bare, (220, 20, 20)) < 0.001
+
+
+def test_an_unreadable_reference_image_leaves_its_slot_empty(tmp_path: pathlib.Path) -> None:
+    broken = tmp_path / "broken.png"
+    broken.write_bytes(b"not an image")
+
+    video, _ = _render(tmp_path, _spec(portraits=(("Mara", str(broken)),)))
+
+    with av.open(str(video)) as container:
+        assert container.streams.video[0].frames == 48
