@@ -158,7 +158,9 @@ def _draw_portraits(
     for name, path in portraits[:3]:
         try:
             with Image.open(path) as source:
-                picture = ImageOps.fit(ImageOps.exif_transpose(source).convert("RGBA"), (side, side))
+                picture = ImageOps.fit(
+                    ImageOps.exif_transpose(source).convert("RGBA"), (side, side)
+                )
         except (OSError, ValueError):
             continue  # an unreadable reference leaves its slot empty, never fails the render
         layer.paste(picture, (x, y))
