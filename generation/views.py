@@ -54,7 +54,9 @@ def generate_scene(request: AuthenticatedHttpRequest, scene_id: int) -> HttpResp
 @require_POST
 def generate_all(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
     episode, member = get_episode_for_user(request.user, episode_id)
-    scenes = [s for s in board_scenes(episode) if s.status in {"draft", "failed"}]
+    # Scenes without a usable take: never generated, failed, or sent back by review.
+    wanted = {"draft", "failed", "rejected", "changes_requested"}
+    scenes = [s for s in board_scenes(episode) if s.status in wanted and not s.omitted]
     # Writers may run free batches (the animatic); batches that cost money need a producer.
     require(member.can_spend or (member.can_generate and estimate_cost(scenes) == 0))
     try:

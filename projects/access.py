@@ -24,7 +24,10 @@ def membership_in(user: Viewer, studio_id: int) -> Membership | None:
     member = signed_in(user)
     if member is None:
         return None
-    return Membership.objects.filter(user=member, studio_id=studio_id).first()
+    membership = Membership.objects.filter(user=member, studio_id=studio_id).first()
+    if membership is not None:
+        membership.user = member  # already loaded: renders ask member.user
+    return membership
 
 
 def _membership_or_404(user: Viewer, studio_id: int) -> Membership:

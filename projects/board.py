@@ -5,31 +5,81 @@ Partials never need `request`: pushes over the socket have none.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.template.loader import render_to_string
 
-from projects.models import Episode, Membership, Scene
+from characters.models import Character
+from projects.models import SCENE_STATUS_LABELS, Episode, Membership, Scene
 
 CARD = "projects/storyboard.html#scene_card"
 GRID = "projects/storyboard.html#scene_grid"
 NOTICE = "projects/storyboard.html#board_notice"
+EDIT = "projects/storyboard.html#scene_edit"
 
 
 def board_scenes(episode: Episode) -> list[Scene]:
     """The scenes of an episode's storyboard, in order, ready for rendering."""
-    return list(Scene.objects.filter(episode=episode).on_board().order_by("position"))
+    return list(Scene.objects.filter(episode=episode).on_board().order_by("position", "pk"))
+
+
+def visible_cast(scenes: list[Scene], member: Membership) -> set[int]:
+    """Ids of the cast members of these scenes that the viewer may see (one query).
+
+    A cast member outside this set is shown as "character unavailable", never by name.
+    """
+    ids = {c.pk for scene in scenes for c in scene.cast.all()}
+    if not ids:
+        return set()
+    visible = Character.objects.visible_to(member.user).filter(pk__in=ids)
+    return set(visible.values_list("pk", flat=True))
+
+
+def board_context(episode: Episode, member: Membership) -> dict[str, Any]:
+    """Everything the storyboard page shows: cards, filters, batch durations."""
+    scenes = board_scenes(episode)
+    seen = visible_cast(scenes, member)
+    characters = {c.handle: c for s in scenes for c in s.cast.all() if c.pk in seen}
+    return {
+        "episode": episode,
+        "member": member,
+        "scenes": scenes,
+        "visible_cast": seen,
+        "statuses": SCENE_STATUS_LABELS,
+        "characters": sorted(characters.values(), key=lambda c: c.name),
+        "durations": sorted(episode.project.allowed_durations),
+    }
 
 
 def render_card(scene: Scene, member: Membership, *, oob: bool = False) -> str:
     """One scene card as its viewer sees it."""
-    return render_to_string(CARD, {"scene": scene, "member": member, "oob": oob}).strip()
+    context = {
+        "scene": scene,
+        "member": member,
+        "visible_cast": visible_cast([scene], member),
+        "oob": oob,
+    }
+    return render_to_string(CARD, context).strip()
 
 
 def render_grid(episode: Episode, member: Membership, *, oob: bool = False) -> str:
     """The whole grid of scene cards, for a snapshot or after the scene list changed."""
-    context = {"episode": episode, "scenes": board_scenes(episode), "member": member, "oob": oob}
+    scenes = board_scenes(episode)
+    context = {
+        "episode": episode,
+        "scenes": scenes,
+        "member": member,
+        "visible_cast": visible_cast(scenes, member),
+        "oob": oob,
+    }
     return render_to_string(GRID, context).strip()
 
 
 def render_notice(text: str) -> str:
     """The storyboard's one-line notice, swapped out-of-band."""
     return render_to_string(NOTICE, {"notice": text, "oob": True})
+
+
+def render_edit(scene: Scene, form: Any, characters: Any) -> str:
+    """A card in edit mode: the inline form that replaces it."""
+    return render_to_string(EDIT, {"scene": scene, "form": form, "characters": characters})

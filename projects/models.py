@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef
 
 from characters.requests import signed_in
+from projects.screenplay import DEFAULT_DURATIONS
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
     from characters.requests import Viewer
 
+
+MAX_CAST_PER_SHOT = 2  # the providers' limit (DESIGN.md)
 
 # What each derived scene status (Scene.status) is called on a card.
 SCENE_STATUS_LABELS = {
@@ -125,6 +129,14 @@ class Project(models.Model):
         """Width and height of generated video for this project's aspect ratio."""
         return {"9:16": (720, 1280), "16:9": (1280, 720), "1:1": (960, 960)}[self.aspect_ratio]
 
+    @property
+    def allowed_durations(self) -> tuple[int, ...]:
+        """Shot lengths the project's provider accepts (docs/script-format.md, "Durations")."""
+        # The providers live in a higher app: ask its AppConfig by name, never import it.
+        config = apps.get_app_config("generation") if apps.is_installed("generation") else None
+        lookup = getattr(config, "allowed_durations", None)
+        return tuple(lookup(self.provider)) if lookup else DEFAULT_DURATIONS
+
 
 class EpisodeQuerySet(models.QuerySet["Episode"]):
     def for_user(self, user: Viewer) -> EpisodeQuerySet:
@@ -178,8 +190,17 @@ class Scene(models.Model):
     dialogue = models.JSONField(default=list, blank=True)
     camera = models.CharField(max_length=200, blank=True)
     duration_seconds = models.PositiveSmallIntegerField(default=4)
+    # The name of one of the cast's looks (their outfit in this scene), as the script says it.
+    look = models.CharField(max_length=80, blank=True)
+    transition = models.CharField(max_length=60, blank=True)
     cast = models.ManyToManyField("characters.Character", blank=True, related_name="scenes")
+    # True when the cast was chosen by hand (`cast:` in the shot line), not read from the text.
+    cast_is_explicit = models.BooleanField(default=False)
     source_line = models.PositiveIntegerField(default=0)
+    # Omitted scenes stay on the storyboard, are not generated and not exported.
+    omitted = models.BooleanField(default=False)
+    # When the scene's text or shot changed after it had takes: those takes are out of date.
+    changed_at = models.DateTimeField(null=True, blank=True)
     # Set when a script edit removed a scene that has takes: kept, never destroyed.
     archived_at = models.DateTimeField(null=True, blank=True)
 
@@ -220,3 +241,40 @@ class Scene(models.Model):
     @property
     def status_label(self) -> str:
         return SCENE_STATUS_LABELS[self.status]
+
+    @property
+    def takes_out_of_date(self) -> bool:
+        """The script changed after the card's take was made."""
+        take = self.card_take
+        return bool(take and self.changed_at and self.changed_at > take.created_at)
+
+    @property
+    def too_crowded(self) -> bool:
+        """More characters than a video model takes in one shot."""
+        return len(self.cast.all()) > MAX_CAST_PER_SHOT
+
+    @property
+    def cast_handles(self) -> list[str]:
+        return [c.handle for c in self.cast.all()]
+
+
+class ScriptVersion(models.Model):
+    """An episode's script as it was applied: kept so the writer can look back and restore."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="script_versions")
+    number = models.PositiveIntegerField()
+    text = models.TextField(blank=True)
+    note = models.CharField(max_length=120)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["episode", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["episode", "number"], name="script_version_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"Version {self.number} of {self.episode}"

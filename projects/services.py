@@ -1,95 +1,101 @@
-"""Workflows of the projects app: saving a script and breaking it down into scenes."""
+"""Workflows of the projects app: applying a script's breakdown and keeping its versions."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
-from characters.models import Character
+from projects.breakdown import BreakdownPlan, PlannedScene, plan_breakdown
 from projects.live import publish_board_changed
-from projects.models import Episode, Scene
-from projects.screenplay import ParsedScene, parse_script
+from projects.models import Episode, Scene, ScriptVersion
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
-SceneKey = tuple[str, str, tuple[tuple[str, str], ...]]
+
+class PlanOutdated(Exception):
+    """The script or the storyboard changed since the writer saw the breakdown's summary."""
 
 
-@dataclass
-class BreakdownResult:
-    created: int = 0
-    kept: int = 0
-    removed: int = 0
-    archived: int = 0
-    problems: list[str] = field(default_factory=list)
+def record_version(*, episode: Episode, text: str, note: str, by: User | None) -> ScriptVersion:
+    """Keep this text as the episode's next script version (unless it is the latest already)."""
+    latest = episode.script_versions.order_by("-number").first()
+    if latest is not None and latest.text == text:
+        return latest
+    number = (episode.script_versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    return ScriptVersion.objects.create(
+        episode=episode, number=number, text=text, note=note, created_by=by
+    )
 
 
-def _key_of_parsed(parsed: ParsedScene) -> SceneKey:
-    return (parsed.heading, parsed.action, tuple(parsed.dialogue))
+def _apply_item(episode: Episode, item: PlannedScene, position: int) -> None:
+    parsed, scene = item.parsed, item.scene
+    if scene is None:
+        scene = Scene(episode=episode)
+    elif item.changed and scene.takes.exists():  # type: ignore[attr-defined]
+        scene.changed_at = timezone.now()
+    scene.heading, scene.action = parsed.heading, parsed.action
+    scene.dialogue = [{"speaker": s, "line": line} for s, line in parsed.dialogue]
+    scene.position = position
+    scene.duration_seconds = parsed.duration_seconds
+    scene.camera, scene.look, scene.transition = parsed.camera, parsed.look, parsed.transition
+    scene.cast_is_explicit = parsed.explicit_cast is not None
+    scene.omitted = parsed.omitted
+    scene.source_line = parsed.line
+    scene.save()
+    scene.cast.set(item.cast)
 
 
-def _key_of_scene(scene: Scene) -> SceneKey:
-    return (scene.heading, scene.action, tuple((d["speaker"], d["line"]) for d in scene.dialogue))
-
-
-def _resolve_cast(parsed: list[ParsedScene], user: User) -> tuple[dict[str, Character], list[str]]:
-    handles = {h for scene in parsed for h in scene.handles}
-    visible = {c.handle: c for c in Character.objects.visible_to(user).filter(handle__in=handles)}
-    # Same words whether the character does not exist or is hidden from this user.
-    problems = [
-        f"Line {scene.line}: no character @{handle} that you can use."
-        for scene in parsed
-        for handle in scene.handles
-        if handle not in visible
-    ]
-    return visible, problems
+def _remove(scene: Scene) -> None:
+    if scene.takes.exists():  # type: ignore[attr-defined]
+        scene.archived_at = timezone.now()
+        scene.save(update_fields=["archived_at"])
+    else:
+        scene.delete()
 
 
 @transaction.atomic
-def save_script(*, episode: Episode, text: str, edited_by: User) -> BreakdownResult:
-    """Save the episode's script and rebuild its scenes in order, losing no take.
+def apply_breakdown(
+    *, episode: Episode, text: str, edited_by: User, confirmed: str, note: str = "Saved"
+) -> BreakdownPlan:
+    """Apply the plan the writer confirmed (by its fingerprint); refuse if anything moved since.
 
-    Scenes whose heading, action and dialogue did not change are kept with their
-    takes; a scene that disappeared is deleted if it never had a take, else archived.
+    Kept scenes keep their takes; changed ones keep them marked out of date; removed scenes
+    with takes are archived, the others deleted.
     """
-    parsed = parse_script(text)
-    cast, problems = _resolve_cast(parsed, edited_by)
-    result = BreakdownResult(problems=[p for scene in parsed for p in scene.problems] + problems)
-    existing: dict[SceneKey, list[Scene]] = {}
-    for scene in episode.scenes.filter(archived_at__isnull=True).prefetch_related("takes"):
-        existing.setdefault(_key_of_scene(scene), []).append(scene)
-
-    for position, item in enumerate(parsed, start=1):
-        matches = existing.get(_key_of_parsed(item))
-        if matches:
-            scene = matches.pop(0)
-            result.kept += 1
+    Episode.objects.select_for_update().filter(pk=episode.pk).first()  # one apply at a time
+    plan = plan_breakdown(episode=episode, text=text, user=edited_by)
+    if plan.fingerprint != confirmed:
+        raise PlanOutdated("The script or the storyboard changed since the summary: check again.")
+    if episode.script.strip():  # storyboard edits since the last save become a version too
+        record_version(episode=episode, text=episode.script, note="Storyboard edits", by=None)
+    unchanged = []
+    for position, item in enumerate(plan.items, start=1):
+        if item.kind == "kept":  # same text and shot: only where it stands may differ
+            scene = item.scene
+            assert scene is not None
+            scene.position, scene.source_line = position, item.parsed.line
+            scene.omitted, scene.transition = item.parsed.omitted, item.parsed.transition
+            unchanged.append(scene)
         else:
-            scene = Scene(episode=episode, heading=item.heading, action=item.action)
-            scene.dialogue = [{"speaker": s, "line": line} for s, line in item.dialogue]
-            result.created += 1
-        scene.position = position
-        scene.duration_seconds = item.duration()
-        scene.camera = item.camera
-        scene.source_line = item.line
-        scene.save()
-        scene.cast.set([cast[h] for h in item.handles if h in cast])
-
-    for leftover in (s for scenes in existing.values() for s in scenes):
-        if leftover.takes.exists():  # type: ignore[attr-defined]
-            leftover.archived_at = timezone.now()
-            leftover.save(update_fields=["archived_at"])
-            result.archived += 1
-        else:
-            leftover.delete()
-            result.removed += 1
-
+            _apply_item(episode, item, position)
+    Scene.objects.bulk_update(unchanged, ["position", "source_line", "omitted", "transition"])
+    for scene in plan.removed:
+        _remove(scene)
     episode.script = text
     episode.script_updated_at = timezone.now()
     episode.save(update_fields=["script", "script_updated_at"])
+    record_version(episode=episode, text=text, note=note, by=edited_by)
     publish_board_changed(project_id=episode.project_id, episode_id=episode.pk)
-    return result
+    return plan
+
+
+def save_script(*, episode: Episode, text: str, edited_by: User) -> BreakdownPlan:
+    """Break down and apply at once, for callers that already confirmed (demo data, imports)."""
+    plan = plan_breakdown(episode=episode, text=text, user=edited_by)
+    return apply_breakdown(
+        episode=episode, text=text, edited_by=edited_by, confirmed=plan.fingerprint
+    )

@@ -1,19 +1,20 @@
-"""Pages of studios, projects, episodes, the script editor and the storyboard."""
+"""Pages of studios, projects, episodes, the script editor with its versions, the storyboard."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_safe
 
 from characters.requests import AuthenticatedHttpRequest
 from projects.access import get_episode_for_user, get_project_for_user, require
-from projects.board import board_scenes
+from projects.board import board_context
+from projects.breakdown import plan_breakdown
 from projects.forms import ScriptForm
-from projects.models import Membership, Project
-from projects.services import save_script
+from projects.models import Episode, Membership, Project
+from projects.services import PlanOutdated, apply_breakdown
 
 
 @login_required
@@ -33,8 +34,26 @@ def project_detail(request: AuthenticatedHttpRequest, project_id: int) -> HttpRe
 @login_required
 def storyboard(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
     episode, member = get_episode_for_user(request.user, episode_id)
-    context = {"episode": episode, "member": member, "scenes": board_scenes(episode)}
-    return render(request, "projects/storyboard.html", context)
+    return render(request, "projects/storyboard.html", board_context(episode, member))
+
+
+def _script_page(
+    request: AuthenticatedHttpRequest, episode: Episode, form: ScriptForm, **extra: object
+) -> HttpResponse:
+    versions = episode.script_versions.select_related("created_by")
+    context = {"episode": episode, "form": form, "versions": versions, **extra}
+    return render(request, "projects/script_form.html", context)
+
+
+def _preview(
+    request: AuthenticatedHttpRequest, episode: Episode, text: str, note: str = ""
+) -> HttpResponse:
+    plan = plan_breakdown(episode=episode, text=text, user=request.user)
+    restored = request.POST.get("restored_from") or None
+    form = ScriptForm(
+        initial={"script": text, "confirm": plan.fingerprint, "restored_from": restored}
+    )
+    return _script_page(request, episode, form, plan=plan, outdated=note)
 
 
 @login_required
@@ -43,16 +62,38 @@ def edit_script(request: AuthenticatedHttpRequest, episode_id: int) -> HttpRespo
     episode, member = get_episode_for_user(request.user, episode_id)
     require(member.can_edit_script)
     form = ScriptForm(request.POST or None, initial={"script": episode.script})
-    if request.method == "POST" and form.is_valid():
-        result = save_script(
-            episode=episode, text=form.cleaned_data["script"], edited_by=request.user
+    if request.method != "POST" or not form.is_valid():
+        return _script_page(request, episode, form)
+    text, confirmed = form.cleaned_data["script"], form.cleaned_data["confirm"]
+    if not confirmed:  # first show what would change; nothing is applied without a confirm
+        return _preview(request, episode, text)
+    restored = form.cleaned_data["restored_from"]
+    note = f"Restored from version {restored}" if restored else "Saved in the script editor"
+    try:
+        plan = apply_breakdown(
+            episode=episode, text=text, edited_by=request.user, confirmed=confirmed, note=note
         )
-        messages.success(
-            request,
-            f"Breakdown: {result.created} new, {result.kept} kept, "
-            f"{result.removed} removed, {result.archived} archived with their takes.",
-        )
-        for problem in result.problems:
-            messages.warning(request, problem)
-        return redirect("projects:storyboard", episode_id=episode.pk)
-    return render(request, "projects/script_form.html", {"episode": episode, "form": form})
+    except PlanOutdated as exc:
+        return _preview(request, episode, text, note=str(exc))
+    messages.success(request, f"Breakdown applied: {plan.summary}.")
+    for problem in plan.problems:
+        messages.warning(request, str(problem))
+    return redirect("projects:storyboard", episode_id=episode.pk)
+
+
+@login_required
+@require_safe
+def script_version(request: AuthenticatedHttpRequest, episode_id: int, number: int) -> HttpResponse:
+    episode, member = get_episode_for_user(request.user, episode_id)
+    version = get_object_or_404(episode.script_versions, number=number)
+    versions = episode.script_versions.select_related("created_by")
+    context = {"episode": episode, "member": member, "version": version, "versions": versions}
+    return render(request, "projects/script_version.html", context)
+
+
+@login_required
+@require_safe
+def latest_script_version(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
+    episode, _ = get_episode_for_user(request.user, episode_id)
+    latest = get_object_or_404(episode.script_versions.order_by("-number")[:1])
+    return redirect("projects:script_version", episode_id=episode.pk, number=latest.number)

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 import uvicorn
+from django.db import connections
 
 from comicstudio.embedded_redis import free_port
 
@@ -85,7 +86,14 @@ def browser() -> Iterator[object]:
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield instance
+        # ORM calls made while Playwright's loop runs get connections of their own context;
+        # close them here, in that context, or they outlive the test database.
+        connections.close_all()
         instance.close()
+        # ORM calls made while Playwright's loop runs get a connection of their own
+        # (Django keys connections by context); close it, or PostgreSQL cannot drop the
+        # test database at the end.
+        connections.close_all()
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 

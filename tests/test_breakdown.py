@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
 from characters.models import Character, Privacy
 from generation.models import Take
+from projects.breakdown import plan_breakdown
 from projects.models import Scene
 from projects.services import save_script
 from tests.conftest import SIX_SCENES
+from tests.factories import make_take
 
 pytestmark = pytest.mark.django_db
 
@@ -21,16 +25,7 @@ def board(episode) -> list[Scene]:  # type: ignore[no-untyped-def]
 
 
 def give_take(scene: Scene, user) -> Take:  # type: ignore[no-untyped-def]
-    return Take.objects.create(
-        scene=scene,
-        number=1,
-        requested_by=user,
-        provider="animatic",
-        prompt="p",
-        duration_seconds=4,
-        width=720,
-        height=1280,
-    )
+    return make_take(scene, user)
 
 
 def scene_blocks(script: str) -> list[str]:
@@ -85,30 +80,44 @@ def test_the_script_text_is_stored_on_the_episode(episode, writer):
     assert episode.script_updated_at is not None
 
 
+def counts(plan) -> tuple[int, int, int, int]:  # type: ignore[no-untyped-def]
+    """New, changed, unchanged, removed."""
+    kinds = [item.kind for item in plan.items]
+    return (kinds.count("new"), kinds.count("changed"), kinds.count("kept"), len(plan.removed))
+
+
 def test_saving_the_same_script_again_keeps_every_scene(episode, writer):
     before = [s.pk for s in board(episode)]
 
-    result = save_script(episode=episode, text=SIX_SCENES, edited_by=writer)
+    plan = save_script(episode=episode, text=SIX_SCENES, edited_by=writer)
 
     assert [s.pk for s in board(episode)] == before
-    assert (result.created, result.kept, result.removed, result.archived) == (0, 6, 0, 0)
+    assert counts(plan) == (0, 0, 6, 0)
 
 
-def test_editing_one_scene_replaces_only_that_scene(episode, writer):
+def test_editing_one_scene_keeps_it_as_changed_and_leaves_the_others_alone(episode, writer):
     before = board(episode)
     edited = SIX_SCENES.replace(KITCHEN_SOUP_ACTION, "Mia stirs a pot of stew.")
 
-    result = save_script(episode=episode, text=edited, edited_by=writer)
+    plan = save_script(episode=episode, text=edited, edited_by=writer)
 
     after = board(episode)
-    assert result.created == 1
-    assert result.kept == 5
-    assert result.removed + result.archived == 1
-    assert [s.pk for s in after[1:]] == [s.pk for s in before[1:]]
-    assert after[0].pk != before[0].pk
+    assert counts(plan) == (0, 1, 5, 0)
+    assert [s.pk for s in after] == [s.pk for s in before]
     assert after[0].action == "Mia stirs a pot of stew."
-    assert after[0].position == 1
-    assert not Scene.objects.filter(pk=before[0].pk, archived_at__isnull=True).exists()
+    assert after[0].changed_at is None  # no takes, so nothing is out of date
+
+
+def test_a_rewritten_scene_is_new_and_the_old_one_removed(episode, writer):
+    before = board(episode)
+    edited = SIX_SCENES.replace(KITCHEN_SOUP_ACTION, "Grandma arrives with a whole suitcase.")
+    edited = edited.replace("MIA\nAlmost ready.", "GRANDMA\nWhere is my soup?")
+
+    plan = save_script(episode=episode, text=edited, edited_by=writer)
+
+    assert counts(plan) == (1, 0, 5, 1)
+    assert board(episode)[0].pk != before[0].pk
+    assert not Scene.objects.filter(pk=before[0].pk).exists()
 
 
 def test_reordering_two_scenes_keeps_them_and_updates_their_positions(episode, writer):
@@ -116,10 +125,10 @@ def test_reordering_two_scenes_keeps_them_and_updates_their_positions(episode, w
     blocks = scene_blocks(SIX_SCENES)
     blocks[1], blocks[3] = blocks[3], blocks[1]  # garden and street swap places
 
-    result = save_script(episode=episode, text="".join(blocks), edited_by=writer)
+    plan = save_script(episode=episode, text="".join(blocks), edited_by=writer)
 
     after = board(episode)
-    assert (result.created, result.kept, result.removed, result.archived) == (0, 6, 0, 0)
+    assert counts(plan) == (0, 0, 6, 0)
     assert [s.pk for s in after] == [
         before[0].pk,
         before[3].pk,
@@ -139,7 +148,7 @@ def test_removing_a_scene_with_a_take_archives_it_and_keeps_the_take(episode, wr
     blocks = scene_blocks(SIX_SCENES)
     del blocks[1]
 
-    result = save_script(episode=episode, text="".join(blocks), edited_by=writer)
+    plan = save_script(episode=episode, text="".join(blocks), edited_by=writer)
 
     garden.refresh_from_db()
     assert garden.archived_at is not None
@@ -153,7 +162,7 @@ def test_removing_a_scene_with_a_take_archives_it_and_keeps_the_take(episode, wr
         "EXT. ROOFTOP - NIGHT",
     ]
     assert [s.position for s in board(episode)] == [1, 2, 3, 4, 5]
-    assert (result.archived, result.removed) == (1, 0)
+    assert counts(plan) == (0, 0, 5, 1)
 
 
 def test_removing_a_scene_without_takes_deletes_it(episode, writer):
@@ -161,25 +170,24 @@ def test_removing_a_scene_without_takes_deletes_it(episode, writer):
     blocks = scene_blocks(SIX_SCENES)
     del blocks[3]
 
-    result = save_script(episode=episode, text="".join(blocks), edited_by=writer)
+    save_script(episode=episode, text="".join(blocks), edited_by=writer)
 
     assert not Scene.objects.filter(pk=street.pk).exists()
     assert len(board(episode)) == 5
-    assert (result.archived, result.removed) == (0, 1)
 
 
-def test_editing_a_scene_that_has_a_take_archives_the_old_version(episode, writer):
+def test_editing_a_scene_that_has_a_take_keeps_the_take_marked_out_of_date(episode, writer):
     kitchen = board(episode)[0]
     take = give_take(kitchen, writer)
     edited = SIX_SCENES.replace(KITCHEN_SOUP_ACTION, "Mia stirs a pot of stew.")
 
     save_script(episode=episode, text=edited, edited_by=writer)
 
-    kitchen.refresh_from_db()
-    take.refresh_from_db()
-    assert kitchen.archived_at is not None
-    assert take.scene_id == kitchen.pk
-    assert board(episode)[0].action == "Mia stirs a pot of stew."
+    kitchen = board(episode)[0]
+    assert kitchen.archived_at is None
+    assert list(kitchen.takes.all()) == [take]
+    assert kitchen.action == "Mia stirs a pot of stew."
+    assert kitchen.takes_out_of_date is True
 
 
 def test_a_kept_scene_keeps_its_take(episode, writer):
@@ -192,6 +200,7 @@ def test_a_kept_scene_keeps_its_take(episode, writer):
     tram.refresh_from_db()
     assert tram.archived_at is None
     assert list(tram.takes.all()) == [take]
+    assert tram.takes_out_of_date is False
 
 
 # --- Casting by @handle ------------------------------------------------------------
@@ -209,7 +218,7 @@ def test_a_handle_of_the_writers_own_character_is_cast(episode, writer):
 
     (scene,) = board(episode)
     assert list(scene.cast.all()) == [mia]
-    assert result.problems == []
+    assert list(result.problems) == []
 
 
 def test_a_handle_of_a_public_character_of_someone_else_is_cast(episode, writer, outsider):
@@ -219,7 +228,7 @@ def test_a_handle_of_a_public_character_of_someone_else_is_cast(episode, writer,
 
     (scene,) = board(episode)
     assert list(scene.cast.all()) == [tom]
-    assert result.problems == []
+    assert list(result.problems) == []
 
 
 def test_an_unknown_handle_is_reported_with_its_line(episode, writer):
@@ -227,7 +236,10 @@ def test_an_unknown_handle_is_reported_with_its_line(episode, writer):
 
     result = save_script(episode=episode, text=text, edited_by=writer)
 
-    assert result.problems == ["Line 3: no character @nobody_here that you can use."]
+    assert [str(p) for p in result.problems] == [
+        "Line 5: no character @nobody_here that you can use. "
+        "Check the spelling, or ask its owner to share it with you."
+    ]
     (scene,) = board(episode)
     assert list(scene.cast.all()) == []
 
@@ -247,11 +259,10 @@ def test_a_hidden_character_reads_exactly_like_one_that_does_not_exist(episode, 
     hidden = save_script(episode=episode, text=_script_mentioning("secret_sam"), edited_by=writer)
     missing = save_script(episode=episode, text=_script_mentioning("ghost_gus"), edited_by=writer)
 
-    assert hidden.problems == ["Line 1: no character @secret_sam that you can use."]
-    assert missing.problems == ["Line 1: no character @ghost_gus that you can use."]
-    assert hidden.problems[0].replace("secret_sam", "X") == missing.problems[0].replace(
-        "ghost_gus", "X"
-    )
+    hidden_text, missing_text = str(hidden.problems[0]), str(missing.problems[0])
+    assert hidden_text.startswith("Line 3: no character @secret_sam that you can use.")
+    assert missing_text.startswith("Line 3: no character @ghost_gus that you can use.")
+    assert hidden_text.replace("secret_sam", "X") == missing_text.replace("ghost_gus", "X")
 
 
 def test_only_usable_handles_are_cast_when_a_scene_mentions_several(episode, writer, outsider):
@@ -264,10 +275,17 @@ def test_only_usable_handles_are_cast_when_a_scene_mentions_several(episode, wri
 
     (scene,) = board(episode)
     assert list(scene.cast.all()) == [mia]
-    assert result.problems == ["Line 1: no character @secret_sam that you can use."]
+    assert [p.message for p in result.problems] == ["no character @secret_sam that you can use."]
 
 
 # --- The script editor page ----------------------------------------------------------
+
+
+def fingerprint(response) -> str:  # type: ignore[no-untyped-def]
+    """The Apply button's value on a breakdown preview page."""
+    match = re.search(r'name="confirm" value="([0-9a-f]+)"', response.content.decode())
+    assert match, "no Apply button on the page"
+    return match.group(1)
 
 
 def script_url(episode) -> str:  # type: ignore[no-untyped-def]
@@ -278,7 +296,11 @@ def test_writer_saves_a_script_and_sees_the_new_scene_on_the_storyboard(client, 
     client.force_login(writer)
     text = SIX_SCENES + "\nEXT. MOON - NIGHT\n\nThe soup pot floats past the stars.\n"
 
-    response = client.post(script_url(episode), {"script": text})
+    preview = client.post(script_url(episode), {"script": text})
+    assert preview.status_code == 200
+    assert "1 new, 0 changed, 0 removed, 6 unchanged" in preview.content.decode()
+    assert [s.heading for s in board(episode)][-1] == "EXT. ROOFTOP - NIGHT"  # not yet applied
+    response = client.post(script_url(episode), {"script": text, "confirm": fingerprint(preview)})
 
     storyboard = reverse("projects:storyboard", kwargs={"episode_id": episode.pk})
     assert response.status_code == 302
@@ -301,14 +323,21 @@ def test_writer_sees_the_current_script_in_the_editor(client, episode, writer):
 
 
 @pytest.mark.parametrize("role", ["reviewer", "viewer"])
-def test_members_who_may_not_write_are_refused_the_script_editor(client, episode, role, request):
+def test_members_who_may_not_write_are_refused_the_script_editor(
+    client, episode, writer, role, request
+):
     client.force_login(request.getfixturevalue(role))
     before = [s.pk for s in board(episode)]
 
     got = client.get(script_url(episode))
     posted = client.post(script_url(episode), {"script": "INT. VOID\n\nNothing.\n"})
+    plan = plan_breakdown(episode=episode, text="INT. VOID\n\nNothing.\n", user=writer)
+    confirmed = client.post(
+        script_url(episode), {"script": "INT. VOID\n\nNothing.\n", "confirm": plan.fingerprint}
+    )
 
     assert got.status_code == 403
+    assert confirmed.status_code == 403
     assert posted.status_code == 403
     episode.refresh_from_db()
     assert episode.script == SIX_SCENES

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from generation.models import GenerationStatus, Take
 from projects.models import Scene
+from tests.factories import make_take
 
 pytestmark = pytest.mark.django_db
 
@@ -21,17 +22,7 @@ THUMBNAIL = b"\xff\xd8\xff" + b"thumbnail" * 20
 @pytest.fixture
 def take(episode, writer) -> Iterator[Take]:  # type: ignore[no-untyped-def]
     scene = Scene.objects.filter(episode=episode).order_by("position").first()
-    take = Take.objects.create(
-        scene=scene,
-        number=1,
-        requested_by=writer,
-        provider="animatic",
-        prompt="p",
-        duration_seconds=4,
-        width=720,
-        height=1280,
-        generation_status=GenerationStatus.SUCCEEDED,
-    )
+    take = make_take(scene, writer, generation_status=GenerationStatus.SUCCEEDED)
     # The storage picks a free name if the path is taken: use the name it returns.
     names = [
         default_storage.save("takes/x/video.mp4", ContentFile(VIDEO)),

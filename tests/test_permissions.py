@@ -7,15 +7,13 @@ from django.urls import reverse
 
 from generation.models import GenerationStatus, ReviewStatus, Take
 from projects.models import Scene
+from tests.factories import make_take
 
 pytestmark = pytest.mark.django_db
 
 
 def _finished_take(scene: Scene, user) -> Take:  # type: ignore[no-untyped-def]
-    return Take.objects.create(
-        scene=scene, number=1, requested_by=user, provider="animatic", prompt="p",
-        duration_seconds=4, width=720, height=1280, generation_status=GenerationStatus.SUCCEEDED,
-    )  # fmt: skip
+    return make_take(scene, user, generation_status=GenerationStatus.SUCCEEDED)
 
 
 def _pages(episode) -> list[str]:  # type: ignore[no-untyped-def]
@@ -91,3 +89,32 @@ def test_reviewer_cannot_generate_or_edit_the_script(client, episode, reviewer):
     scene = episode.scenes.first()
     assert client.post(reverse("generation:generate_scene", args=[scene.pk])).status_code == 403
     assert client.get(reverse("projects:edit_script", args=[episode.pk])).status_code == 403
+
+
+def test_generate_all_skips_scenes_that_have_a_usable_take(client, episode, writer):
+    first, second, *rest = episode.scenes.order_by("position")
+    _finished_take(first, writer)  # needs review: keep it
+    rejected = _finished_take(second, writer)
+    Take.objects.filter(pk=rejected.pk).update(review_status=ReviewStatus.REJECTED)
+    client.force_login(writer)
+
+    response = client.post(
+        reverse("generation:generate_all", args=[episode.pk]), HTTP_HX_REQUEST="true"
+    )
+
+    assert response.status_code == 200
+    assert "5 scene(s) queued for generation." in response.content.decode()
+    assert first.takes.count() == 1 and second.takes.count() == 2
+    assert all(scene.takes.count() == 1 for scene in rest)
+
+
+def test_generate_all_leaves_omitted_scenes_alone(client, episode, writer):
+    omitted = episode.scenes.order_by("position").first()
+    omitted.omitted = True
+    omitted.save()
+    client.force_login(writer)
+
+    client.post(reverse("generation:generate_all", args=[episode.pk]), HTTP_HX_REQUEST="true")
+
+    assert omitted.takes.count() == 0
+    assert Take.objects.count() == episode.scenes.count() - 1

@@ -7,15 +7,13 @@ from django.urls import reverse
 
 from generation.models import GenerationStatus, ReviewAction, ReviewDecision, ReviewStatus, Take
 from generation.services import GenerationRefused, record_review
+from tests.factories import make_take
 
 pytestmark = pytest.mark.django_db
 
 
 def _take(scene, user, number: int, status: str = GenerationStatus.SUCCEEDED) -> Take:  # type: ignore[no-untyped-def]
-    return Take.objects.create(
-        scene=scene, number=number, requested_by=user, provider="animatic", prompt="p",
-        duration_seconds=4, width=720, height=1280, generation_status=status,
-    )  # fmt: skip
+    return make_take(scene, user, number=number, generation_status=status)
 
 
 def test_approving_a_take_supersedes_the_other_takes_of_the_scene(episode, writer, reviewer):

@@ -1,5 +1,13 @@
-// Shows whether the storyboard's live channel is connected (htmx ws extension events).
+// The storyboard's behaviour in the browser: live indicator, drag and keyboard reordering,
+// filters, and selection for batch actions. The server renders every card; this file only
+// sends requests with htmx and re-applies view state after cards are swapped.
 (function () {
+  "use strict";
+  var picked = new Set();
+  // The card (and button) that had the focus: a swapped grid replaces the elements, so the
+  // focus is put back where it was, and keyboard reordering can go on without the mouse.
+  var lastFocus = null;
+
   function mark(state, text) {
     var el = document.getElementById("live");
     if (el) { el.dataset.live = state; el.textContent = text; }
@@ -7,4 +15,130 @@
   document.body.addEventListener("htmx:wsOpen", function () { mark("open", "live"); });
   document.body.addEventListener("htmx:wsClose", function () { mark("closed", "reconnecting…"); });
   document.body.addEventListener("htmx:wsError", function () { mark("closed", "reconnecting…"); });
+
+  function grid() { return document.getElementById("scene-grid"); }
+  function cards() { return Array.prototype.slice.call(document.querySelectorAll("#scene-grid article.card")); }
+
+  function sendOrder(ids) {
+    var el = grid();
+    htmx.ajax("POST", el.dataset.reorderUrl, { target: "#scene-grid", swap: "outerHTML", values: { order: ids.join(",") } });
+  }
+
+  // Drag and drop: SortableJS moves the card in the page, then the server is told the new order.
+  function enableDragging() {
+    var el = grid();
+    if (!el || !el.dataset.reorderUrl || el.dataset.sortable || typeof Sortable === "undefined") return;
+    el.dataset.sortable = "on";
+    Sortable.create(el, {
+      draggable: "article.card", handle: ".drag", animation: 120,
+      onEnd: function (evt) {
+        if (evt.oldIndex === evt.newIndex) return;
+        sendOrder(cards().map(function (card) { return card.dataset.scene; }));
+      }
+    });
+  }
+
+  // Keyboard: Alt+ArrowUp / Alt+ArrowDown (or Left/Right) on a focused card moves it.
+  document.addEventListener("keydown", function (evt) {
+    if (!evt.altKey) return;
+    var card = evt.target.closest && evt.target.closest("#scene-grid article.card");
+    if (!card) return;
+    var up = evt.key === "ArrowUp" || evt.key === "ArrowLeft";
+    var down = evt.key === "ArrowDown" || evt.key === "ArrowRight";
+    if (!up && !down) return;
+    var button = card.querySelector(up ? ".move-up" : ".move-down");
+    if (!button) return;
+    evt.preventDefault();
+    button.click();
+  });
+  document.addEventListener("focusin", function (evt) {
+    var card = evt.target.closest && evt.target.closest("#scene-grid article.card");
+    if (!card) { lastFocus = null; return; }
+    var control = ["move-up", "move-down", "edit"].filter(function (name) {
+      return evt.target.classList.contains(name);
+    })[0];
+    lastFocus = { card: card.id, control: control ? "." + control : "" };
+  });
+
+  function restoreFocus() {
+    var active = document.activeElement;
+    if (!lastFocus || (active && active !== document.body)) return;
+    var card = document.getElementById(lastFocus.card);
+    var target = card && (lastFocus.control ? card.querySelector(lastFocus.control) : card);
+    if (target) target.focus();
+  }
+
+  function applyFilters() {
+    var status = (document.getElementById("filter-status") || {}).value || "";
+    var who = (document.getElementById("filter-character") || {}).value || "";
+    cards().forEach(function (card) {
+      var omitted = card.classList.contains("omitted");
+      var okStatus = !status || (status === "omitted" ? omitted : card.dataset.status === status && !omitted);
+      var okWho = !who || (" " + (card.dataset.cast || "")).indexOf(" " + who + " ") !== -1;
+      card.hidden = !(okStatus && okWho);
+    });
+  }
+
+  function restorePicks() {
+    cards().forEach(function (card) {
+      var box = card.querySelector("input.pick");
+      if (box) box.checked = picked.has(card.dataset.scene);
+    });
+    var known = new Set(cards().map(function (card) { return card.dataset.scene; }));
+    picked.forEach(function (id) { if (!known.has(id)) picked.delete(id); });
+    var label = document.getElementById("picked");
+    if (label) label.textContent = picked.size + " selected";
+  }
+
+  function refresh() {
+    enableDragging();
+    applyFilters();
+    restorePicks();
+    restoreFocus();
+  }
+
+  document.addEventListener("change", function (evt) {
+    if (evt.target.matches("input.pick")) {
+      if (evt.target.checked) picked.add(evt.target.value); else picked.delete(evt.target.value);
+      restorePicks();
+    } else if (evt.target.matches("#filter-status, #filter-character")) {
+      applyFilters();
+    }
+  });
+
+  // Batch form: sends the picked scene ids; "generate" posts each scene's own generate URL.
+  document.body.addEventListener("htmx:configRequest", function (evt) {
+    if (evt.target.id !== "batch") return;
+    evt.detail.parameters.scene = Array.from(picked);
+  });
+  document.addEventListener("submit", function (evt) {
+    if (evt.target.id !== "batch" || evt.target.batch_action.value !== "generate") return;
+    evt.preventDefault();
+    evt.stopImmediatePropagation();
+    picked.forEach(function (id) {
+      var card = document.getElementById("scene-" + id);
+      if (card && card.dataset.generateUrl) {
+        htmx.ajax("POST", card.dataset.generateUrl, { target: "#scene-" + id, swap: "outerHTML" });
+      }
+    });
+  }, true);
+
+  // A card open for editing survives pushes from other people's edits: a pushed card for it
+  // is not swapped in, and a pushed grid gets the open form moved into it.
+  document.body.addEventListener("htmx:oobBeforeSwap", function (evt) {
+    var target = evt.detail.target;
+    if (target.matches && target.matches("article.card.editing")) {
+      evt.detail.shouldSwap = false;
+    } else if (target.id === "scene-grid") {
+      target.querySelectorAll("article.card.editing").forEach(function (open) {
+        var fresh = evt.detail.fragment.querySelector("#" + open.id);
+        if (fresh) fresh.replaceWith(open);
+      });
+    }
+  });
+
+  document.body.addEventListener("htmx:afterSettle", refresh);
+  document.body.addEventListener("htmx:oobAfterSwap", refresh);
+  document.body.addEventListener("htmx:wsAfterMessage", refresh);
+  document.addEventListener("DOMContentLoaded", refresh);
 })();

@@ -8,7 +8,7 @@ from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from characters.models import Character, Privacy
+from characters.models import Character, Kind, Privacy
 from projects.models import Episode, Membership, Project, Role, Studio
 from projects.services import save_script
 
@@ -53,16 +53,18 @@ class Command(BaseCommand):
         self.stdout.write("Demo studio ready.")
 
     def _characters(self, owner: User, studio: Studio) -> None:
-        for handle, name, appearance in [
+        for handle, name, kind, appearance in [
             (
                 "hana_chef",
                 "Hana",
+                Kind.ILLUSTRATED_HUMAN,
                 "a young woman with a short black bob, round glasses, "
                 "a mustard-yellow apron over a striped navy shirt, drawn in anime style",
             ),
             (
                 "mochi_cat",
                 "Mochi",
+                Kind.ANIMAL,
                 "a chubby white cat with a grey patch over the left ear, "
                 "amber eyes and a red collar with a tiny bell",
             ),
@@ -72,6 +74,7 @@ class Command(BaseCommand):
                 defaults={
                     "owner": owner,
                     "name": name,
+                    "kind": kind,
                     "appearance": appearance,
                     "privacy": Privacy.APPROVED,
                 },

@@ -1,0 +1,93 @@
+"""Benchmark breakdown and the storyboard at 200 scenes: python bench/storyboard.py
+
+Uses a throwaway SQLite database and an in-memory channel layer; prints wall times and
+query counts.
+"""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
+VAR = tempfile.mkdtemp(prefix="bench-storyboard-")
+os.environ["COMICSTUDIO_VAR_DIR"] = VAR
+os.environ["DATABASE_URL"] = f"sqlite:///{VAR}/bench.sqlite3"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "comicstudio.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+
+settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+settings.ALLOWED_HOSTS = ["*"]
+
+from django.contrib.auth.models import User  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+from projects import scene_edits  # noqa: E402
+from projects.breakdown import plan_breakdown  # noqa: E402
+from projects.models import Episode, Membership, Project, Studio  # noqa: E402
+from projects.screenplay import parse_script  # noqa: E402
+from projects.services import save_script  # noqa: E402
+from tests.scripts import long_script  # noqa: E402
+
+
+def timed(label: str, action, repeat: int = 1):  # type: ignore[no-untyped-def]
+    """Run `action` `repeat` times; print the mean wall time and queries of one run."""
+    with CaptureQueriesContext(connection) as queries:
+        start = time.perf_counter()
+        for _ in range(repeat):
+            result = action()
+        wall = (time.perf_counter() - start) / repeat
+    print(f"{label:<48} {wall * 1000:8.1f} ms  {len(queries) // repeat:5d} queries")
+    return result
+
+
+def main() -> None:
+    """Parse, break down, re-break down, render and reorder a 200-scene episode."""
+    call_command("migrate", verbosity=0)
+    writer = User.objects.create_user("writer", password="x")  # noqa: S106
+    studio = Studio.objects.create(name="Bench")
+    Membership.objects.create(studio=studio, user=writer, role="writer")
+    episode = Episode.objects.create(
+        project=Project.objects.create(studio=studio, name="Bench"), number=1, title="Bench"
+    )
+    text = long_script(200)
+    timed("parse 200 scenes", lambda: parse_script(text), repeat=20)
+    timed(
+        "first breakdown, 200 scenes (plan + apply)",
+        lambda: save_script(episode=episode, text=text, edited_by=writer),
+    )
+    edited = text.replace("Beat 100.", "Beat one hundred.")
+    timed(
+        "summary of a one-scene edit (plan only)",
+        lambda: plan_breakdown(episode=episode, text=edited, user=writer),
+        repeat=5,
+    )
+    timed(
+        "apply that edit (199 scenes kept)",
+        lambda: save_script(episode=episode, text=edited, edited_by=writer),
+    )
+    client = Client()
+    client.force_login(writer)
+    url = reverse("projects:storyboard", kwargs={"episode_id": episode.pk})
+    timed("storyboard page, 200 cards", lambda: client.get(url), repeat=5)
+    ids = list(episode.scenes.order_by("-position").values_list("pk", flat=True))
+    timed(
+        "reorder 200 scenes (and write the script back)",
+        lambda: scene_edits.reorder_scenes(episode=episode, order=ids),
+    )
+
+
+if __name__ == "__main__":
+    main()

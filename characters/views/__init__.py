@@ -1,0 +1,1 @@
+"""Views of the character library, split by what they serve."""

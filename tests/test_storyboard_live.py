@@ -1,0 +1,66 @@
+"""Storyboard edits reach the other viewers' pages over the project's live channel."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from asgiref.sync import sync_to_async
+from django.test import Client
+from django.urls import reverse
+
+from projects.models import Scene
+from tests.test_live import _communicator, run
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _post(user, name: str, data: dict, **kwargs: int) -> int:  # type: ignore[no-untyped-def]
+    client = Client()
+    client.force_login(user)
+    return client.post(reverse(f"projects:{name}", kwargs=kwargs), data).status_code
+
+
+def test_an_inline_edit_reaches_another_viewer_as_that_card(episode, writer, viewer):
+    scene = Scene.objects.filter(episode=episode).order_by("position").first()
+    data = {
+        "heading": scene.heading,
+        "action": "Mia tastes the soup and frowns.",
+        "camera": "close-up",
+        "look": "",
+        "duration_seconds": 4,
+    }
+    communicator = _communicator(viewer, episode)
+
+    async def scenario():
+        assert (await communicator.connect())[0]
+        await communicator.receive_from(timeout=5)  # the snapshot
+        status = await sync_to_async(_post)(writer, "edit_scene", data, scene_id=scene.pk)
+        card = await communicator.receive_from(timeout=5)
+        await communicator.disconnect()
+        return status, card
+
+    status, card = run(scenario)
+    assert status == 200
+    assert card.startswith(f'<article id="scene-{scene.pk}"') and 'hx-swap-oob="true"' in card
+    assert "Mia tastes the soup and frowns." in card and "close-up" in card
+    assert "move-up" not in card  # rendered for the viewer, who may not edit
+
+
+def test_a_reorder_reaches_another_viewer_as_the_grid_in_the_new_order(episode, writer, viewer):
+    scenes = list(Scene.objects.filter(episode=episode).order_by("position"))
+    order = [s.pk for s in reversed(scenes)]
+    communicator = _communicator(viewer, episode)
+
+    async def scenario():
+        assert (await communicator.connect())[0]
+        await communicator.receive_from(timeout=5)
+        data = {"order": ",".join(map(str, order))}
+        await sync_to_async(_post)(writer, "reorder_scenes", data, episode_id=episode.pk)
+        grid = await communicator.receive_from(timeout=5)
+        await communicator.disconnect()
+        return grid
+
+    grid = run(scenario)
+    assert 'id="scene-grid"' in grid
+    assert [int(pk) for pk in re.findall(r'<article id="scene-(\d+)"', grid)] == order
