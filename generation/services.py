@@ -21,7 +21,8 @@ from generation.models import (
     ReviewStatus,
     Take,
 )
-from generation.prompts import compile_prompt
+from generation.prompt_checks import face_refusal
+from generation.prompts import compile_scene
 from generation.providers import get_provider_class
 from projects.live import publish_scene_changed
 from projects.models import Scene
@@ -87,6 +88,11 @@ def _new_take(scene: Scene, user: User, provider: str | None = None) -> Take:
     project = scene.episode.project
     provider = provider or project.provider
     width, height = project.frame_size
+    credential = credential_for(studio_id=project.studio_id, provider=provider)
+    compiled = compile_scene(scene, provider=provider, credential=credential)
+    refusal = face_refusal(compiled)
+    if refusal:  # refused before anything is sent or paid for
+        raise GenerationRefused(f"Scene {scene.position}: {refusal}")
     latest = scene.takes.order_by("-number").first()  # type: ignore[attr-defined]
     number = (scene.takes.aggregate(n=Max("number"))["n"] or 0) + 1  # type: ignore[attr-defined]
     return Take.objects.create(
@@ -95,8 +101,8 @@ def _new_take(scene: Scene, user: User, provider: str | None = None) -> Take:
         replaces=latest,
         requested_by=user,
         provider=provider,
-        credential=credential_for(studio_id=project.studio_id, provider=provider),
-        prompt=compile_prompt(scene),
+        credential=credential,
+        prompt=compiled.text,
         duration_seconds=scene.duration_seconds,
         width=width,
         height=height,

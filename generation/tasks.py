@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import tempfile
-from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -26,11 +25,10 @@ from generation.models import (
     ACTIVE_STATUSES,
     IN_FLIGHT_STATUSES,
     GenerationStatus,
-    ProviderCharacter,
     Take,
     take_upload_path,
 )
-from generation.prompts import build_request
+from generation.prompts import build_request, compile_scene
 from generation.providers import Provider, ProviderError
 from generation.providers.base import VideoRequest
 from generation.services import publish_take
@@ -53,21 +51,15 @@ def _load(take_id: int) -> Take | None:
 
 
 def _request(take: Take) -> VideoRequest:
-    request = build_request(
+    # Character ids and reference images are compiled with the same function as the prompt.
+    compiled = compile_scene(take.scene, provider=take.provider, credential=take.credential)
+    return build_request(
         take.scene,
         prompt=take.prompt,
         width=take.width,
         height=take.height,
         duration=take.duration_seconds,
-    )
-    if take.credential is None:
-        return request
-    # Cast members registered with this provider go by id; the prompt names them verbatim.
-    ids = ProviderCharacter.objects.filter(
-        credential=take.credential, character__in=take.scene.cast.all()
-    ).order_by("character__handle")
-    return replace(
-        request, character_ids=tuple(ids.values_list("provider_character_id", flat=True))
+        compiled=compiled,
     )
 
 
