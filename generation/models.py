@@ -331,5 +331,6 @@ from generation.credentials import (  # noqa: E402
     ProviderCharacter,
     ProviderCredential,
 )
+from generation.pricing import ListPrice  # noqa: E402
 
-__all__ = ["ProjectGenerationSettings", "ProviderCharacter", "ProviderCredential"]
+__all__ = ["ListPrice", "ProjectGenerationSettings", "ProviderCharacter", "ProviderCredential"]

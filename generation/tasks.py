@@ -28,6 +28,7 @@ from generation.models import (
     Take,
     take_upload_path,
 )
+from generation.pricing import take_cost
 from generation.prompts import build_request, compile_scene
 from generation.providers import Provider, ProviderError
 from generation.providers.base import VideoRequest
@@ -273,7 +274,7 @@ def download_take(self: Task, take_id: int, reported_cost: str | None = None) ->
         with video.open("rb") as v, thumb.open("rb") as t:
             video_name = default_storage.save(take_upload_path(take, "video.mp4"), File(v))
             thumb_name = default_storage.save(take_upload_path(take, "thumbnail.jpg"), File(t))
-    cost = Decimal(reported_cost) if reported_cost else provider.cost_of(take.duration_seconds)
+    cost = Decimal(reported_cost) if reported_cost else take_cost(take)
     if take.mark_succeeded(video_name=video_name, thumbnail_name=thumb_name, cost=cost):
         engine.free_slot(take)
         publish_take(take)

@@ -17,15 +17,15 @@ from generation.models import Take
 from generation.services import (
     GenerationRefused,
     cancel_take,
-    estimate_cost,
+    check_spending,
     record_review,
     request_fallback_take,
     request_remix,
     request_takes,
     resubmit_take,
 )
-from projects.access import get_episode_for_user, get_scene_for_user, require
-from projects.board import board_scenes, render_card, render_grid, render_notice
+from projects.access import get_scene_for_user, require
+from projects.board import render_card
 from projects.models import Membership, Scene
 
 
@@ -43,35 +43,12 @@ def generate_scene(request: AuthenticatedHttpRequest, scene_id: int) -> HttpResp
     scene, member = get_scene_for_user(request.user, scene_id)
     require(member.can_generate)
     try:
+        check_spending(project=scene.episode.project, scenes=[scene])
         request_takes(scenes=[scene], requested_by=request.user)
     except GenerationRefused as exc:
         return HttpResponse(str(exc), status=409)
     fresh = Scene.objects.on_board().get(pk=scene.pk)
     return HttpResponse(render_card(fresh, member))
-
-
-@login_required
-@require_POST
-def generate_all(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
-    episode, member = get_episode_for_user(request.user, episode_id)
-    # Scenes without a usable take: never generated, failed, or sent back by review.
-    wanted = {"draft", "failed", "rejected", "changes_requested"}
-    scenes = [s for s in board_scenes(episode) if s.status in wanted and not s.omitted]
-    # Writers may run free batches (the animatic); batches that cost money need a producer.
-    require(member.can_spend or (member.can_generate and estimate_cost(scenes) == 0))
-    try:
-        takes = request_takes(scenes=scenes, requested_by=request.user)
-        notice = (
-            f"{len(takes)} scene(s) queued for generation."
-            if takes
-            else "Nothing to generate: every scene has a take or one in progress."
-        )
-    except GenerationRefused as exc:
-        notice = str(exc)
-    if not request.htmx:  # type: ignore[attr-defined]
-        messages.info(request, notice)
-        return redirect("projects:storyboard", episode_id=episode.pk)
-    return HttpResponse(render_grid(episode, member) + render_notice(notice))
 
 
 @login_required
