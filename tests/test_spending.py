@@ -25,7 +25,9 @@ def use_provider(episode, provider: str, *, model: str = "", budget: str | None 
     Project.objects.filter(pk=project.pk).update(provider=provider)
     project.refresh_from_db()
     if provider != "animatic":
-        credential = ProviderCredential(studio=project.studio, provider=provider, default_model=model)
+        credential = ProviderCredential(
+            studio=project.studio, provider=provider, default_model=model
+        )
         credential.set_api_key("sk-test-key-1234")
         credential.save()
     if budget is not None:
