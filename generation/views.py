@@ -14,6 +14,7 @@ from characters.requests import AuthenticatedHttpRequest
 from generation.credentials import ProjectGenerationSettings
 from generation.forms import ReviewForm
 from generation.models import Take
+from generation.preview import preview_prompt
 from generation.services import (
     GenerationRefused,
     cancel_take,
@@ -62,6 +63,8 @@ def scene_review(request: AuthenticatedHttpRequest, scene_id: int) -> HttpRespon
         "takes": takes,
         "form": ReviewForm(),
         "fallback_provider": fallback.fallback_provider if fallback else "",
+        "with_preview": True,
+        "preview": preview_prompt(scene=scene, viewer=request.user),
     }
     return render(request, "generation/scene_review.html", context)
 
