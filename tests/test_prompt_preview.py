@@ -29,7 +29,8 @@ def use_provider(scene, provider: str) -> ProviderCredential | None:  # type: ig
 
 
 def review_page(client, scene) -> str:  # type: ignore[no-untyped-def]
-    return unescape(client.get(reverse("generation:scene_review", args=[scene.pk])).content.decode())
+    response = client.get(reverse("generation:scene_review", args=[scene.pk]))
+    return unescape(response.content.decode())
 
 
 def test_the_preview_shows_the_exact_veo_text_references_negatives_and_cost(client, scene, writer):
@@ -48,8 +49,10 @@ def test_the_preview_shows_the_exact_veo_text_references_negatives_and_cost(clie
 
 def test_the_preview_lists_the_character_ids_sent_to_openai(client, scene, writer):
     credential = use_provider(scene, "openai")
-    ProviderCharacter.objects.create(credential=credential, character=scene.cast.get(handle="mia"),
-                                     provider_character_id="char_mia", registered_by=writer)  # fmt: skip
+    mia = scene.cast.get(handle="mia")
+    ProviderCharacter.objects.create(
+        credential=credential, character=mia, provider_character_id="char_mia", registered_by=writer
+    )
     client.force_login(writer)
     assert "<li>Mia: <code>char_mia</code></li>" in review_page(client, scene)
 
