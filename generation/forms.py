@@ -121,3 +121,29 @@ class ListPriceForm(forms.Form):
     source = forms.CharField(
         max_length=300, help_text="Where the price comes from (a contract, a price list)."
     )
+
+
+class ScriptAssistantForm(forms.Form):
+    """The studio's chat model for drafting scenes; a blank key keeps the stored one."""
+
+    api_key = forms.CharField(
+        required=False,
+        max_length=500,
+        strip=True,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+        help_text="Stored encrypted; shown back only as its last four characters.",
+    )
+    base_url = forms.URLField(
+        required=False,
+        assume_scheme="https",
+        help_text="Any OpenAI-compatible chat API; empty for OpenAI's own.",
+    )
+    model = forms.CharField(max_length=100, help_text="A chat model that answers JSON.")
+
+
+class DraftForm(forms.Form):
+    prose = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 16}),
+        label="Prose (a story outline or a chapter)",
+        max_length=20_000,
+    )

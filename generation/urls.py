@@ -1,6 +1,6 @@
 from django.urls import path
 
-from generation import account_views, spending_views, views
+from generation import account_views, drafting_views, spending_views, views
 
 app_name = "generation"
 urlpatterns = [
@@ -21,6 +21,12 @@ urlpatterns = [
         name="remove_provider",
     ),
     path("studios/<int:studio_id>/prices/", spending_views.prices, name="prices"),
+    path(
+        "studios/<int:studio_id>/script-assistant/",
+        drafting_views.script_assistant,
+        name="script_assistant",
+    ),
+    path("episodes/<int:episode_id>/draft/", drafting_views.draft_scenes, name="draft_scenes"),
     path("studios/<int:studio_id>/costs/", account_views.costs, name="costs"),
     path("studios/<int:studio_id>/characters/", account_views.characters, name="characters"),
     path(

@@ -14,7 +14,7 @@ from generation.prompts import compile_scene
 from projects.models import Project
 from tests.prompt_scene import reference
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("list_prices")]
 
 
 def use_provider(scene, provider: str) -> ProviderCredential | None:  # type: ignore[no-untyped-def]

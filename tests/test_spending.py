@@ -17,7 +17,7 @@ from projects.models import Project, Scene
 from tests.factories import make_take
 from tests.test_board_queries import fill_board, storyboard_url
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("list_prices")]
 
 
 def use_provider(episode, provider: str, *, model: str = "", budget: str | None = None) -> Project:  # type: ignore[no-untyped-def]
