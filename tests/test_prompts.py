@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from generation.credentials import ProviderCharacter, ProviderCredential
+from generation import engine
+from generation.credentials import (
+    ProjectGenerationSettings,
+    ProviderCharacter,
+    ProviderCredential,
+)
 from generation.models import Take
 from generation.prompt_checks import prompt_warnings
 from generation.prompts import build_request, compile_scene
@@ -139,4 +144,21 @@ def test_a_face_refusal_stops_generation_before_anything_is_sent(scene, studio, 
         request_takes(scenes=[Scene.objects.get(pk=scene.pk)], requested_by=writer)
 
     assert not Take.objects.exists()
+    assert fake.requests == []
+
+
+def test_an_automatic_fallback_refused_for_a_face_leaves_the_failed_take_as_it_is(
+    scene, studio, writer, fake
+):
+    add_credential(studio, fake)
+    ProjectGenerationSettings.objects.create(
+        project=scene.episode.project, fallback_provider="openai", auto_fallback=True
+    )
+    reference(scene.cast.get(handle="mia"), has_face=True)
+    (take,) = request_takes(scenes=[scene], requested_by=writer)  # the animatic: no refusal
+
+    engine.finish(take, "The animatic renderer is down.")
+
+    take.refresh_from_db()
+    assert take.generation_status == "failed" and Take.objects.count() == 1
     assert fake.requests == []
