@@ -56,3 +56,12 @@ def project_budget(project: Project) -> Budget:
         s=Sum("cost", default=Decimal("0"))
     )["s"]
     return Budget(settings_.budget if settings_ else None, spent, _committed(project))
+
+
+def lock_budget(project: Project) -> None:
+    """Hold the project's budget row until commit: concurrent batches are checked in turn.
+
+    The second batch then sees the first one's takes as in progress, so two
+    confirmations at the same moment cannot both spend the same remainder.
+    """
+    list(ProjectGenerationSettings.objects.select_for_update().filter(project=project).values("pk"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -11,7 +12,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
 
 from characters.requests import AuthenticatedHttpRequest
-from generation.budget import project_budget
+from generation.budget import lock_budget, project_budget
 from generation.forms import ListPriceForm
 from generation.pricing import BatchEstimate, effective_prices, estimate_batch, save_studio_price
 from generation.services import GenerationRefused, request_takes
@@ -75,26 +76,28 @@ def _confirm_value(estimate: BatchEstimate) -> str:
 def generate_all(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
     episode, member = get_episode_for_user(request.user, episode_id)
     require(member.can_generate)
-    scenes = batch_scenes(episode, request.POST.getlist("scene"))
-    estimate = estimate_batch(scenes)
-    # Writers may run free batches (the animatic); batches that cost money need a producer.
-    require(member.can_spend or (not estimate.unknown and estimate.total == 0))
-    refusal = estimate.unknown or project_budget(episode.project).refusal(estimate)
-    if refusal:
-        return _notice(request, episode, member, refusal)
-    confirmed = request.POST.get("confirm", "")
-    if estimate.total and confirmed != _confirm_value(estimate):
-        # The total shown was confirmed, not another one: a changed total is shown again.
-        return _confirm(request, episode, scenes, estimate, changed=bool(confirmed))
-    try:
-        takes = request_takes(scenes=scenes, requested_by=request.user)
-        notice = (
-            f"{len(takes)} scene(s) queued for generation."
-            if takes
-            else "Nothing to generate: every scene has a take or one in progress."
-        )
-    except GenerationRefused as exc:
-        notice = str(exc)
+    with transaction.atomic():
+        lock_budget(episode.project)
+        scenes = batch_scenes(episode, request.POST.getlist("scene"))
+        estimate = estimate_batch(scenes)
+        # Writers may run free batches (the animatic); paid batches need a producer.
+        require(member.can_spend or (not estimate.unknown and estimate.total == 0))
+        refusal = estimate.unknown or project_budget(episode.project).refusal(estimate)
+        if refusal:
+            return _notice(request, episode, member, refusal)
+        confirmed = request.POST.get("confirm", "")
+        if estimate.total and confirmed != _confirm_value(estimate):
+            # The total shown was confirmed, not another one: a changed total is shown again.
+            return _confirm(request, episode, scenes, estimate, changed=bool(confirmed))
+        try:
+            takes = request_takes(scenes=scenes, requested_by=request.user)
+            notice = (
+                f"{len(takes)} scene(s) queued for generation."
+                if takes
+                else "Nothing to generate: every scene has a take or one in progress."
+            )
+        except GenerationRefused as exc:
+            notice = str(exc)
     return _notice(request, episode, member, notice)
 
 

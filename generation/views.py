@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,6 +12,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from characters.protected_media import serve_file
 from characters.requests import AuthenticatedHttpRequest
+from generation.budget import lock_budget
 from generation.credentials import ProjectGenerationSettings
 from generation.forms import ReviewForm
 from generation.models import Take
@@ -44,8 +46,10 @@ def generate_scene(request: AuthenticatedHttpRequest, scene_id: int) -> HttpResp
     scene, member = get_scene_for_user(request.user, scene_id)
     require(member.can_generate)
     try:
-        check_spending(project=scene.episode.project, scenes=[scene])
-        request_takes(scenes=[scene], requested_by=request.user)
+        with transaction.atomic():
+            lock_budget(scene.episode.project)
+            check_spending(project=scene.episode.project, scenes=[scene])
+            request_takes(scenes=[scene], requested_by=request.user)
     except GenerationRefused as exc:
         return HttpResponse(str(exc), status=409)
     fresh = Scene.objects.on_board().get(pk=scene.pk)
