@@ -73,8 +73,9 @@ def remove_provider(request: AuthenticatedHttpRequest, credential_id: int) -> Ht
 
 @login_required
 def costs(request: AuthenticatedHttpRequest, studio_id: int) -> HttpResponse:
-    studio, _ = _studio_for_user(request, studio_id)
-    return render(request, "generation/costs.html", {"studio": studio, **studio_costs(studio)})
+    studio, member = _studio_for_user(request, studio_id)
+    context = {"studio": studio, "member": member, **studio_costs(studio)}
+    return render(request, "generation/costs.html", context)
 
 
 @login_required
@@ -86,6 +87,7 @@ def generation_settings(request: AuthenticatedHttpRequest, project_id: int) -> H
         initial |= {
             "fallback_provider": current.fallback_provider,
             "auto_fallback": current.auto_fallback,
+            "budget": current.budget,
         }
     form = GenerationSettingsForm(request.POST or None, initial=initial)
     if request.method == "POST":

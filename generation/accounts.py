@@ -56,7 +56,8 @@ def credential_rows(studio: Studio) -> list[dict[str, Any]]:
 
 
 def save_generation_settings(*, project: Project, provider: str, fallback_provider: str,
-                             auto_fallback: bool) -> ProjectGenerationSettings:  # fmt: skip
+                             auto_fallback: bool, budget: Decimal | None = None,
+                             ) -> ProjectGenerationSettings:  # fmt: skip
     """Choose the project's provider and fallback (or none), and whether it is automatic."""
     if fallback_provider == provider:
         raise GenerationRefused("The fallback must differ from the project's provider.")
@@ -67,7 +68,8 @@ def save_generation_settings(*, project: Project, provider: str, fallback_provid
         project.provider = provider
         settings_, _ = ProjectGenerationSettings.objects.update_or_create(
             project=project,
-            defaults={"fallback_provider": fallback_provider, "auto_fallback": auto_fallback},
+            defaults={"fallback_provider": fallback_provider, "auto_fallback": auto_fallback,
+                      "budget": budget},  # fmt: skip
         )
     return settings_
 

@@ -16,7 +16,7 @@ from django.db import transaction
 from generation import slots
 from generation.models import UNAVAILABLE_STATUSES, GenerationStatus, Take
 from generation.providers import Provider, ProviderError, get_provider
-from generation.services import publish_take, request_fallback_take
+from generation.services import GenerationRefused, publish_take, request_fallback_take
 
 log = logging.getLogger(__name__)
 
@@ -57,8 +57,11 @@ def finish(take: Take, error: str, *, status: str = GenerationStatus.FAILED) -> 
     if status in UNAVAILABLE_STATUSES:
         settings_ = getattr(take.scene.episode.project, "generation_settings", None)
         if settings_ and settings_.auto_fallback and settings_.fallback_provider != take.provider:
-            with transaction.atomic():
-                request_fallback_take(take=take, requested_by=take.requested_by)
+            try:
+                with transaction.atomic():
+                    request_fallback_take(take=take, requested_by=take.requested_by)
+            except GenerationRefused as exc:  # e.g. the fallback rejects a cast member's face
+                log.info("take %s: no automatic fallback: %s", take.pk, exc)
 
 
 def fail(take: Take, exc: ProviderError) -> None:

@@ -81,6 +81,14 @@ class GenerationSettingsForm(forms.Form):
     auto_fallback = forms.BooleanField(
         required=False, label="Re-queue takes that fail for availability automatically"
     )
+    budget = forms.DecimalField(
+        required=False,
+        min_value=0,
+        max_digits=10,
+        decimal_places=2,
+        label="Budget in USD (empty: no limit)",
+        help_text="Every take counts, rejected ones included.",
+    )
 
 
 class RegisterCharacterForm(forms.Form):
@@ -98,3 +106,44 @@ class RegisterCharacterForm(forms.Form):
         self.fields["credential"].queryset = ProviderCredential.objects.filter(  # type: ignore[attr-defined]
             studio=studio, provider="openai"
         )
+
+
+class ListPriceForm(forms.Form):
+    provider = forms.ChoiceField(choices=REMOTE_PROVIDERS)
+    model = forms.CharField(max_length=100)
+    resolution = forms.RegexField(
+        regex=r"^[0-9]{3,4}p$", max_length=16, help_text='The short side, e.g. "720p".'
+    )
+    with_audio = forms.BooleanField(required=False, initial=True)
+    price_per_second = forms.DecimalField(
+        min_value=0, max_digits=8, decimal_places=4, label="USD per second"
+    )
+    source = forms.CharField(
+        max_length=300, help_text="Where the price comes from (a contract, a price list)."
+    )
+
+
+class ScriptAssistantForm(forms.Form):
+    """The studio's chat model for drafting scenes; a blank key keeps the stored one."""
+
+    api_key = forms.CharField(
+        required=False,
+        max_length=500,
+        strip=True,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+        help_text="Stored encrypted; shown back only as its last four characters.",
+    )
+    base_url = forms.URLField(
+        required=False,
+        assume_scheme="https",
+        help_text="Any OpenAI-compatible chat API; empty for OpenAI's own.",
+    )
+    model = forms.CharField(max_length=100, help_text="A chat model that answers JSON.")
+
+
+class DraftForm(forms.Form):
+    prose = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 16}),
+        label="Prose (a story outline or a chapter)",
+        max_length=20_000,
+    )

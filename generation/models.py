@@ -331,5 +331,13 @@ from generation.credentials import (  # noqa: E402
     ProviderCharacter,
     ProviderCredential,
 )
+from generation.drafting import ScriptAssistant  # noqa: E402
+from generation.pricing import ListPrice  # noqa: E402
 
-__all__ = ["ProjectGenerationSettings", "ProviderCharacter", "ProviderCredential"]
+__all__ = [
+    "ListPrice",
+    "ProjectGenerationSettings",
+    "ProviderCharacter",
+    "ProviderCredential",
+    "ScriptAssistant",
+]

@@ -1,34 +1,203 @@
-"""Prompt compilation: the exact text sent for a scene, stable byte for byte."""
+"""Prompt compilation: the one function that turns a scene into what a provider receives.
+
+`compile_scene` is deterministic: the same scene (text, cast, looks, references) gives
+the same prompt byte for byte, because every part comes in a fixed order with fixed
+wording and the cast is sorted by handle. Per-provider shapes are in `SHAPES`
+(docs/providers.md, "Prompt compilation").
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from generation.providers.base import VideoRequest
 from projects.models import Scene
 
+if TYPE_CHECKING:
+    from characters.models import Character, Look, ReferenceImage
+    from generation.credentials import ProviderCredential
 
-def compile_prompt(scene: Scene) -> str:
-    """Style lock, scene, camera, the cast's bibles and dialogue, in a fixed order."""
+
+@dataclass(frozen=True)
+class PromptShape:
+    """What a provider takes besides the text."""
+
+    takes_characters: bool = False  # registered character ids, named verbatim in the text
+    max_references: int = 0  # reference images, each bound to a name in the text
+    makes_audio: bool = False  # dialogue is spoken, so it goes in the prompt
+    negative_field: bool = False  # negative notes in their own field, not in the text
+    rejects_faces: bool = False  # refuses a character whose references show a human face
+    max_prompt_chars: int = 0  # 0: no limit we know of
+
+
+SHAPES: dict[str, PromptShape] = {
+    "openai": PromptShape(
+        takes_characters=True, makes_audio=True, rejects_faces=True, max_prompt_chars=4000
+    ),
+    "veo": PromptShape(
+        max_references=3, makes_audio=True, negative_field=True, max_prompt_chars=4000
+    ),
+}
+PLAIN = PromptShape()  # the animatic, and any provider without a shape: a plain description
+
+
+def shape_of(provider: str) -> PromptShape:
+    """The prompt shape of a provider (plain description when it has none)."""
+    return SHAPES.get(provider, PLAIN)
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A reference image as sent: which character it shows, bound by name."""
+
+    number: int
+    name: str
+    label: str
+    path: str
+    has_face: bool
+
+
+@dataclass(frozen=True)
+class CompiledPrompt:
+    provider: str
+    text: str
+    negative: str = ""
+    # (name, provider character id), in the order they are named in the text.
+    character_ids: tuple[tuple[str, str], ...] = ()
+    references: tuple[Reference, ...] = ()
+    # Cast members whose references show a human face (refused where the provider rejects faces).
+    faces: tuple[str, ...] = ()
+
+
+def cast_of(scene: Scene) -> list[Character]:
+    """The scene's cast in prompt order (by handle, so the order never depends on the query)."""
+    return sorted(scene.cast.all(), key=lambda c: c.handle)
+
+
+def look_of(character: Character, look_name: str) -> Look | None:
+    """The character's look named by the scene (case and spacing ignored), if it has one."""
+    wanted = " ".join(look_name.split()).casefold()
+    if not wanted:
+        return None
+    for look in character.looks.all():
+        if " ".join(look.name.split()).casefold() == wanted:
+            return look
+    return None
+
+
+def appearance_for(character: Character, look: Look | None) -> str:
+    """The bible for this scene, word for word: base appearance, then the look's description."""
+    parts = [character.appearance.strip()]
+    if look is not None and look.description.strip():
+        parts.append(look.description.strip())
+    return " ".join(p for p in parts if p)
+
+
+def _references_of(character: Character, look: Look | None) -> list[ReferenceImage]:
+    # The look's own images first, then the base ones; within each, front before side.
+    images = list(character.references.all())
+    own = [r for r in images if look is not None and r.look_id == look.pk]
+    base = [r for r in images if r.look_id is None]
+    order = {"front": 0, "side": 1, "back": 2, "extra": 3}
+    return sorted(own, key=lambda r: (order[r.angle], r.pk)) + sorted(
+        base, key=lambda r: (order[r.angle], r.pk)
+    )
+
+
+def _pick_references(
+    cast: list[Character], looks: dict[int, Look | None], limit: int
+) -> list[Reference]:
+    # Round robin over the cast, so each member gets one image before anyone gets two.
+    queues = [(c, _references_of(c, looks[c.pk])) for c in cast]
+    picked: list[Reference] = []
+    depth = 0
+    while len(picked) < limit and any(depth < len(q) for _, q in queues):
+        for character, queue in queues:
+            if depth < len(queue) and len(picked) < limit:
+                image = queue[depth]
+                look = looks[character.pk] if image.look_id else None
+                label = image.get_angle_display().lower() + (f", {look.name}" if look else "")
+                picked.append(
+                    Reference(
+                        len(picked) + 1, character.name, label, image.image.path, image.has_face
+                    )
+                )
+        depth += 1
+    return picked
+
+
+def _negative(cast: list[Character]) -> str:
+    notes = [f"{c.name}: {c.negative_notes.strip()}" for c in cast if c.negative_notes.strip()]
+    return "; ".join(notes)
+
+
+def compile_scene(
+    scene: Scene, *, provider: str, credential: ProviderCredential | None = None
+) -> CompiledPrompt:
+    """Everything sent for a scene: text, negative notes, character ids, references."""
+    shape = shape_of(provider)
     project = scene.episode.project
-    parts = []
+    cast = cast_of(scene)
+    looks = {c.pk: look_of(c, scene.look) for c in cast}
+    lines = []
     if project.style_lock.strip():
-        parts.append(f"Style: {project.style_lock.strip()}")
-    parts.append(f"Scene: {scene.heading}.")
-    if scene.action:
-        parts.append(scene.action)
-    if scene.camera:
-        parts.append(f"Camera: {scene.camera}.")
-    for character in sorted(scene.cast.all(), key=lambda c: c.handle):
-        parts.append(f"{character.name}: {character.appearance.strip()}")
-    for line in scene.dialogue:
-        parts.append(f'{line["speaker"]} says: "{line["line"]}"')
-    return "\n".join(parts)
+        lines.append(f"Style: {project.style_lock.strip()}")
+    lines.append(f"Scene: {scene.heading}.")
+    if scene.action.strip():
+        lines.append(scene.action.strip())
+    if scene.camera.strip():
+        lines.append(f"Camera: {scene.camera.strip()}.")
+    for character in cast:
+        lines.append(f"{character.name}: {appearance_for(character, looks[character.pk])}")
+    references = _pick_references(cast, looks, shape.max_references)
+    if references:
+        bound = "; ".join(f"image {r.number} shows {r.name} ({r.label})" for r in references)
+        lines.append(f"Reference images: {bound}.")
+    if shape.makes_audio:
+        lines.extend(f'{line["speaker"]} says: "{line["line"]}"' for line in scene.dialogue)
+    negative = _negative(cast)
+    if negative and not shape.negative_field:
+        lines.append(f"Avoid: {negative}")
+    faces = tuple(c.name for c in cast if any(r.has_face for r in c.references.all()))
+    return CompiledPrompt(
+        provider=provider,
+        text="\n".join(lines),
+        negative=negative if shape.negative_field else "",
+        character_ids=_character_ids(cast, credential) if shape.takes_characters else (),
+        references=tuple(references),
+        faces=faces,
+    )
+
+
+def _character_ids(
+    cast: list[Character], credential: ProviderCredential | None
+) -> tuple[tuple[str, str], ...]:
+    if credential is None:
+        return ()
+    registered = {
+        r.character_id: r.provider_character_id
+        for r in credential.characters.filter(character__in=cast)  # type: ignore[attr-defined]
+    }
+    return tuple((c.name, registered[c.pk]) for c in cast if c.pk in registered)
+
+
+def compile_prompt(scene: Scene, *, provider: str | None = None) -> str:
+    """The prompt text for a scene on a provider (the project's by default)."""
+    return compile_scene(scene, provider=provider or scene.episode.project.provider).text
 
 
 def build_request(
-    scene: Scene, *, prompt: str, width: int, height: int, duration: int
+    scene: Scene,
+    *,
+    prompt: str,
+    width: int,
+    height: int,
+    duration: int,
+    compiled: CompiledPrompt | None = None,
 ) -> VideoRequest:
     """The provider request for a scene, with the prompt that was compiled at request time."""
-    return VideoRequest(
+    request = VideoRequest(
         prompt=prompt,
         duration_seconds=duration,
         width=width,
@@ -36,5 +205,13 @@ def build_request(
         heading=scene.heading,
         action=scene.action,
         dialogue=tuple((d["speaker"], d["line"]) for d in scene.dialogue),
-        cast=tuple(c.name for c in sorted(scene.cast.all(), key=lambda c: c.handle)),
+        cast=tuple(c.name for c in cast_of(scene)),
+    )
+    if compiled is None:
+        return request
+    return replace(
+        request,
+        character_ids=tuple(cid for _, cid in compiled.character_ids),
+        reference_images=tuple(r.path for r in compiled.references),
+        negative_prompt=compiled.negative,
     )

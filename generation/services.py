@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import Decimal
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -11,6 +10,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from characters.models import Character
+from generation.budget import project_budget
 from generation.credentials import ProviderCredential
 from generation.models import (
     ACTIVE_STATUSES,
@@ -21,10 +21,12 @@ from generation.models import (
     ReviewStatus,
     Take,
 )
-from generation.prompts import compile_prompt
+from generation.pricing import BatchEstimate, estimate_batch
+from generation.prompt_checks import face_refusal
+from generation.prompts import compile_scene
 from generation.providers import get_provider_class
 from projects.live import publish_scene_changed
-from projects.models import Scene
+from projects.models import Project, Scene
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -55,23 +57,13 @@ def credential_for(*, studio_id: int, provider: str) -> ProviderCredential | Non
     return credential
 
 
-def estimate_cost(scenes: Iterable[Scene]) -> Decimal:
-    """What generating one take of each scene costs at list price."""
-    total = Decimal("0")
-    for scene in scenes:
-        project = scene.episode.project
-        cls = get_provider_class(project.provider)
-        credential = (
-            ProviderCredential.objects.filter(
-                studio_id=project.studio_id, provider=cls.name
-            ).first()
-            if cls.needs_credential
-            else None
-        )
-        model = credential.default_model if credential else ""
-        price = cls.prices.get(model, cls.capabilities.price_per_second)
-        total += price * scene.duration_seconds
-    return total
+def check_spending(*, project: Project, scenes: list[Scene]) -> BatchEstimate:
+    """The cost of one take of each scene; refused when a price is unknown or over budget."""
+    estimate = estimate_batch(scenes)
+    refusal = estimate.unknown or project_budget(project).refusal(estimate)
+    if refusal:
+        raise GenerationRefused(refusal)
+    return estimate
 
 
 def _check_cast(scene: Scene, user: User) -> None:
@@ -87,6 +79,11 @@ def _new_take(scene: Scene, user: User, provider: str | None = None) -> Take:
     project = scene.episode.project
     provider = provider or project.provider
     width, height = project.frame_size
+    credential = credential_for(studio_id=project.studio_id, provider=provider)
+    compiled = compile_scene(scene, provider=provider, credential=credential)
+    refusal = face_refusal(compiled)
+    if refusal:  # refused before anything is sent or paid for
+        raise GenerationRefused(f"Scene {scene.position}: {refusal}")
     latest = scene.takes.order_by("-number").first()  # type: ignore[attr-defined]
     number = (scene.takes.aggregate(n=Max("number"))["n"] or 0) + 1  # type: ignore[attr-defined]
     return Take.objects.create(
@@ -95,8 +92,8 @@ def _new_take(scene: Scene, user: User, provider: str | None = None) -> Take:
         replaces=latest,
         requested_by=user,
         provider=provider,
-        credential=credential_for(studio_id=project.studio_id, provider=provider),
-        prompt=compile_prompt(scene),
+        credential=credential,
+        prompt=compiled.text,
         duration_seconds=scene.duration_seconds,
         width=width,
         height=height,

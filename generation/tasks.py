@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import tempfile
-from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -26,11 +25,11 @@ from generation.models import (
     ACTIVE_STATUSES,
     IN_FLIGHT_STATUSES,
     GenerationStatus,
-    ProviderCharacter,
     Take,
     take_upload_path,
 )
-from generation.prompts import build_request
+from generation.pricing import take_cost
+from generation.prompts import build_request, compile_scene
 from generation.providers import Provider, ProviderError
 from generation.providers.base import VideoRequest
 from generation.services import publish_take
@@ -53,21 +52,15 @@ def _load(take_id: int) -> Take | None:
 
 
 def _request(take: Take) -> VideoRequest:
-    request = build_request(
+    # Character ids and reference images are compiled with the same function as the prompt.
+    compiled = compile_scene(take.scene, provider=take.provider, credential=take.credential)
+    return build_request(
         take.scene,
         prompt=take.prompt,
         width=take.width,
         height=take.height,
         duration=take.duration_seconds,
-    )
-    if take.credential is None:
-        return request
-    # Cast members registered with this provider go by id; the prompt names them verbatim.
-    ids = ProviderCharacter.objects.filter(
-        credential=take.credential, character__in=take.scene.cast.all()
-    ).order_by("character__handle")
-    return replace(
-        request, character_ids=tuple(ids.values_list("provider_character_id", flat=True))
+        compiled=compiled,
     )
 
 
@@ -281,7 +274,7 @@ def download_take(self: Task, take_id: int, reported_cost: str | None = None) ->
         with video.open("rb") as v, thumb.open("rb") as t:
             video_name = default_storage.save(take_upload_path(take, "video.mp4"), File(v))
             thumb_name = default_storage.save(take_upload_path(take, "thumbnail.jpg"), File(t))
-    cost = Decimal(reported_cost) if reported_cost else provider.cost_of(take.duration_seconds)
+    cost = Decimal(reported_cost) if reported_cost else take_cost(take)
     if take.mark_succeeded(video_name=video_name, thumbnail_name=thumb_name, cost=cost):
         engine.free_slot(take)
         publish_take(take)

@@ -1,11 +1,13 @@
 from django.urls import path
 
-from generation import account_views, views
+from generation import account_views, drafting_views, spending_views, views
 
 app_name = "generation"
 urlpatterns = [
     path("scenes/<int:scene_id>/generate/", views.generate_scene, name="generate_scene"),
-    path("episodes/<int:episode_id>/generate-all/", views.generate_all, name="generate_all"),
+    path(
+        "episodes/<int:episode_id>/generate-all/", spending_views.generate_all, name="generate_all"
+    ),
     path("scenes/<int:scene_id>/review/", views.scene_review, name="scene_review"),
     path("takes/<int:take_id>/review/", views.review_take, name="review_take"),
     path("takes/<int:take_id>/cancel/", views.cancel, name="cancel_take"),
@@ -18,6 +20,13 @@ urlpatterns = [
         account_views.remove_provider,
         name="remove_provider",
     ),
+    path("studios/<int:studio_id>/prices/", spending_views.prices, name="prices"),
+    path(
+        "studios/<int:studio_id>/script-assistant/",
+        drafting_views.script_assistant,
+        name="script_assistant",
+    ),
+    path("episodes/<int:episode_id>/draft/", drafting_views.draft_scenes, name="draft_scenes"),
     path("studios/<int:studio_id>/costs/", account_views.costs, name="costs"),
     path("studios/<int:studio_id>/characters/", account_views.characters, name="characters"),
     path(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,21 +12,23 @@ from django.views.decorators.http import require_POST, require_safe
 
 from characters.protected_media import serve_file
 from characters.requests import AuthenticatedHttpRequest
+from generation.budget import lock_budget
 from generation.credentials import ProjectGenerationSettings
 from generation.forms import ReviewForm
 from generation.models import Take
+from generation.preview import preview_prompt
 from generation.services import (
     GenerationRefused,
     cancel_take,
-    estimate_cost,
+    check_spending,
     record_review,
     request_fallback_take,
     request_remix,
     request_takes,
     resubmit_take,
 )
-from projects.access import get_episode_for_user, get_scene_for_user, require
-from projects.board import board_scenes, render_card, render_grid, render_notice
+from projects.access import get_scene_for_user, require
+from projects.board import render_card
 from projects.models import Membership, Scene
 
 
@@ -43,35 +46,14 @@ def generate_scene(request: AuthenticatedHttpRequest, scene_id: int) -> HttpResp
     scene, member = get_scene_for_user(request.user, scene_id)
     require(member.can_generate)
     try:
-        request_takes(scenes=[scene], requested_by=request.user)
+        with transaction.atomic():
+            lock_budget(scene.episode.project)
+            check_spending(project=scene.episode.project, scenes=[scene])
+            request_takes(scenes=[scene], requested_by=request.user)
     except GenerationRefused as exc:
         return HttpResponse(str(exc), status=409)
     fresh = Scene.objects.on_board().get(pk=scene.pk)
     return HttpResponse(render_card(fresh, member))
-
-
-@login_required
-@require_POST
-def generate_all(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
-    episode, member = get_episode_for_user(request.user, episode_id)
-    # Scenes without a usable take: never generated, failed, or sent back by review.
-    wanted = {"draft", "failed", "rejected", "changes_requested"}
-    scenes = [s for s in board_scenes(episode) if s.status in wanted and not s.omitted]
-    # Writers may run free batches (the animatic); batches that cost money need a producer.
-    require(member.can_spend or (member.can_generate and estimate_cost(scenes) == 0))
-    try:
-        takes = request_takes(scenes=scenes, requested_by=request.user)
-        notice = (
-            f"{len(takes)} scene(s) queued for generation."
-            if takes
-            else "Nothing to generate: every scene has a take or one in progress."
-        )
-    except GenerationRefused as exc:
-        notice = str(exc)
-    if not request.htmx:  # type: ignore[attr-defined]
-        messages.info(request, notice)
-        return redirect("projects:storyboard", episode_id=episode.pk)
-    return HttpResponse(render_grid(episode, member) + render_notice(notice))
 
 
 @login_required
@@ -85,6 +67,8 @@ def scene_review(request: AuthenticatedHttpRequest, scene_id: int) -> HttpRespon
         "takes": takes,
         "form": ReviewForm(),
         "fallback_provider": fallback.fallback_provider if fallback else "",
+        "with_preview": True,
+        "preview": preview_prompt(scene=scene, viewer=request.user),
     }
     return render(request, "generation/scene_review.html", context)
 

@@ -16,7 +16,7 @@ from comicstudio.celery import app as celery_app
 from projects.models import Episode, Membership, Project, Role, Studio
 from projects.services import save_script
 
-pytest_plugins = ["tests.browser", "tests.providers"]  # browser and fake-provider fixtures
+pytest_plugins = ["tests.browser", "tests.providers", "tests.prompt_scene"]  # shared fixtures
 
 PASSWORD = "a-test-password-9"  # noqa: S105
 

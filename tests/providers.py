@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterator
 
 import pytest
@@ -80,3 +81,12 @@ def all_final(takes: list[Take]) -> bool:
     for take in takes:
         take.refresh_from_db()
     return all(t.generation_status in FINAL for t in takes)
+
+
+@pytest.fixture
+def list_prices(db) -> None:  # type: ignore[no-untyped-def]
+    """The published prices the data migration seeds (flushed by transactional tests)."""
+    from django.apps import apps
+
+    seeding = importlib.import_module("generation.migrations.0004_seed_list_prices")
+    seeding.seed(apps, None)

@@ -26,7 +26,7 @@ def _run(studio, writer, actions, *, provider="openai", timeout=90):  # type: ig
 
 
 def test_a_twenty_scene_batch_keeps_exactly_the_limit_in_flight_and_all_succeed(
-    studio, writer, fake, fast_engine, celery_worker
+    studio, writer, fake, fast_engine, celery_worker, list_prices
 ):
     add_credential(studio, fake, concurrency_limit=4)
     takes = _run(studio, writer, [f"Shot {i}: the kettle sings." for i in range(20)])

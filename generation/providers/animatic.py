@@ -11,7 +11,6 @@ import json
 import shutil
 import uuid
 from dataclasses import asdict
-from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
@@ -53,7 +52,6 @@ class AnimaticProvider(Provider):
         durations=tuple(range(1, 21)),
         sizes=((720, 1280), (1280, 720), (960, 960)),
         max_characters=2,
-        price_per_second=Decimal("0"),
         free_to_resubmit=True,
         typical_seconds=10,
     )

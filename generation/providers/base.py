@@ -13,7 +13,6 @@ class Capabilities:
     durations: tuple[int, ...]
     sizes: tuple[tuple[int, int], ...]
     max_characters: int
-    price_per_second: Decimal
     # True where a second submission costs nothing, so a crash before the job id was
     # stored may simply be submitted again instead of reconciled by a person.
     free_to_resubmit: bool = False
@@ -82,7 +81,9 @@ class Provider:
     label: str = ""
     capabilities: Capabilities
     needs_credential: bool = True
-    prices: ClassVar[dict[str, Decimal]] = {}  # per second, by model
+    # The model used when the studio's credential names none; prices are in the price table
+    # (generation/pricing.py), the one source of every price.
+    default_model: ClassVar[str] = ""
     can_remix: ClassVar[bool] = False
 
     def __init__(self, config: ProviderConfig | None = None) -> None:
@@ -124,7 +125,3 @@ class Provider:
     def release(self, job_id: str) -> None:
         """Free what the provider keeps for a job once its result is in our storage."""
 
-    def cost_of(self, duration_seconds: int) -> Decimal:
-        """What a clip of this length costs at list price (for the configured model)."""
-        model = self.config.model if self.config else ""
-        return self.prices.get(model, self.capabilities.price_per_second) * duration_seconds

@@ -19,8 +19,6 @@ from django.conf import settings
 
 from generation.providers.base import Capabilities, JobStatus, Provider, ProviderError, VideoRequest
 
-# Per second of video, by model; the first is the default.
-PRICES = {"sora-2": Decimal("0.10"), "sora-2-pro": Decimal("0.30")}
 # Error codes the API uses for moderation and policy refusals: final, never retried.
 BLOCKED_CODES = {"moderation_blocked", "content_policy_violation", "policy_violation"}
 _STATES = {"queued": "queued", "in_progress": "running", "completed": "succeeded"}
@@ -58,19 +56,18 @@ def _client_for(api_key: str, base_url: str, timeout: float) -> openai.OpenAI:
 class OpenAIVideosProvider(Provider):
     name = "openai"
     label = "OpenAI-compatible Videos API"
-    prices = PRICES
+    default_model = "sora-2"
     can_remix = True
     capabilities = Capabilities(
         durations=(4, 8, 12),
         sizes=((720, 1280), (1280, 720), (1024, 1792), (1792, 1024)),
         max_characters=2,
-        price_per_second=PRICES["sora-2"],
         typical_seconds=120,
     )
 
     @property
     def model(self) -> str:
-        return (self.config and self.config.model) or "sora-2"
+        return (self.config and self.config.model) or self.default_model
 
     def _client(self) -> openai.OpenAI:
         assert self.config is not None  # noqa: S101 (checked in __init__)

@@ -10,7 +10,6 @@ deletes results after two days, so the download task copies them as soon as a jo
 from __future__ import annotations
 
 import mimetypes
-from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
@@ -20,10 +19,6 @@ from google.genai import errors, types
 
 from generation.providers.base import Capabilities, JobStatus, Provider, ProviderError, VideoRequest
 
-PRICES = {
-    "veo-3.1-generate-preview": Decimal("0.40"),
-    "veo-3.1-fast-generate-preview": Decimal("0.15"),
-}
 DEFAULT_MODEL = "veo-3.1-generate-preview"
 _ASPECT = {(720, 1280): "9:16", (1280, 720): "16:9"}
 
@@ -42,12 +37,11 @@ def _client_for(api_key: str, base_url: str, timeout: float) -> genai.Client:
 class VeoProvider(Provider):
     name = "veo"
     label = "Google Veo 3.1"
-    prices = PRICES
+    default_model = DEFAULT_MODEL
     capabilities = Capabilities(
         durations=(4, 6, 8),
         sizes=((720, 1280), (1280, 720)),
         max_characters=2,
-        price_per_second=PRICES[DEFAULT_MODEL],
         reports_progress=False,
         typical_seconds=90,
         max_reference_images=3,

@@ -106,22 +106,13 @@
     }
   });
 
-  // Batch form: sends the picked scene ids; "generate" posts each scene's own generate URL.
+  // Batch form: sends the picked scene ids. "Generate" goes to the generation app's batch
+  // URL, which answers with the total to confirm (or refuses it over budget).
   document.body.addEventListener("htmx:configRequest", function (evt) {
     if (evt.target.id !== "batch") return;
     evt.detail.parameters.scene = Array.from(picked);
+    if (evt.target.batch_action.value === "generate") evt.detail.path = evt.target.dataset.generateUrl;
   });
-  document.addEventListener("submit", function (evt) {
-    if (evt.target.id !== "batch" || evt.target.batch_action.value !== "generate") return;
-    evt.preventDefault();
-    evt.stopImmediatePropagation();
-    picked.forEach(function (id) {
-      var card = document.getElementById("scene-" + id);
-      if (card && card.dataset.generateUrl) {
-        htmx.ajax("POST", card.dataset.generateUrl, { target: "#scene-" + id, swap: "outerHTML" });
-      }
-    });
-  }, true);
 
   // A card open for editing survives pushes from other people's edits: a pushed card for it
   // is not swapped in, and a pushed grid gets the open form moved into it.

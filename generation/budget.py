@@ -1,0 +1,67 @@
+"""A project's budget: what was spent, what is on its way, what is left."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Sum
+
+from generation.credentials import ProjectGenerationSettings
+from generation.models import ACTIVE_STATUSES, Take
+from generation.pricing import BatchEstimate, price_book
+from projects.models import Project
+
+
+@dataclass(frozen=True)
+class Budget:
+    limit: Decimal | None  # None: the project has no budget
+    spent: Decimal  # every take's recorded cost, rejected takes included
+    committed: Decimal  # takes in progress, at the table's price (their cost is not in yet)
+
+    @property
+    def remaining(self) -> Decimal | None:
+        return None if self.limit is None else self.limit - self.spent - self.committed
+
+    def refusal(self, estimate: BatchEstimate) -> str:
+        """Why this batch would go over the budget, with the numbers; empty when it fits."""
+        left = self.remaining
+        if left is None or estimate.total <= left:
+            return ""
+        return (
+            f"Refused: these {estimate.scenes} scene(s) cost ${estimate.total:.2f} but the "
+            f"project has ${max(left, Decimal(0)):.2f} left of its ${self.limit:.2f} budget "
+            f"(${self.spent:.2f} spent, ${self.committed:.2f} in progress)."
+        )
+
+
+def _committed(project: Project) -> Decimal:
+    active = (
+        Take.objects.filter(scene__episode__project=project, generation_status__in=ACTIVE_STATUSES)
+        .values("provider", "duration_seconds", "width", "height")
+        .annotate(n=Count("pk"))
+    )
+    total = Decimal("0")
+    for row in active:
+        book = price_book(studio_id=project.studio_id, provider=row["provider"])
+        cost = book.cost(seconds=row["duration_seconds"], width=row["width"], height=row["height"])
+        total += (cost or Decimal("0")) * row["n"]
+    return total
+
+
+def project_budget(project: Project) -> Budget:
+    """The project's budget, spent and in-progress amounts."""
+    settings_ = ProjectGenerationSettings.objects.filter(project=project).first()
+    spent = Take.objects.filter(scene__episode__project=project).aggregate(
+        s=Sum("cost", default=Decimal("0"))
+    )["s"]
+    return Budget(settings_.budget if settings_ else None, spent, _committed(project))
+
+
+def lock_budget(project: Project) -> None:
+    """Hold the project's budget row until commit: concurrent batches are checked in turn.
+
+    The second batch then sees the first one's takes as in progress, so two
+    confirmations at the same moment cannot both spend the same remainder.
+    """
+    list(ProjectGenerationSettings.objects.select_for_update().filter(project=project).values("pk"))

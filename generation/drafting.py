@@ -1,0 +1,188 @@
+"""Draft scenes with AI: prose in, a script out, through a studio's OpenAI-compatible chat model.
+
+The model answers JSON under a schema (`SCENES_SCHEMA`); the answer is validated here
+again (a model or an aggregator may ignore `response_format`) and written as a script in
+our Fountain subset for the writer to edit. Nothing is saved: the writer sends the
+script to the ordinary script editor, whose breakdown summary comes next.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import openai
+from django.conf import settings
+from django.db import models
+
+from generation.credentials import seal, unseal
+from projects.screenplay.write import SceneText, write_script
+
+SCENES_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["scenes"],
+    "properties": {
+        "scenes": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["heading", "action", "camera", "dialogue"],
+                "properties": {
+                    "heading": {"type": "string"},
+                    "action": {"type": "string"},
+                    "camera": {"type": "string"},
+                    "dialogue": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "additionalProperties": False,
+                            "required": ["speaker", "line"],
+                            "properties": {
+                                "speaker": {"type": "string"},
+                                "line": {"type": "string"},
+                            },
+                        },
+                    },
+                },
+            },
+        }
+    },
+}
+INSTRUCTIONS = (
+    "You turn prose into storyboard scenes for short animated videos. Each scene is one "
+    "place and moment: a heading such as 'INT. KITCHEN - DAY' or 'EXT. STREET - NIGHT', "
+    "what is seen in present tense (at most three sentences), a camera note, and the "
+    "spoken lines. At most two characters act in a scene. Answer with JSON only."
+)
+MAX_PROSE_CHARS = 20_000
+
+
+class DraftRefused(Exception):
+    """The draft cannot be made; the message says why and what to do."""
+
+
+class ScriptAssistant(models.Model):
+    """A studio's OpenAI-compatible chat model for drafting scenes (key sealed like providers')."""
+
+    studio = models.OneToOneField(
+        "projects.Studio", on_delete=models.CASCADE, related_name="script_assistant"
+    )
+    api_key_sealed = models.TextField()
+    key_hint = models.CharField(max_length=4)
+    base_url = models.URLField(blank=True)
+    model = models.CharField(max_length=100)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Script assistant of studio {self.studio_id}"
+
+    def set_api_key(self, key: str) -> None:
+        self.api_key_sealed = seal(key)
+        self.key_hint = key[-4:]
+
+    @property
+    def masked_key(self) -> str:
+        return f"••••{self.key_hint}"
+
+
+def _validate(data: Any) -> list[dict[str, Any]]:
+    # The schema above, checked by hand: a short schema needs no validator library.
+    scenes = data.get("scenes") if isinstance(data, dict) else None
+    if not isinstance(scenes, list) or not scenes:
+        raise DraftRefused("The model's answer has no scenes.")
+    for number, scene in enumerate(scenes, start=1):
+        fields = ("heading", "action", "camera")
+        if not isinstance(scene, dict) or not all(isinstance(scene.get(f), str) for f in fields):
+            raise DraftRefused(
+                f"Scene {number} of the model's answer lacks a heading, action or camera."
+            )
+        lines = scene.get("dialogue")
+        if not isinstance(lines, list) or not all(
+            isinstance(d, dict)
+            and isinstance(d.get("speaker"), str)
+            and isinstance(d.get("line"), str)
+            for d in lines
+        ):
+            raise DraftRefused(f"Scene {number} of the model's answer has malformed dialogue.")
+    return scenes
+
+
+def as_script(scenes: list[dict[str, Any]]) -> str:
+    """The scenes in our Fountain subset, written by the same writer as storyboard edits."""
+    texts = [
+        SceneText(
+            heading=" ".join(scene["heading"].split()).upper() or "UNTITLED SCENE",
+            action=" ".join(scene["action"].split()),
+            # A camera note is free text in the shot line, where "]" and "," would break it.
+            camera=" ".join(scene["camera"].replace("]", " ").replace(",", ";").split()),
+            dialogue=[
+                (" ".join(d["speaker"].split()).upper(), " ".join(d["line"].split()))
+                for d in scene["dialogue"]
+                if d["speaker"].strip() and d["line"].strip()
+            ],
+        )
+        for scene in scenes
+    ]
+    return write_script("", texts)
+
+
+def draft_script(*, studio_id: int, prose: str) -> str:
+    """Ask the studio's chat model for scenes of this prose; the script to edit, never saved."""
+    assistant = ScriptAssistant.objects.filter(studio_id=studio_id).first()
+    if assistant is None:
+        raise DraftRefused(
+            "This studio has no script assistant: an owner adds a chat model's key under "
+            "Script assistant."
+        )
+    if not prose.strip():
+        raise DraftRefused("Paste the prose to draft scenes from.")
+    if len(prose) > MAX_PROSE_CHARS:
+        raise DraftRefused(f"The prose is {len(prose)} characters; at most {MAX_PROSE_CHARS}.")
+    key = unseal(assistant.api_key_sealed)
+    client = openai.OpenAI(
+        api_key=key,
+        base_url=assistant.base_url or None,
+        max_retries=0,
+        timeout=settings.COMICSTUDIO_PROVIDER_TIMEOUT,
+    )
+    try:
+        answer = client.chat.completions.create(
+            model=assistant.model,
+            messages=[
+                {"role": "system", "content": INSTRUCTIONS},
+                {"role": "user", "content": prose},
+            ],
+            response_format={
+                "type": "json_schema",
+                "json_schema": {"name": "scenes", "strict": True, "schema": SCENES_SCHEMA},
+            },
+        )
+    except openai.AuthenticationError:
+        raise DraftRefused(
+            "The chat model refused this studio's key (401): an owner should check it."
+        ) from None
+    except openai.APIError as exc:
+        message = str(getattr(exc, "message", exc)).replace(key, "[key]")
+        raise DraftRefused(f"The chat model failed: {message}") from None
+    content = answer.choices[0].message.content or ""
+    try:
+        data = json.loads(content)
+    except json.JSONDecodeError:
+        raise DraftRefused("The model's answer is not JSON: try again.") from None
+    return as_script(_validate(data))
+
+
+def save_assistant(*, studio_id: int, api_key: str, base_url: str, model: str) -> ScriptAssistant:
+    """Set the studio's chat model; a blank key keeps the stored one (one is needed at first)."""
+    assistant = ScriptAssistant.objects.filter(studio_id=studio_id).first()
+    if assistant is None and not api_key:
+        raise DraftRefused("Enter the chat model's API key.")
+    assistant = assistant or ScriptAssistant(studio_id=studio_id)
+    if api_key:
+        assistant.set_api_key(api_key)
+    assistant.base_url, assistant.model = base_url, model
+    assistant.save()
+    return assistant
