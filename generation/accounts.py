@@ -68,8 +68,11 @@ def save_generation_settings(*, project: Project, provider: str, fallback_provid
         project.provider = provider
         settings_, _ = ProjectGenerationSettings.objects.update_or_create(
             project=project,
-            defaults={"fallback_provider": fallback_provider, "auto_fallback": auto_fallback,
-                      "budget": budget},  # fmt: skip
+            defaults={
+                "fallback_provider": fallback_provider,
+                "auto_fallback": auto_fallback,
+                "budget": budget,
+            },  # fmt: skip
         )
     return settings_
 

@@ -29,6 +29,7 @@ class PromptShape:
     negative_field: bool = False  # negative notes in their own field, not in the text
     rejects_faces: bool = False  # refuses a character whose references show a human face
     max_prompt_chars: int = 0  # 0: no limit we know of
+    draws_portraits: bool = False  # one named reference image per cast member, drawn in frame
 
 
 SHAPES: dict[str, PromptShape] = {
@@ -39,7 +40,8 @@ SHAPES: dict[str, PromptShape] = {
         max_references=3, makes_audio=True, negative_field=True, max_prompt_chars=4000
     ),
 }
-PLAIN = PromptShape()  # the animatic, and any provider without a shape: a plain description
+SHAPES["animatic"] = PromptShape(draws_portraits=True)
+PLAIN = PromptShape()  # any provider without a shape: a plain description
 
 
 def shape_of(provider: str) -> PromptShape:
@@ -68,6 +70,8 @@ class CompiledPrompt:
     references: tuple[Reference, ...] = ()
     # Cast members whose references show a human face (refused where the provider rejects faces).
     faces: tuple[str, ...] = ()
+    # (name, image path): a portrait per cast member, for providers that draw them.
+    portraits: tuple[tuple[str, str], ...] = ()
 
 
 def cast_of(scene: Scene) -> list[Character]:
@@ -160,6 +164,11 @@ def compile_scene(
     if negative and not shape.negative_field:
         lines.append(f"Avoid: {negative}")
     faces = tuple(c.name for c in cast if any(r.has_face for r in c.references.all()))
+    portraits = (
+        tuple((r.name, r.path) for r in _pick_references(cast, looks, len(cast)))
+        if shape.draws_portraits
+        else ()
+    )
     return CompiledPrompt(
         provider=provider,
         text="\n".join(lines),
@@ -167,6 +176,7 @@ def compile_scene(
         character_ids=_character_ids(cast, credential) if shape.takes_characters else (),
         references=tuple(references),
         faces=faces,
+        portraits=portraits,
     )
 
 
@@ -214,4 +224,5 @@ def build_request(
         character_ids=tuple(cid for _, cid in compiled.character_ids),
         reference_images=tuple(r.path for r in compiled.references),
         negative_prompt=compiled.negative,
+        portraits=compiled.portraits,
     )

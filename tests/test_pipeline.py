@@ -81,3 +81,30 @@ def test_a_scene_too_long_for_the_renderer_fails_with_a_message(episode, writer,
     wait_for(lambda: _all_final([take]), what="the take to fail")
     assert take.generation_status == GenerationStatus.FAILED
     assert "could not be rendered" in take.error
+
+
+def test_the_animatic_shows_the_casts_reference_portrait(episode, writer, celery_worker):
+    import io
+
+    from PIL import Image
+
+    from characters.models import Angle, Character
+    from characters.services import add_reference
+    from characters.uploads import check_image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (300, 400), (220, 20, 20)).save(buffer, "PNG")
+    mia = Character.objects.create(owner=writer, name="Mia", handle="mia_cook", appearance="x")
+    checked = check_image(io.BytesIO(buffer.getvalue()), size=len(buffer.getvalue()))
+    add_reference(character=mia, angle=Angle.FRONT, checked=checked)
+    scene = Scene.objects.filter(episode=episode).order_by("position").first()
+    scene.cast.set([mia])
+
+    (take,) = request_takes(scenes=[scene], requested_by=writer)
+
+    wait_for(lambda: _all_final([take]), what="the take")
+    assert take.generation_status == GenerationStatus.SUCCEEDED, take.error
+    with Image.open(Path(settings.MEDIA_ROOT) / take.thumbnail.name) as thumb:
+        pixels = list(thumb.convert("RGB").get_flattened_data())
+    red = sum(r > 180 and g < 70 and b < 70 for r, g, b in pixels)
+    assert red / len(pixels) > 0.02

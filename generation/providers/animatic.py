@@ -99,6 +99,7 @@ def render_animatic_job(job_id: str) -> None:
         height=request.height,
         cast=tuple(request.cast),
         fps=settings.COMICSTUDIO_ANIMATIC_FPS,
+        portraits=tuple((name, path) for name, path in request.portraits),
     )
     out = _job_dir() / job_id
     try:

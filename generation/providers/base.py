@@ -39,6 +39,8 @@ class VideoRequest:
     reference_images: tuple[str, ...] = ()
     negative_prompt: str = ""
     audio: bool = True
+    # (name, image path) of one reference per cast member, for providers that draw them.
+    portraits: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -124,4 +126,3 @@ class Provider:
 
     def release(self, job_id: str) -> None:
         """Free what the provider keeps for a job once its result is in our storage."""
-
