@@ -9,6 +9,7 @@ urlpatterns = [
         "episodes/<int:episode_id>/generate-all/", spending_views.generate_all, name="generate_all"
     ),
     path("scenes/<int:scene_id>/review/", views.scene_review, name="scene_review"),
+    path("scenes/<int:scene_id>/prompt/", views.prompt_preview, name="prompt_preview"),
     path("takes/<int:take_id>/review/", views.review_take, name="review_take"),
     path("takes/<int:take_id>/cancel/", views.cancel, name="cancel_take"),
     path("takes/<int:take_id>/resubmit/", views.resubmit, name="resubmit_take"),

@@ -74,6 +74,16 @@ def scene_review(request: AuthenticatedHttpRequest, scene_id: int) -> HttpRespon
 
 
 @login_required
+@require_safe
+def prompt_preview(request: AuthenticatedHttpRequest, scene_id: int) -> HttpResponse:
+    """The prompt preview of one scene, loaded into its storyboard card on demand."""
+    scene, _ = get_scene_for_user(request.user, scene_id)
+    preview = preview_prompt(scene=scene, viewer=request.user)
+    context = {"scene": scene, "preview": preview, "card": True}
+    return render(request, "generation/_prompt_preview.html", context)
+
+
+@login_required
 @require_POST
 def review_take(request: AuthenticatedHttpRequest, take_id: int) -> HttpResponse:
     take, member = _take_for_user(request, take_id)

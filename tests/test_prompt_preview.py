@@ -100,3 +100,18 @@ def test_a_member_who_cannot_see_a_cast_member_does_not_see_the_prompt(
     page = review_page(client, scene)
     assert "its prompt is hidden" in page
     assert "short black hair" not in page
+
+
+def test_each_card_loads_its_prompt_preview_on_demand(client, episode, writer, outsider):
+    scene = episode.scenes.order_by("position").first()
+    client.force_login(writer)
+    board = client.get(reverse("projects:storyboard", args=[episode.pk])).content.decode()
+    url = reverse("generation:prompt_preview", args=[scene.pk])
+    assert f'hx-get="{url}"' in board
+
+    fragment = client.get(url).content.decode()
+
+    assert f'<pre id="prompt-text-{scene.pk}">' in fragment
+    assert scene.heading in fragment and "<html" not in fragment
+    client.force_login(outsider)
+    assert client.get(url).status_code == 404
