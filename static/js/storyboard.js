@@ -128,6 +128,16 @@
     }
   });
 
+  // A request made from a card targets the grid element of that moment; a live push may
+  // have replaced it since. Its answer then goes to the grid that is on the page now.
+  document.body.addEventListener("htmx:beforeSwap", function (evt) {
+    var target = evt.detail.target;
+    if (target && target.id && !document.body.contains(target)) {
+      var current = document.getElementById(target.id);
+      if (current) evt.detail.target = current;
+    }
+  });
+
   document.body.addEventListener("htmx:afterSettle", refresh);
   document.body.addEventListener("htmx:oobAfterSwap", refresh);
   document.body.addEventListener("htmx:wsAfterMessage", refresh);
