@@ -61,9 +61,7 @@ def test_the_owner_registers_a_three_second_clip_and_a_six_second_one_is_refused
 
 
 @pytest.mark.django_db
-def test_nobody_but_the_owner_may_upload_a_characters_likeness(
-    client, studio, producer, mia, fake
-):
+def test_nobody_but_the_owner_may_upload_a_characters_likeness(client, studio, producer, mia, fake):
     credential = add_credential(studio, fake)
     client.force_login(producer)
     response = client.post(f"/studios/{studio.pk}/characters/",
