@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from characters.models import Character
 from characters.requests import AuthenticatedHttpRequest
 from generation.accounts import (
     credential_rows,
@@ -109,23 +110,28 @@ def generation_settings(request: AuthenticatedHttpRequest, project_id: int) -> H
 @login_required
 def characters(request: AuthenticatedHttpRequest, studio_id: int) -> HttpResponse:
     studio, member = _studio_for_user(request, studio_id)
-    form = RegisterCharacterForm(
-        request.POST or None, request.FILES or None, user=request.user, studio=studio
-    )
+    form = RegisterCharacterForm(request.POST or None, user=request.user, studio=studio)
     if request.method == "POST":
         require(member.can_edit_script)
         if form.is_valid():
             try:
                 register_character(registered_by=request.user, **form.cleaned_data)
             except GenerationRefused as exc:
-                form.add_error("clip", str(exc))
+                form.add_error("character", str(exc))
             else:
                 messages.success(request, "Character registered with the provider.")
                 return redirect("generation:characters", studio_id=studio.pk)
     registered = ProviderCharacter.objects.filter(credential__studio=studio).select_related(
         "character", "credential"
     )
-    context = {"studio": studio, "member": member, "form": form, "registered": registered}
+    without_clip = Character.objects.filter(owner=request.user, reference_clip="")
+    context = {
+        "studio": studio,
+        "member": member,
+        "form": form,
+        "registered": registered,
+        "without_clip": without_clip,
+    }
     status = 400 if form.errors else 200
     return render(request, "generation/characters.html", context, status=status)
 

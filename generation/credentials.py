@@ -123,8 +123,17 @@ class ProjectGenerationSettings(models.Model):
         return f"Generation settings of project {self.project_id}"
 
 
+class RegistrationStatus(models.TextChoices):
+    REGISTERED = "registered", "Registered"
+    FAILED = "failed", "Failed"
+
+
 class ProviderCharacter(models.Model):
-    """A character registered with a provider under one credential (its 2–4 s clip)."""
+    """A character's reference clip registered with a provider under one credential.
+
+    Ids are per provider account, hence per credential. This is the only record of
+    registrations; characters.ProviderRegistration is left unused (docs/providers.md).
+    """
 
     credential = models.ForeignKey(
         ProviderCredential, on_delete=models.CASCADE, related_name="characters"
@@ -132,7 +141,12 @@ class ProviderCharacter(models.Model):
     character = models.ForeignKey(
         "characters.Character", on_delete=models.CASCADE, related_name="provider_registrations"
     )
-    provider_character_id = models.CharField(max_length=200)
+    # Empty while the provider has refused the clip (status "failed", error says why).
+    provider_character_id = models.CharField(max_length=200, blank=True)
+    status = models.CharField(
+        max_length=16, choices=RegistrationStatus.choices, default=RegistrationStatus.REGISTERED
+    )
+    error = models.TextField(blank=True)
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -94,15 +94,20 @@ class GenerationSettingsForm(forms.Form):
 class RegisterCharacterForm(forms.Form):
     """Register one of the user's own characters with one of the studio's providers."""
 
-    character = forms.ModelChoiceField(queryset=Character.objects.none())
+    character = forms.ModelChoiceField(
+        queryset=Character.objects.none(),
+        help_text="Your characters that have a reference clip; it is sent as stored.",
+    )
     credential = forms.ModelChoiceField(
         queryset=ProviderCredential.objects.none(), label="Provider"
     )
-    clip = forms.FileField(help_text="A 2–4 s video of the character (MP4), at most 50 MB.")
 
     def __init__(self, *args: Any, user: Any, studio: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["character"].queryset = Character.objects.filter(owner=user)  # type: ignore[attr-defined]
+        # Only the owner's likeness, and only characters whose clip is on their page.
+        self.fields["character"].queryset = Character.objects.filter(  # type: ignore[attr-defined]
+            owner=user
+        ).exclude(reference_clip="")
         self.fields["credential"].queryset = ProviderCredential.objects.filter(  # type: ignore[attr-defined]
             studio=studio, provider="openai"
         )

@@ -187,7 +187,9 @@ def _character_ids(
         return ()
     registered = {
         r.character_id: r.provider_character_id
-        for r in credential.characters.filter(character__in=cast)  # type: ignore[attr-defined]
+        for r in credential.characters.filter(  # type: ignore[attr-defined]
+            character__in=cast, status="registered"
+        )
     }
     return tuple((c.name, registered[c.pk]) for c in cast if c.pk in registered)
 

@@ -1,4 +1,4 @@
-"""Registering a character's reference clip with a provider that takes characters by id."""
+"""Registering a character's stored reference clip with a provider that takes characters by id."""
 
 from __future__ import annotations
 
@@ -7,17 +7,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import av
-from django.core.files.uploadedfile import UploadedFile
 
 from characters.models import Character
-from generation.credentials import ProviderCharacter, ProviderCredential
+from generation.credentials import ProviderCharacter, ProviderCredential, RegistrationStatus
 from generation.providers import ProviderError, get_provider
 from generation.services import GenerationRefused
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
-MAX_CLIP_BYTES = 50 * 1024 * 1024
 CLIP_SECONDS = (2.0, 4.0)
 
 
@@ -32,29 +30,48 @@ def _clip_seconds(path: Path) -> float:
 
 
 def register_character(
-    *, character: Character, credential: ProviderCredential, clip: UploadedFile, registered_by: User
+    *, character: Character, credential: ProviderCredential, registered_by: User
 ) -> ProviderCharacter:
-    """Upload the character's 2–4 s clip to the provider and keep the id it gives."""
+    """Send the character's stored 2–4 s reference clip to the provider and keep the outcome."""
     if character.owner_id != registered_by.pk:
         raise GenerationRefused("Only the character's owner may upload its likeness.")
-    if clip.size is None or clip.size > MAX_CLIP_BYTES:
-        raise GenerationRefused("The clip is larger than 50 MB.")
+    if not character.reference_clip:
+        raise GenerationRefused("This character has no reference clip yet.")
     provider = get_provider(credential.provider, credential.config())
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "clip.mp4"
-        with path.open("wb") as out:
+        with character.reference_clip.open("rb") as clip, path.open("wb") as out:
             for chunk in clip.chunks():
                 out.write(chunk)
+        # Checked again: a clip stored before the rules changed must not reach the provider.
         seconds = _clip_seconds(path)
         if not CLIP_SECONDS[0] <= seconds <= CLIP_SECONDS[1] + 0.05:
             raise GenerationRefused(f"The clip lasts {seconds:.1f} s: it must last 2 to 4 s.")
         try:
             provider_id = provider.register_character(name=character.name, clip=path)
         except ProviderError as exc:
+            _keep(character, credential, registered_by, provider_id="", error=str(exc))
             raise GenerationRefused(str(exc)) from None
+    return _keep(character, credential, registered_by, provider_id=provider_id, error="")
+
+
+def _keep(
+    character: Character,
+    credential: ProviderCredential,
+    registered_by: User,
+    *,
+    provider_id: str,
+    error: str,
+) -> ProviderCharacter:
+    # A refusal keeps no earlier id: the provider's answer now is what the page shows.
     registration, _ = ProviderCharacter.objects.update_or_create(
         credential=credential,
         character=character,
-        defaults={"provider_character_id": provider_id, "registered_by": registered_by},
+        defaults={
+            "provider_character_id": provider_id,
+            "status": RegistrationStatus.FAILED if error else RegistrationStatus.REGISTERED,
+            "error": error,
+            "registered_by": registered_by,
+        },
     )
     return registration

@@ -64,6 +64,7 @@ class FakeProvider:
         self.jobs: dict[str, Job] = {}
         self.requests: list[Recorded] = []
         self.characters: dict[str, str] = {}
+        self.character_clips: dict[str, bytes] = {}  # the uploaded video, by character id
         self.scripted_creates: list[tuple[int, dict[str, Any], dict[str, str]]] = []
         self.lock = threading.Lock()
         from tests.fake_provider_http import handler_for  # it imports this module

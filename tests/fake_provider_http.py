@@ -202,6 +202,7 @@ def handler_for(fake: FakeProvider) -> type[BaseHTTPRequestHandler]:
                 return self._send(400, error_body("A video file is required.", param="video"))
             character_id = f"char_{uuid.uuid4().hex[:12]}"
             fake.characters[character_id] = str(body.get("name", ""))
+            fake.character_clips[character_id] = video
             self._send(
                 200, {"id": character_id, "created_at": int(time.time()), "name": body.get("name")}
             )

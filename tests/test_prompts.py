@@ -68,6 +68,20 @@ def test_openai_prompt_names_the_cast_verbatim_and_sends_registered_ids(scene, s
     assert compiled.references == () and compiled.negative == ""
 
 
+def test_a_registration_the_provider_refused_sends_no_id(scene, studio, writer):
+    credential = ProviderCredential(studio=studio, provider="openai")
+    credential.set_api_key("sk-x")
+    credential.save()
+    mia = scene.cast.get(handle="mia")
+    ProviderCharacter.objects.create(
+        credential=credential, character=mia, status="failed", error="No.", registered_by=writer
+    )
+
+    compiled = compile_scene(scene, provider="openai", credential=credential)
+
+    assert compiled.character_ids == ()
+
+
 def test_veo_prompt_binds_each_reference_image_to_a_name_and_sends_negatives_apart(scene):
     mia, tom = scene.cast.get(handle="mia"), scene.cast.get(handle="tom")
     coat = mia.looks.get()

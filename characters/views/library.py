@@ -86,6 +86,11 @@ def detail_context(request: AuthenticatedHttpRequest, character: Character) -> d
         "looks": character.looks.prefetch_related("references"),
         "references": character.references.filter(look=None),
     }
+    if character.owner_id == request.user.pk:
+        # Kept by the generation app per provider credential; read by relation name only.
+        context["registrations"] = character.provider_registrations.select_related(  # type: ignore[attr-defined]
+            "credential__studio"
+        ).order_by("credential__provider", "credential_id")
     if editable:
         context |= {
             "reference_form": ReferenceForm(character=character),
