@@ -29,7 +29,7 @@ def _duration_choices(durations: tuple[int, ...]) -> list[tuple[int, str]]:
 
 
 def provider_choices(project_provider: str, providers: tuple[str, ...]) -> list[tuple[str, str]]:
-    """"Project default (X)" (stored as empty) first, then every provider by name."""
+    """The project default (stored as empty) first, then every provider by name."""
     return [("", f"project default ({project_provider})"), *((p, p) for p in providers)]
 
 
