@@ -29,7 +29,7 @@ class PromptPreview:
 
 
 def preview_prompt(*, scene: Scene, viewer: User) -> PromptPreview | None:
-    """What the project's provider would receive; None if a cast member is hidden from the viewer.
+    """What the scene's provider would receive; None if a cast member is hidden from the viewer.
 
     The prompt repeats every cast member's bible word for word, so a viewer who may not
     see one of them does not see the prompt either.
@@ -37,16 +37,14 @@ def preview_prompt(*, scene: Scene, viewer: User) -> PromptPreview | None:
     cast = list(scene.cast.all())
     if Character.objects.visible_to(viewer).filter(pk__in=[c.pk for c in cast]).count() < len(cast):
         return None
-    project = scene.episode.project
-    credential = ProviderCredential.objects.filter(
-        studio_id=project.studio_id, provider=project.provider
-    ).first()
-    compiled = compile_scene(scene, provider=project.provider, credential=credential)
-    book = price_book(studio_id=project.studio_id, provider=project.provider)
+    studio_id, provider = scene.episode.project.studio_id, scene.effective_provider
+    credential = ProviderCredential.objects.filter(studio_id=studio_id, provider=provider).first()
+    compiled = compile_scene(scene, provider=provider, credential=credential)
+    book = price_book(studio_id=studio_id, provider=provider)
     return PromptPreview(
         compiled=compiled,
         warnings=prompt_warnings(scene, compiled),
         refusal=face_refusal(compiled),
         cost=scene_cost(scene, book),
-        max_chars=shape_of(project.provider).max_prompt_chars,
+        max_chars=shape_of(provider).max_prompt_chars,
     )

@@ -141,10 +141,9 @@ def estimate_batch(scenes: Iterable[Scene]) -> BatchEstimate:
     books: dict[tuple[int, str], PriceBook] = {}
     total, count = Decimal("0"), 0
     for scene in scenes:
-        project = scene.episode.project
-        key = (project.studio_id, project.provider)
+        key = (scene.episode.project.studio_id, scene.effective_provider)
         if key not in books:
-            books[key] = price_book(studio_id=project.studio_id, provider=project.provider)
+            books[key] = price_book(studio_id=key[0], provider=key[1])
         cost = scene_cost(scene, books[key])
         if cost is None:
             return BatchEstimate(count, total, books[key].missing(**_size(scene)))

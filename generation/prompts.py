@@ -195,8 +195,8 @@ def _character_ids(
 
 
 def compile_prompt(scene: Scene, *, provider: str | None = None) -> str:
-    """The prompt text for a scene on a provider (the project's by default)."""
-    return compile_scene(scene, provider=provider or scene.episode.project.provider).text
+    """The prompt text for a scene on a provider (the scene's own by default)."""
+    return compile_scene(scene, provider=provider or scene.effective_provider).text
 
 
 def build_request(

@@ -77,7 +77,7 @@ def _check_cast(scene: Scene, user: User) -> None:
 
 def _new_take(scene: Scene, user: User, provider: str | None = None) -> Take:
     project = scene.episode.project
-    provider = provider or project.provider
+    provider = provider or scene.effective_provider
     width, height = project.frame_size
     credential = credential_for(studio_id=project.studio_id, provider=provider)
     compiled = compile_scene(scene, provider=provider, credential=credential)
@@ -106,7 +106,7 @@ def request_takes(
     """Create a queued take for each scene that has none in progress, and enqueue them.
 
     A scene already generating is skipped, so a double click never pays twice.
-    `provider` overrides the project's (a resubmission on the fallback).
+    `provider` overrides the scene's own (a resubmission on the fallback).
     """
     from generation.tasks import submit_take
 

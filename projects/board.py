@@ -10,7 +10,7 @@ from typing import Any
 from django.template.loader import render_to_string
 
 from characters.models import Character
-from projects.models import SCENE_STATUS_LABELS, Episode, Membership, Scene
+from projects.models import SCENE_STATUS_LABELS, Episode, Membership, Scene, provider_names
 
 CARD = "projects/storyboard.html#scene_card"
 GRID = "projects/storyboard.html#scene_grid"
@@ -36,7 +36,7 @@ def visible_cast(scenes: list[Scene], member: Membership) -> set[int]:
 
 
 def board_context(episode: Episode, member: Membership) -> dict[str, Any]:
-    """Everything the storyboard page shows: cards, filters, batch durations."""
+    """Everything the storyboard page shows: cards, filters, batch durations and providers."""
     scenes = board_scenes(episode)
     seen = visible_cast(scenes, member)
     characters = {c.handle: c for s in scenes for c in s.cast.all() if c.pk in seen}
@@ -48,6 +48,7 @@ def board_context(episode: Episode, member: Membership) -> dict[str, Any]:
         "statuses": SCENE_STATUS_LABELS,
         "characters": sorted(characters.values(), key=lambda c: c.name),
         "durations": sorted(episode.project.allowed_durations),
+        "providers": provider_names(),
     }
 
 

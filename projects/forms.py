@@ -28,6 +28,11 @@ def _duration_choices(durations: tuple[int, ...]) -> list[tuple[int, str]]:
     return [(d, f"{d} s") for d in sorted(durations)]
 
 
+def provider_choices(project_provider: str, providers: tuple[str, ...]) -> list[tuple[str, str]]:
+    """The project default (stored as empty) first, then every provider by name."""
+    return [("", f"project default ({project_provider})"), *((p, p) for p in providers)]
+
+
 class SceneForm(forms.Form):
     """Inline edit of a card; cast by @handle among the characters the editor may see."""
 
@@ -38,11 +43,20 @@ class SceneForm(forms.Form):
     duration_seconds = forms.TypedChoiceField(coerce=int, label="Duration")
     cast_1 = forms.CharField(max_length=31, required=False, label="Cast")
     cast_2 = forms.CharField(max_length=31, required=False, label="Cast")
+    provider = forms.ChoiceField(required=False)
 
-    def __init__(self, *args: Any, user: Viewer, durations: tuple[int, ...], **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        user: Viewer,
+        durations: tuple[int, ...],
+        providers: list[tuple[str, str]],
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["duration_seconds"].choices = _duration_choices(durations)  # type: ignore[attr-defined]
+        self.fields["provider"].choices = providers  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -82,18 +96,35 @@ class AddSceneForm(forms.Form):
 
 
 class BatchForm(forms.Form):
-    ACTIONS = [("omit", "Omit"), ("restore", "Bring back"), ("duration", "Set duration")]
+    ACTIONS = [
+        ("omit", "Omit"),
+        ("restore", "Bring back"),
+        ("duration", "Set duration"),
+        ("provider", "Change provider"),
+    ]
     scene = forms.TypedMultipleChoiceField(coerce=int, choices=[])
     batch_action = forms.ChoiceField(choices=ACTIONS)
     duration_seconds = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+    # Empty is a real choice here: back to the project's provider.
+    provider = forms.ChoiceField(required=False)
 
-    def __init__(self, *args: Any, scene_ids: list[int], durations: tuple[int, ...], **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        scene_ids: list[int],
+        durations: tuple[int, ...],
+        providers: list[tuple[str, str]],
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
         self.fields["scene"].choices = [(pk, pk) for pk in scene_ids]  # type: ignore[attr-defined]
         self.fields["duration_seconds"].choices = _duration_choices(durations)  # type: ignore[attr-defined]
+        self.fields["provider"].choices = providers  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("batch_action") == "duration" and not data.get("duration_seconds"):
             self.add_error("duration_seconds", "Pick a duration.")
+        if data.get("batch_action") == "provider" and "provider" not in self.data:
+            self.add_error("provider", "Pick a provider or the project default.")
         return data

@@ -138,6 +138,14 @@ class Project(models.Model):
         return tuple(lookup(self.provider)) if lookup else DEFAULT_DURATIONS
 
 
+def provider_names() -> tuple[str, ...]:
+    """Names of the video providers a project or scene may choose (docs/providers.md)."""
+    # The providers live in a higher app: ask its AppConfig by name, never import it.
+    config = apps.get_app_config("generation") if apps.is_installed("generation") else None
+    lookup = getattr(config, "provider_names", None)
+    return tuple(lookup()) if lookup else ()
+
+
 class EpisodeQuerySet(models.QuerySet["Episode"]):
     def for_user(self, user: Viewer) -> EpisodeQuerySet:
         """Episodes of projects this user may see."""
@@ -197,6 +205,8 @@ class Scene(models.Model):
     # True when the cast was chosen by hand (`cast:` in the shot line), not read from the text.
     cast_is_explicit = models.BooleanField(default=False)
     source_line = models.PositiveIntegerField(default=0)
+    # A provider for this scene only; empty: the project's (see `effective_provider`).
+    provider = models.CharField(max_length=40, blank=True, default="")
     # Omitted scenes stay on the storyboard, are not generated and not exported.
     omitted = models.BooleanField(default=False)
     # When the scene's text or shot changed after it had takes: those takes are out of date.
@@ -211,6 +221,16 @@ class Scene(models.Model):
 
     def __str__(self) -> str:
         return f"{self.position}. {self.heading}"
+
+    @property
+    def effective_provider(self) -> str:
+        """The provider this scene's takes go to: its own, else the project's."""
+        return self.provider or self.episode.project.provider
+
+    @property
+    def provider_differs(self) -> bool:
+        """The scene overrides the project's provider with another one (shown on its card)."""
+        return bool(self.provider) and self.provider != self.episode.project.provider
 
     @property
     def dom_id(self) -> str:

@@ -34,6 +34,7 @@ class SceneChanges:
     look: str
     duration_seconds: int
     cast: Sequence[Character]
+    provider: str = ""  # empty: the project's
 
 
 def _scene_text(scene: Scene) -> SceneText:
@@ -109,6 +110,8 @@ def update_scene(*, scene: Scene, changes: SceneChanges) -> Scene:
     scene.heading, scene.action = changes.heading, changes.action
     scene.camera, scene.look = changes.camera, changes.look
     scene.duration_seconds = changes.duration_seconds
+    # Not part of the shot: the takes made elsewhere stay current (docs/providers.md).
+    scene.provider = changes.provider
     if sorted(c.pk for c in changes.cast) != sorted(c.pk for c in scene.cast.all()):
         scene.cast.set(changes.cast)
         scene.cast_is_explicit = True
@@ -207,6 +210,7 @@ def split_scene(*, scene: Scene) -> Scene:
         camera=scene.camera,
         look=scene.look,
         duration_seconds=scene.duration_seconds,
+        provider=scene.provider,
         cast_is_explicit=scene.cast_is_explicit,
         transition=scene.transition,
     )
@@ -271,3 +275,15 @@ def set_duration(*, episode: Episode, scene_ids: Sequence[int], seconds: int) ->
     Scene.objects.bulk_update(scenes, ["duration_seconds", "changed_at"])
     _board_edited(episode, _board(episode))
     return len(scenes)
+
+
+@transaction.atomic
+def set_provider(*, episode: Episode, scene_ids: Sequence[int], provider: str) -> int:
+    """Send scenes' future takes to another provider ("" for the project's); takes stay."""
+    _lock(episode)
+    count = Scene.objects.filter(
+        episode=episode, pk__in=scene_ids, archived_at__isnull=True
+    ).update(provider=provider)
+    # The script does not name providers, so nothing to write back: only the board changed.
+    publish_board_changed(project_id=episode.project_id, episode_id=episode.pk)
+    return count

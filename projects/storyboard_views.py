@@ -15,8 +15,15 @@ from characters.requests import AuthenticatedHttpRequest
 from projects import scene_edits
 from projects.access import get_episode_for_user, get_scene_for_user, require
 from projects.board import board_scenes, render_card, render_edit, render_grid, render_notice
-from projects.forms import AddSceneForm, BatchForm, MoveForm, ReorderForm, SceneForm
-from projects.models import Episode, Membership, Scene
+from projects.forms import (
+    AddSceneForm,
+    BatchForm,
+    MoveForm,
+    ReorderForm,
+    SceneForm,
+    provider_choices,
+)
+from projects.models import Episode, Membership, Project, Scene, provider_names
 
 
 def _editable_scene(request: AuthenticatedHttpRequest, scene_id: int) -> tuple[Scene, Membership]:
@@ -52,6 +59,10 @@ def _visible_characters(request: AuthenticatedHttpRequest) -> list[Character]:
     return list(Character.objects.visible_to(request.user).order_by("name")[:200])
 
 
+def _providers(project: Project) -> list[tuple[str, str]]:
+    return provider_choices(project.provider, provider_names())
+
+
 def _scene_form(request: AuthenticatedHttpRequest, scene: Scene) -> SceneForm:
     # Only characters this editor may see are shown; saving recasts without the others.
     visible = set(Character.objects.visible_to(request.user).values_list("handle", flat=True))
@@ -64,10 +75,17 @@ def _scene_form(request: AuthenticatedHttpRequest, scene: Scene) -> SceneForm:
         "duration_seconds": scene.duration_seconds,
         "cast_1": handles[0],
         "cast_2": handles[1],
+        "provider": scene.provider,
     }
-    durations = scene.episode.project.allowed_durations
+    project = scene.episode.project
     data = request.POST if request.method == "POST" else None
-    return SceneForm(data, initial=initial, user=request.user, durations=durations)
+    return SceneForm(
+        data,
+        initial=initial,
+        user=request.user,
+        durations=project.allowed_durations,
+        providers=_providers(project),
+    )
 
 
 @login_required
@@ -93,6 +111,7 @@ def edit_scene(request: AuthenticatedHttpRequest, scene_id: int) -> HttpResponse
             look=data["look"],
             duration_seconds=data["duration_seconds"],
             cast=data["cast"],
+            provider=data["provider"],
         )
         try:
             scene_edits.update_scene(scene=scene, changes=changes)
@@ -186,7 +205,8 @@ def batch_edit(request: AuthenticatedHttpRequest, episode_id: int) -> HttpRespon
     episode, member = _editable_episode(request, episode_id)
     scene_ids = [s.pk for s in board_scenes(episode)]
     durations = episode.project.allowed_durations
-    form = BatchForm(request.POST, scene_ids=scene_ids, durations=durations)
+    providers = _providers(episode.project)
+    form = BatchForm(request.POST, scene_ids=scene_ids, durations=durations, providers=providers)
     if not form.is_valid():
         return _refused(ValueError("Select scenes and an action first."))
     data = form.cleaned_data
@@ -196,6 +216,13 @@ def batch_edit(request: AuthenticatedHttpRequest, episode_id: int) -> HttpRespon
                 episode=episode, scene_ids=data["scene"], seconds=data["duration_seconds"]
             )
             notice = f"{count} scene(s) now last {data['duration_seconds']} s."
+        elif data["batch_action"] == "provider":
+            provider = data["provider"]
+            count = scene_edits.set_provider(
+                episode=episode, scene_ids=data["scene"], provider=provider
+            )
+            target = provider or f"the project's provider ({episode.project.provider})"
+            notice = f"{count} scene(s) now go to {target}."
         else:
             omit = data["batch_action"] == "omit"
             count = scene_edits.set_omitted(episode=episode, scene_ids=data["scene"], omitted=omit)

@@ -149,3 +149,26 @@ def test_batch_generate_requests_a_take_for_each_selected_scene(
         page.wait_for_selector(f"#scene-{pk} [data-take='1']", timeout=15_000)
     requested = Take.objects.values_list("scene_id", flat=True).order_by("scene__position")
     assert list(requested) == [scenes[1], scenes[4]]
+
+
+def test_a_batch_provider_change_and_the_provider_filter_in_the_browser(
+    episode, writer, asgi_server, browser
+):
+    scenes = _stored_order(episode)
+    page = _storyboard(browser, asgi_server, writer, episode)
+
+    page.check(f"#scene-{scenes[0]} input.pick")
+    page.check(f"#scene-{scenes[2]} input.pick")
+    page.wait_for_selector("#picked:has-text('2 selected')")
+    page.select_option("select[name=batch_action]", "provider")
+    page.select_option("#batch select[name=provider]", "veo")
+    page.click("#batch button[type=submit]")
+    page.wait_for_selector(f"#scene-{scenes[2]} .provider:has-text('veo')")
+
+    page.select_option("#filter-provider", "veo")
+    visible = page.eval_on_selector_all(
+        "#scene-grid article.card:not([hidden])", "els => els.map(e => Number(e.dataset.scene))"
+    )
+    assert visible == [scenes[0], scenes[2]]
+    stored = Scene.objects.filter(episode=episode, provider="veo").order_by("position")
+    assert list(stored.values_list("pk", flat=True)) == [scenes[0], scenes[2]]

@@ -26,11 +26,10 @@ def _books(context: Any) -> dict[tuple[int, str], PriceBook]:
 @register.simple_tag(takes_context=True)
 def scene_cost_label(context: Any, scene: Scene) -> str:
     """ "≈ $0.80" for one take of the scene; "free"; or "no price" when the table has none."""
-    project = scene.episode.project
-    key = (project.studio_id, project.provider)
+    key = (scene.episode.project.studio_id, scene.effective_provider)
     books = _books(context)
     if key not in books:
-        books[key] = price_book(studio_id=project.studio_id, provider=project.provider)
+        books[key] = price_book(studio_id=key[0], provider=key[1])
     cost = scene_cost(scene, books[key])
     if cost is None:
         return "no price"

@@ -71,11 +71,13 @@
   function applyFilters() {
     var status = (document.getElementById("filter-status") || {}).value || "";
     var who = (document.getElementById("filter-character") || {}).value || "";
+    var provider = (document.getElementById("filter-provider") || {}).value || "";
     cards().forEach(function (card) {
       var omitted = card.classList.contains("omitted");
       var okStatus = !status || (status === "omitted" ? omitted : card.dataset.status === status && !omitted);
       var okWho = !who || (" " + (card.dataset.cast || "")).indexOf(" " + who + " ") !== -1;
-      card.hidden = !(okStatus && okWho);
+      var okProvider = !provider || card.dataset.provider === provider;
+      card.hidden = !(okStatus && okWho && okProvider);
     });
   }
 
@@ -101,7 +103,7 @@
     if (evt.target.matches("input.pick")) {
       if (evt.target.checked) picked.add(evt.target.value); else picked.delete(evt.target.value);
       restorePicks();
-    } else if (evt.target.matches("#filter-status, #filter-character")) {
+    } else if (evt.target.matches("#filter-status, #filter-character, #filter-provider")) {
       applyFilters();
     }
   });
