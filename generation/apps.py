@@ -9,3 +9,10 @@ class GenerationConfig(AppConfig):
         from generation.providers import PROVIDERS  # imported late: apps load before models
 
         return tuple(PROVIDERS)
+
+    def allowed_durations(self, provider: str) -> tuple[int, ...]:
+        """Shot lengths a provider accepts, for the projects app's breakdown and storyboard."""
+        from generation.providers import PROVIDERS
+
+        provider_class = PROVIDERS.get(provider) or PROVIDERS["animatic"]
+        return provider_class.capabilities.durations

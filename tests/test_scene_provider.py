@@ -268,3 +268,14 @@ def test_a_batch_provider_change_reaches_another_viewer(episode, writer, viewer)
     card = grid.split(f'<article id="scene-{scenes[1].pk}"')[1].split("</article>")[0]
     assert 'data-provider="veo"' in card and '<span class="provider"' in card
     assert grid.count('<span class="provider"') == 1
+
+
+def test_a_veo_project_breaks_scenes_down_to_the_durations_veo_accepts(episode):
+    project = episode.project
+    project.provider = "veo"
+    project.save()
+    project.refresh_from_db()
+
+    assert project.allowed_durations == (4, 6, 8)
+    project.provider = "animatic"
+    assert project.allowed_durations == (4, 8, 12)

@@ -49,7 +49,9 @@ class AnimaticProvider(Provider):
     label = "Local animatic"
     needs_credential = False
     capabilities = Capabilities(
-        durations=tuple(range(1, 21)),
+        # It can render any 1–20 s, but previews the common 4/8/12 s shot grid, so a
+        # storyboard made on the animatic breaks down the same way on a Sora-shaped API.
+        durations=(4, 8, 12),
         sizes=((720, 1280), (1280, 720), (960, 960)),
         max_characters=2,
         free_to_resubmit=True,
