@@ -13,11 +13,18 @@ from functools import cache
 import redis
 from django.conf import settings
 
-# KEYS: slots. ARGV: lease seconds, limit, member. Uses the server's clock, so workers
-# on several machines agree.
+from generation.models import IN_FLIGHT_STATUSES, Take
+
+# KEYS: slots. ARGV: lease seconds, limit, member, then the takes the database has in
+# flight. Uses the server's clock, so workers on several machines agree. A missing set
+# (Redis restarted empty, or nothing held) is first re-seeded from the database, so jobs
+# still running at the provider keep counting against the limit.
 _ACQUIRE = """
 local now = redis.call('TIME')
 local t = tonumber(now[1]) + tonumber(now[2]) / 1000000
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  for i = 4, #ARGV do redis.call('ZADD', KEYS[1], t + tonumber(ARGV[1]), ARGV[i]) end
+end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', t)
 if redis.call('ZSCORE', KEYS[1], ARGV[3]) or redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[2]) then
   redis.call('ZADD', KEYS[1], t + tonumber(ARGV[1]), ARGV[3])
@@ -55,7 +62,13 @@ def _retries(credential_id: int) -> str:
 def acquire(credential_id: int, take_id: int, *, limit: int) -> bool:
     """Take a slot for the take (True also if it holds one already)."""
     lease = settings.COMICSTUDIO_SLOT_LEASE_SECONDS
-    got = _redis().eval(_ACQUIRE, 1, _slots(credential_id), lease, limit, take_id)
+    in_flight = (
+        Take.objects.filter(credential_id=credential_id, generation_status__in=IN_FLIGHT_STATUSES)
+        .exclude(pk=take_id)
+        .values_list("pk", flat=True)
+    )
+    args = [lease, limit, take_id, *in_flight]
+    got = _redis().eval(_ACQUIRE, 1, _slots(credential_id), *args)
     if got:
         _redis().zrem(_waiting(credential_id), take_id)
     return bool(got)

@@ -26,6 +26,7 @@ def clean_slots(settings):  # type: ignore[no-untyped-def]
         client.delete(f"generation:slots:{credential_id}", f"generation:waiting:{credential_id}")
 
 
+@pytest.mark.django_db  # a missing slot set is re-seeded from takes in flight
 def test_a_slot_whose_holder_died_frees_itself_when_its_lease_expires(settings):
     settings.COMICSTUDIO_SLOT_LEASE_SECONDS = 1
     credential_id = 900001
@@ -37,6 +38,7 @@ def test_a_slot_whose_holder_died_frees_itself_when_its_lease_expires(settings):
     assert slots.in_use(credential_id) == 1
 
 
+@pytest.mark.django_db  # a missing slot set is re-seeded from takes in flight
 def test_a_released_slot_wakes_the_longest_waiting_take_once(settings):
     credential_id = 900002
     assert slots.acquire(credential_id, 1, limit=1)
@@ -79,3 +81,22 @@ def test_resubmitting_a_take_that_needs_attention_resolves_it_and_queues_a_new_o
     assert stuck.generation_status == GenerationStatus.CANCELLED
     assert stuck.error == f"Resolved by {writer.username}: resubmitted."
     assert new.generation_status == GenerationStatus.QUEUED and new.replaces == stuck
+
+
+@pytest.mark.django_db
+def test_after_redis_loses_the_slots_the_takes_still_in_flight_keep_theirs(episode, writer):
+    from generation.credentials import ProviderCredential
+    from generation.models import GenerationStatus
+    from generation.slots import acquire
+    from tests.factories import make_take
+
+    credential = ProviderCredential.objects.create(
+        studio=episode.project.studio, provider="openai", concurrency_limit=2
+    )
+    first, second, third = list(episode.scenes.order_by("position"))[:3]
+    for scene in (first, second):
+        make_take(scene, writer, credential=credential, generation_status=GenerationStatus.RUNNING)
+    newcomer = make_take(third, writer, credential=credential)
+
+    # The slot set is gone (Redis restarted empty): the two running takes still count.
+    assert acquire(credential.pk, newcomer.pk, limit=2) is False

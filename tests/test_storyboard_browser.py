@@ -51,7 +51,8 @@ def test_writer_reorders_by_drag_and_by_keyboard_and_the_reviewer_sees_it_live(
     reviewer_page.evaluate("window.__notReloaded = true")
     assert reviewer_page.locator(".drag").count() == 0  # reviewers cannot reorder
 
-    # Drag the last card's handle onto the first card.
+    # Drag the last card's handle onto the first card: both must be on screen for the mouse.
+    writer_page.set_viewport_size({"width": 1280, "height": 2000})
     handle = writer_page.locator(f"#scene-{start[-1]} .drag").bounding_box()
     target = writer_page.locator(f"#scene-{start[0]}").bounding_box()
     writer_page.mouse.move(handle["x"] + handle["width"] / 2, handle["y"] + handle["height"] / 2)

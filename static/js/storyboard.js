@@ -12,7 +12,9 @@
     var el = document.getElementById("live");
     if (el) { el.dataset.live = state; el.textContent = text; }
   }
-  document.body.addEventListener("htmx:wsOpen", function () { mark("open", "live"); });
+  // "live" once the board sent on (re)connect has arrived: until then the page may be stale.
+  var synced = false;
+  document.body.addEventListener("htmx:wsOpen", function () { synced = false; mark("syncing", "syncing…"); });
   document.body.addEventListener("htmx:wsClose", function () { mark("closed", "reconnecting…"); });
   document.body.addEventListener("htmx:wsError", function () { mark("closed", "reconnecting…"); });
 
@@ -49,7 +51,11 @@
     var button = card.querySelector(up ? ".move-up" : ".move-down");
     if (!button) return;
     evt.preventDefault();
-    button.click();
+    // Sent directly rather than by clicking: a card just swapped in by a live push may not
+    // have been processed by htmx yet, and the click would do nothing.
+    htmx.ajax("POST", button.getAttribute("hx-post"), {
+      target: "#scene-grid", swap: "outerHTML", values: { direction: up ? "up" : "down" }
+    });
   });
   document.addEventListener("focusin", function (evt) {
     var card = evt.target.closest && evt.target.closest("#scene-grid article.card");
@@ -142,6 +148,9 @@
 
   document.body.addEventListener("htmx:afterSettle", refresh);
   document.body.addEventListener("htmx:oobAfterSwap", refresh);
-  document.body.addEventListener("htmx:wsAfterMessage", refresh);
+  document.body.addEventListener("htmx:wsAfterMessage", function () {
+    refresh();
+    if (!synced) { synced = true; mark("open", "live"); }
+  });
   document.addEventListener("DOMContentLoaded", refresh);
 })();
