@@ -23,17 +23,29 @@ class Command(BaseCommand):
     def handle(self, *args: object, **options: object) -> None:
         host = os.environ.get("HOST", "127.0.0.1")
         port = int(os.environ.get("PORT", "8000"))
-        call_command("migrate", interactive=False, verbosity=0)
-        if settings.COMICSTUDIO_DEMO:
-            call_command("load_demo")
         env = os.environ.copy()
         embedded = None
         if not os.environ.get("REDIS_URL"):
+            # First, so the demo's live updates find it (its default port is the settings').
             embedded = EmbeddedRedis(workdir=settings.VAR_DIR / "redis", port=EMBEDDED_REDIS_PORT)
             env["REDIS_URL"] = embedded.start()
             self.stdout.write(f"Embedded Redis on {env['REDIS_URL']}")
+        children: list[subprocess.Popen[bytes]] = []
+        try:
+            call_command("migrate", interactive=False, verbosity=0)
+            if settings.COMICSTUDIO_DEMO:
+                call_command("load_demo")
+            children = self._start(env, host, port)
+            self._banner(host, port)
+            self._wait(children)
+        finally:
+            self._stop(children)
+            if embedded:
+                embedded.stop()
+
+    def _start(self, env: dict[str, str], host: str, port: int) -> list[subprocess.Popen[bytes]]:
         python = sys.executable
-        children = [
+        return [
             subprocess.Popen(  # noqa: S603
                 [python, "-m", "celery", "-A", "comicstudio", "worker",
                  "--loglevel=INFO", "--concurrency=3", "--without-gossip", "--without-mingle"],
@@ -50,13 +62,6 @@ class Command(BaseCommand):
                 env=env,
             ),
         ]  # fmt: skip
-        self._banner(host, port)
-        try:
-            self._wait(children)
-        finally:
-            self._stop(children)
-            if embedded:
-                embedded.stop()
 
     def _banner(self, host: str, port: int) -> None:
         from comicstudio.management.commands.load_demo import DEMO_PASSWORD, DEMO_USERS
