@@ -92,6 +92,12 @@ def test_run_command_serves_the_demo_with_no_services_and_ctrl_c_stops_everythin
         time.sleep(0.5)
         assert [pid for pid in children if _alive(pid)] == []
     finally:
+        leftovers = _descendants(process.pid)
         if process.poll() is None:
             process.kill()
+        for pid in leftovers:  # a failed assertion must not leave a server or worker behind
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
         log.close()

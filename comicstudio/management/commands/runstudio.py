@@ -7,11 +7,13 @@ import signal
 import subprocess
 import sys
 import threading
+from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from comicstudio.celery import app as celery_app
 from comicstudio.embedded_redis import EmbeddedRedis
 
 EMBEDDED_REDIS_PORT = 6390
@@ -29,6 +31,7 @@ class Command(BaseCommand):
             # First, so the demo's live updates find it (its default port is the settings').
             embedded = EmbeddedRedis(workdir=settings.VAR_DIR / "redis", port=EMBEDDED_REDIS_PORT)
             env["REDIS_URL"] = embedded.start()
+            self._use_redis(env["REDIS_URL"])
             self.stdout.write(f"Embedded Redis on {env['REDIS_URL']}")
         children: list[subprocess.Popen[bytes]] = []
         try:
@@ -42,6 +45,15 @@ class Command(BaseCommand):
             self._stop(children)
             if embedded:
                 embedded.stop()
+
+    def _use_redis(self, url: str) -> None:
+        # This process loaded its settings before the Redis existed; the demo it loads
+        # publishes live updates, so point this process at the Redis it just started.
+        settings.REDIS_URL = url
+        layer: dict[str, Any] = settings.CHANNEL_LAYERS["default"]
+        for host in layer["CONFIG"]["hosts"]:
+            host["address"] = url
+        celery_app.conf.broker_url = url
 
     def _start(self, env: dict[str, str], host: str, port: int) -> list[subprocess.Popen[bytes]]:
         python = sys.executable
