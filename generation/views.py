@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -116,43 +118,49 @@ def cancel(request: AuthenticatedHttpRequest, take_id: int) -> HttpResponse:
     return _back_to_review(request, take)
 
 
-@login_required
-@require_POST
-def resubmit(request: AuthenticatedHttpRequest, take_id: int) -> HttpResponse:
+def _new_take_from(
+    request: AuthenticatedHttpRequest,
+    take_id: int,
+    start: Callable[..., Take],
+    done: Callable[[Take], str],
+) -> HttpResponse:
+    """Start another take from this one (a single scene, as "Regenerate" on the storyboard)."""
     take, member = _take_for_user(request, take_id)
-    require(member.can_generate)  # a single scene, as "Regenerate" on the storyboard
+    require(member.can_generate)
     try:
-        new = resubmit_take(take=take, requested_by=request.user)
-        messages.success(request, f"Take {new.number} queued.")
+        new = start(take=take, requested_by=request.user)
+        messages.success(request, done(new))
     except GenerationRefused as exc:
         messages.error(request, str(exc))
     return _back_to_review(request, take)
+
+
+@login_required
+@require_POST
+def resubmit(request: AuthenticatedHttpRequest, take_id: int) -> HttpResponse:
+    return _new_take_from(request, take_id, resubmit_take, lambda new: f"Take {new.number} queued.")
 
 
 @login_required
 @require_POST
 def fallback(request: AuthenticatedHttpRequest, take_id: int) -> HttpResponse:
-    take, member = _take_for_user(request, take_id)
-    require(member.can_generate)
-    try:
-        new = request_fallback_take(take=take, requested_by=request.user)
-        messages.success(request, f"Take {new.number} queued on {new.provider}.")
-    except GenerationRefused as exc:
-        messages.error(request, str(exc))
-    return _back_to_review(request, take)
+    return _new_take_from(
+        request,
+        take_id,
+        request_fallback_take,
+        lambda new: f"Take {new.number} queued on {new.provider}.",
+    )
 
 
 @login_required
 @require_POST
 def remix(request: AuthenticatedHttpRequest, take_id: int) -> HttpResponse:
-    take, member = _take_for_user(request, take_id)
-    require(member.can_generate)
-    try:
-        new = request_remix(take=take, requested_by=request.user)
-        messages.success(request, f"Take {new.number} queued: a remix with the review note.")
-    except GenerationRefused as exc:
-        messages.error(request, str(exc))
-    return _back_to_review(request, take)
+    return _new_take_from(
+        request,
+        take_id,
+        request_remix,
+        lambda new: f"Take {new.number} queued: a remix with the review note.",
+    )
 
 
 @login_required
