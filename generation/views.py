@@ -100,7 +100,14 @@ def review_take(request: AuthenticatedHttpRequest, take_id: int) -> HttpResponse
         return redirect("generation:scene_review", scene_id=take.scene_id)
     scene = take.scene
     takes = scene.takes.prefetch_related("decisions__author")  # type: ignore[attr-defined]
-    context = {"scene": scene, "member": member, "takes": takes, "form": form, "form_take": take}
+    context = {
+        "scene": scene,
+        "member": member,
+        "takes": takes,
+        "form": form,
+        "form_take": take,
+        "preview": preview_prompt(scene=scene, viewer=request.user),
+    }
     return render(request, "generation/scene_review.html", context, status=400)
 
 

@@ -143,3 +143,36 @@ def _unfollow_and_publish(world: World, scene: Scene) -> None:
     publish_scene_changed(
         project_id=world.episode.project_id, episode_id=world.episode.pk, scene_id=scene.pk
     )
+
+
+def test_a_take_prompt_is_not_shown_to_a_member_who_cannot_see_its_character(
+    client, episode, writer, viewer
+):
+    from characters.models import Character, Privacy
+    from generation.models import GenerationStatus
+    from tests.factories import make_take
+
+    secret = Character.objects.create(
+        owner=writer,
+        name="Nyx",
+        handle="nyx_secret",
+        appearance="A silver mask with one red eye.",
+        privacy=Privacy.ONLY_ME,
+    )
+    scene = episode.scenes.order_by("position").first()
+    scene.cast.set([secret])
+    make_take(
+        scene,
+        writer,
+        prompt="Nyx: A silver mask with one red eye.",
+        generation_status=GenerationStatus.SUCCEEDED,
+    )
+    url = f"/scenes/{scene.pk}/review/"
+
+    client.force_login(viewer)
+    hidden = client.get(url).content.decode()
+    client.force_login(writer)
+    shown = client.get(url).content.decode()
+
+    assert "silver mask" not in hidden and "The prompt is hidden" in hidden
+    assert "silver mask" in shown
