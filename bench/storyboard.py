@@ -80,7 +80,7 @@ def main() -> None:
     )
     client = Client()
     client.force_login(writer)
-    url = reverse("projects:storyboard", kwargs={"episode_id": episode.pk})
+    url = reverse("board:storyboard", kwargs={"episode_id": episode.pk})
     timed("storyboard page, 200 cards", lambda: client.get(url), repeat=5)
     ids = list(episode.scenes.order_by("-position").values_list("pk", flat=True))
     timed(

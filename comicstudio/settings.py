@@ -196,7 +196,7 @@ COMICSTUDIO_WEBHOOK_POLL_SECONDS = float(os.environ.get("COMICSTUDIO_WEBHOOK_POL
 COMICSTUDIO_SWEEP_SECONDS = float(os.environ.get("COMICSTUDIO_SWEEP_SECONDS", "30"))
 CELERY_BEAT_SCHEDULE = {
     "sweep-takes": {
-        "task": "generation.tasks.sweep_takes",
+        "task": "generation.takes.tasks.sweep_takes",
         "schedule": COMICSTUDIO_SWEEP_SECONDS,
     },
 }

@@ -8,5 +8,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("characters.urls")),
     path("", include("generation.urls")),
+    path("", include("generation.board.urls")),
     path("", include("projects.urls")),
 ]

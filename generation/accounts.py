@@ -8,10 +8,10 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 
-from generation import slots
 from generation.credentials import ProjectGenerationSettings, ProviderCredential
 from generation.models import ACTIVE_STATUSES, ReviewStatus, Take
 from generation.services import GenerationRefused, credential_for
+from generation.takes import slots
 from projects.models import Project, Studio
 
 

@@ -116,7 +116,8 @@ class ProjectGenerationSettings(models.Model):
     auto_fallback = models.BooleanField(
         default=False, help_text="Re-queue takes that fail for availability on the fallback."
     )
-    # Empty: no limit. Spent is every take's cost, rejected ones included (generation/budget.py).
+    # Empty: no limit. Spent is every take's cost, rejected ones included
+    # (generation/money/budget.py).
     budget = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
 
     def __str__(self) -> str:

@@ -9,7 +9,7 @@ from django.contrib.auth.models import User
 
 from characters.models import Character
 from generation.credentials import ProviderCredential
-from generation.pricing import price_book, scene_cost
+from generation.money.pricing import price_book, scene_cost
 from generation.prompt_checks import face_refusal, prompt_warnings
 from generation.prompts import CompiledPrompt, compile_scene, shape_of
 from projects.models import Scene

@@ -10,7 +10,6 @@ from django.db import transaction
 from django.db.models import Max
 
 from characters.models import Character
-from generation.budget import project_budget
 from generation.credentials import ProviderCredential
 from generation.models import (
     ACTIVE_STATUSES,
@@ -21,7 +20,8 @@ from generation.models import (
     ReviewStatus,
     Take,
 )
-from generation.pricing import BatchEstimate, estimate_batch
+from generation.money.budget import project_budget
+from generation.money.pricing import BatchEstimate, estimate_batch
 from generation.prompt_checks import face_refusal
 from generation.prompts import compile_scene
 from generation.providers import get_provider_class
@@ -108,7 +108,7 @@ def request_takes(
     A scene already generating is skipped, so a double click never pays twice.
     `provider` overrides the scene's own (a resubmission on the fallback).
     """
-    from generation.tasks import submit_take
+    from generation.takes.tasks import submit_take
 
     takes = []
     with transaction.atomic():
@@ -164,8 +164,8 @@ def cancel_take(*, take: Take, cancelled_by: User) -> bool:
     if not take.mark_cancelled(f"Cancelled by {cancelled_by.username}."):
         return False
     if take.credential_id:
-        from generation import slots
-        from generation.engine import start_waiting
+        from generation.takes import slots
+        from generation.takes.engine import start_waiting
 
         credential_id, take_id = take.credential_id, take.pk
         transaction.on_commit(lambda: start_waiting(slots.release(credential_id, take_id)))
@@ -200,7 +200,7 @@ def request_fallback_take(*, take: Take, requested_by: User) -> Take:
 
 def handle_video_event(*, credential_id: int, job_id: str) -> bool:
     """A provider says a job finished: poll its take now instead of waiting for the next poll."""
-    from generation.tasks import poll_take
+    from generation.takes.tasks import poll_take
 
     take = Take.objects.filter(
         credential_id=credential_id,
@@ -222,7 +222,7 @@ def request_remix(*, take: Take, requested_by: User) -> Take:
         raise GenerationRefused("This take's provider cannot remix it: regenerate the scene.")
     if take.generation_status != GenerationStatus.SUCCEEDED or decision is None:
         raise GenerationRefused("Only a finished take that was rejected can be remixed.")
-    from generation.tasks import submit_take
+    from generation.takes.tasks import submit_take
 
     with transaction.atomic():
         scene = Scene.objects.select_for_update().get(pk=take.scene_id)

@@ -12,12 +12,17 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
 
 from characters.requests import AuthenticatedHttpRequest
-from generation.budget import lock_budget, project_budget
+from generation.board.render import board_scenes, render_grid, render_notice
 from generation.forms import ListPriceForm
-from generation.pricing import BatchEstimate, effective_prices, estimate_batch, save_studio_price
+from generation.money.budget import lock_budget, project_budget
+from generation.money.pricing import (
+    BatchEstimate,
+    effective_prices,
+    estimate_batch,
+    save_studio_price,
+)
 from generation.services import GenerationRefused, request_takes
 from projects.access import get_episode_for_user, membership_in, require
-from projects.board import board_scenes, render_grid, render_notice
 from projects.models import Episode, Membership, Role, Scene
 
 CONFIRM = "generation/batch_confirm.html#confirm"
@@ -40,7 +45,7 @@ def _notice(
 ) -> HttpResponse:
     if not request.htmx:  # type: ignore[attr-defined]
         messages.info(request, text)
-        return redirect("projects:storyboard", episode_id=episode.pk)
+        return redirect("board:storyboard", episode_id=episode.pk)
     return HttpResponse(render_grid(episode, member) + render_notice(text))
 
 

@@ -14,10 +14,11 @@ from django.views.decorators.http import require_POST, require_safe
 
 from characters.protected_media import serve_file
 from characters.requests import AuthenticatedHttpRequest
-from generation.budget import lock_budget
+from generation.board.render import render_card
 from generation.credentials import ProjectGenerationSettings
 from generation.forms import ReviewForm
 from generation.models import Take
+from generation.money.budget import lock_budget
 from generation.preview import preview_prompt
 from generation.services import (
     GenerationRefused,
@@ -30,7 +31,6 @@ from generation.services import (
     resubmit_take,
 )
 from projects.access import get_scene_for_user, require
-from projects.board import render_card
 from projects.models import Membership, Scene
 
 

@@ -1,4 +1,4 @@
-"""Pages of studios, projects, episodes, the script editor with its versions, the storyboard."""
+"""Pages of studios, projects, episodes, and the script editor with its versions."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from characters.requests import AuthenticatedHttpRequest
 from projects.access import get_episode_for_user, get_project_for_user, require
-from projects.board import board_context
 from projects.breakdown import plan_breakdown
 from projects.forms import ScriptForm
 from projects.models import Episode, Membership, Project
@@ -29,12 +28,6 @@ def project_detail(request: AuthenticatedHttpRequest, project_id: int) -> HttpRe
     project, member = get_project_for_user(request.user, project_id)
     context = {"project": project, "member": member, "episodes": project.episodes.all()}
     return render(request, "projects/project.html", context)
-
-
-@login_required
-def storyboard(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
-    episode, member = get_episode_for_user(request.user, episode_id)
-    return render(request, "projects/storyboard.html", board_context(episode, member))
 
 
 def _script_page(
@@ -78,7 +71,7 @@ def edit_script(request: AuthenticatedHttpRequest, episode_id: int) -> HttpRespo
     messages.success(request, f"Breakdown applied: {plan.summary}.")
     for problem in plan.problems:
         messages.warning(request, str(problem))
-    return redirect("projects:storyboard", episode_id=episode.pk)
+    return redirect("board:storyboard", episode_id=episode.pk)
 
 
 @login_required

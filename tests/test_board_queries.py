@@ -8,9 +8,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from characters.models import Character, Privacy
+from generation.board.render import render_grid
 from generation.models import Take
 from projects.access import membership_in
-from projects.board import render_grid
 from projects.models import Scene
 from tests.factories import unsaved_take
 
@@ -57,7 +57,7 @@ def fill_board(episode, user, count: int) -> None:  # type: ignore[no-untyped-de
 
 
 def storyboard_url(episode) -> str:  # type: ignore[no-untyped-def]
-    return reverse("projects:storyboard", kwargs={"episode_id": episode.pk})
+    return reverse("board:storyboard", kwargs={"episode_id": episode.pk})
 
 
 @pytest.mark.parametrize("count", [50, 200])

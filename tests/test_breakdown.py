@@ -302,7 +302,7 @@ def test_writer_saves_a_script_and_sees_the_new_scene_on_the_storyboard(client, 
     assert [s.heading for s in board(episode)][-1] == "EXT. ROOFTOP - NIGHT"  # not yet applied
     response = client.post(script_url(episode), {"script": text, "confirm": fingerprint(preview)})
 
-    storyboard = reverse("projects:storyboard", kwargs={"episode_id": episode.pk})
+    storyboard = reverse("board:storyboard", kwargs={"episode_id": episode.pk})
     assert response.status_code == 302
     assert response["Location"] == storyboard
     page = client.get(storyboard)

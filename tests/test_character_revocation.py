@@ -11,9 +11,9 @@ from django.urls import reverse
 from characters.models import Follow
 from characters.services import unfollow
 from comicstudio.asgi import application
+from generation.board.render import render_card
 from generation.models import Take
 from generation.services import GenerationRefused, request_takes
-from projects.board import render_card
 from projects.live import publish_scene_changed
 from projects.models import Membership, Scene
 from projects.services import save_script

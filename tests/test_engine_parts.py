@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import redis
 
-from generation import slots
 from generation.models import GenerationStatus, Take
+from generation.takes import slots
 from projects.models import Scene
 from tests.waiting import wait_for
 
@@ -87,7 +87,7 @@ def test_resubmitting_a_take_that_needs_attention_resolves_it_and_queues_a_new_o
 def test_after_redis_loses_the_slots_the_takes_still_in_flight_keep_theirs(episode, writer):
     from generation.credentials import ProviderCredential
     from generation.models import GenerationStatus
-    from generation.slots import acquire
+    from generation.takes.slots import acquire
     from tests.factories import make_take
 
     credential = ProviderCredential.objects.create(

@@ -20,7 +20,7 @@ def _pages(episode) -> list[str]:  # type: ignore[no-untyped-def]
     scene = episode.scenes.first()
     return [
         reverse("projects:project", args=[episode.project_id]),
-        reverse("projects:storyboard", args=[episode.pk]),
+        reverse("board:storyboard", args=[episode.pk]),
         reverse("projects:edit_script", args=[episode.pk]),
         reverse("generation:scene_review", args=[scene.pk]),
     ]
@@ -60,7 +60,7 @@ def test_outsider_sees_neither_studio_nor_project_on_home(client, episode, outsi
 
 def test_member_sees_the_storyboard_in_scene_order(client, episode, viewer):
     client.force_login(viewer)
-    page = client.get(reverse("projects:storyboard", args=[episode.pk])).content.decode()
+    page = client.get(reverse("board:storyboard", args=[episode.pk])).content.decode()
     positions = [page.index(f'id="scene-{s.pk}"') for s in episode.scenes.order_by("position")]
     assert positions == sorted(positions) and len(positions) == 6
     assert "Generate all" not in page and "Edit script" not in page

@@ -105,7 +105,7 @@ def test_a_member_who_cannot_see_a_cast_member_does_not_see_the_prompt(
 def test_each_card_loads_its_prompt_preview_on_demand(client, episode, writer, outsider):
     scene = episode.scenes.order_by("position").first()
     client.force_login(writer)
-    board = client.get(reverse("projects:storyboard", args=[episode.pk])).content.decode()
+    board = client.get(reverse("board:storyboard", args=[episode.pk])).content.decode()
     url = reverse("generation:prompt_preview", args=[scene.pk])
     assert f'hx-get="{url}"' in board
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from generation import engine
 from generation.credentials import (
     ProjectGenerationSettings,
     ProviderCharacter,
@@ -14,6 +13,7 @@ from generation.models import Take
 from generation.prompt_checks import prompt_warnings
 from generation.prompts import build_request, compile_scene
 from generation.services import GenerationRefused, request_takes
+from generation.takes import engine
 from projects.models import Project, Scene
 from tests.prompt_scene import reference
 from tests.providers import add_credential

@@ -48,7 +48,7 @@ def storyboard(client, episode) -> str:  # type: ignore[no-untyped-def]
 
 
 def batch(client, episode, **data):  # type: ignore[no-untyped-def]
-    return client.post(reverse("projects:batch_edit", kwargs={"episode_id": episode.pk}), data)
+    return client.post(reverse("board:batch_edit", kwargs={"episode_id": episode.pk}), data)
 
 
 def notice(response) -> str:  # type: ignore[no-untyped-def]
@@ -162,7 +162,7 @@ def test_the_prompt_preview_is_the_scenes_provider(client, episode, writer):
 def test_the_inline_edit_offers_the_project_default_and_every_provider(client, episode, writer):
     scene = board(episode)[0]
     client.force_login(writer)
-    url = reverse("projects:edit_scene", kwargs={"scene_id": scene.pk})
+    url = reverse("board:edit_scene", kwargs={"scene_id": scene.pk})
 
     form = client.get(url).content.decode()
     assert '<option value="" selected>project default (animatic)</option>' in form
@@ -182,7 +182,7 @@ def test_the_inline_edit_offers_the_project_default_and_every_provider(client, e
 def test_an_unknown_provider_is_refused_and_nothing_is_saved(client, episode, writer):
     scene = board(episode)[0]
     client.force_login(writer)
-    url = reverse("projects:edit_scene", kwargs={"scene_id": scene.pk})
+    url = reverse("board:edit_scene", kwargs={"scene_id": scene.pk})
 
     page = client.post(url, edit_data(scene, action="Changed.", provider="sora")).content.decode()
 
@@ -225,7 +225,7 @@ def test_only_writers_producers_and_owners_change_a_scenes_provider(
 ):
     scene = board(episode)[0]
     client.force_login(request.getfixturevalue(role))
-    edit = reverse("projects:edit_scene", kwargs={"scene_id": scene.pk})
+    edit = reverse("board:edit_scene", kwargs={"scene_id": scene.pk})
 
     assert client.post(edit, edit_data(scene, provider="veo")).status_code == status
     response = batch(client, episode, scene=[scene.pk], batch_action="provider", provider="veo")

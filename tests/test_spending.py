@@ -12,7 +12,7 @@ from django.urls import reverse
 from characters.models import Character
 from generation.credentials import ProjectGenerationSettings, ProviderCredential
 from generation.models import ReviewStatus, Take
-from generation.pricing import ListPrice, price_book, take_cost
+from generation.money.pricing import ListPrice, price_book, take_cost
 from projects.models import Project, Scene
 from tests.factories import make_take
 from tests.test_board_queries import fill_board, storyboard_url

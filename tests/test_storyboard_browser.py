@@ -125,7 +125,7 @@ def test_a_card_open_for_editing_survives_another_users_reorder(
     client.force_login(producer)
     order = ",".join(map(str, reversed(scenes)))
     client.post(
-        reverse("projects:reorder_scenes", kwargs={"episode_id": episode.pk}), {"order": order}
+        reverse("board:reorder_scenes", kwargs={"episode_id": episode.pk}), {"order": order}
     )
 
     _wait_for_order(page, list(reversed(scenes)))

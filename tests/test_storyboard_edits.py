@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def url(name: str, **kwargs: int) -> str:
-    return reverse(f"projects:{name}", kwargs=kwargs)
+    return reverse(f"board:{name}", kwargs=kwargs)
 
 
 def assert_script_matches_board(episode, user) -> None:  # type: ignore[no-untyped-def]
@@ -384,7 +384,9 @@ def test_a_viewer_reads_the_latest_script_version_from_the_storyboard(client, ep
     client.force_login(viewer)
 
     page = client.get(url("storyboard", episode_id=episode.pk)).content.decode()
-    latest = client.get(url("latest_script_version", episode_id=episode.pk))
+    latest = client.get(
+        reverse("projects:latest_script_version", kwargs={"episode_id": episode.pk})
+    )
 
     assert "Read the script" in page
     assert latest.status_code == 302

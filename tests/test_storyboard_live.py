@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def _post(user, name: str, data: dict, **kwargs: int) -> int:  # type: ignore[no-untyped-def]
     client = Client()
     client.force_login(user)
-    return client.post(reverse(f"projects:{name}", kwargs=kwargs), data).status_code
+    return client.post(reverse(f"board:{name}", kwargs=kwargs), data).status_code
 
 
 def test_an_inline_edit_reaches_another_viewer_as_that_card(episode, writer, viewer):

@@ -84,7 +84,7 @@ class Provider:
     capabilities: Capabilities
     needs_credential: bool = True
     # The model used when the studio's credential names none; prices are in the price table
-    # (generation/pricing.py), the one source of every price.
+    # (generation/money/pricing.py), the one source of every price.
     default_model: ClassVar[str] = ""
     can_remix: ClassVar[bool] = False
 

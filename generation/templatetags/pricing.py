@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from generation.pricing import PriceBook, price_book, scene_cost
+from generation.money.pricing import PriceBook, price_book, scene_cost
 from projects.models import Scene
 
 register = template.Library()

@@ -13,10 +13,10 @@ import random
 from django.conf import settings
 from django.db import transaction
 
-from generation import slots
 from generation.models import UNAVAILABLE_STATUSES, GenerationStatus, Take
 from generation.providers import Provider, ProviderError, get_provider
 from generation.services import GenerationRefused, publish_take, request_fallback_take
+from generation.takes import slots
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +36,7 @@ def backoff(attempt: int, retry_after: float | None = None) -> float:
 def start_waiting(take_id: int | None) -> None:
     """Start the take that waited for the slot just freed."""
     if take_id is not None:
-        from generation.tasks import submit_take
+        from generation.takes.tasks import submit_take
 
         submit_take.delay(take_id)
 

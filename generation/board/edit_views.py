@@ -12,9 +12,15 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from characters.models import Character
 from characters.requests import AuthenticatedHttpRequest
+from generation.board.render import (
+    board_scenes,
+    render_card,
+    render_edit,
+    render_grid,
+    render_notice,
+)
 from projects import scene_edits
 from projects.access import get_episode_for_user, get_scene_for_user, require
-from projects.board import board_scenes, render_card, render_edit, render_grid, render_notice
 from projects.forms import (
     AddSceneForm,
     BatchForm,

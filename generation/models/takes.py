@@ -323,21 +323,3 @@ class ReviewDecision(models.Model):
         if self.pk is not None:
             raise ValueError("Review decisions are append-only.")
         super().save(*args, **kwargs)
-
-
-# Defined in their own module; imported here so Django registers them with the app.
-from generation.credentials import (  # noqa: E402
-    ProjectGenerationSettings,
-    ProviderCharacter,
-    ProviderCredential,
-)
-from generation.drafting import ScriptAssistant  # noqa: E402
-from generation.pricing import ListPrice  # noqa: E402
-
-__all__ = [
-    "ListPrice",
-    "ProjectGenerationSettings",
-    "ProviderCharacter",
-    "ProviderCredential",
-    "ScriptAssistant",
-]

@@ -20,7 +20,6 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from generation import engine, slots
 from generation.models import (
     ACTIVE_STATUSES,
     IN_FLIGHT_STATUSES,
@@ -28,11 +27,12 @@ from generation.models import (
     Take,
     take_upload_path,
 )
-from generation.pricing import take_cost
+from generation.money.pricing import take_cost
 from generation.prompts import build_request, compile_scene
 from generation.providers import Provider, ProviderError
 from generation.providers.base import VideoRequest
 from generation.services import publish_take
+from generation.takes import engine, slots
 
 log = logging.getLogger(__name__)
 SLOT_RECHECK_SECONDS = 15  # a waiting take looks again even if no release woke it

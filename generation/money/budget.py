@@ -9,7 +9,7 @@ from django.db.models import Count, Sum
 
 from generation.credentials import ProjectGenerationSettings
 from generation.models import ACTIVE_STATUSES, Take
-from generation.pricing import BatchEstimate, price_book
+from generation.money.pricing import BatchEstimate, price_book
 from projects.models import Project
 
 

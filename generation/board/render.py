@@ -12,10 +12,10 @@ from django.template.loader import render_to_string
 from characters.models import Character
 from projects.models import SCENE_STATUS_LABELS, Episode, Membership, Scene, provider_names
 
-CARD = "projects/storyboard.html#scene_card"
-GRID = "projects/storyboard.html#scene_grid"
-NOTICE = "projects/storyboard.html#board_notice"
-EDIT = "projects/storyboard.html#scene_edit"
+CARD = "generation/storyboard.html#scene_card"
+GRID = "generation/storyboard.html#scene_grid"
+NOTICE = "generation/storyboard.html#board_notice"
+EDIT = "generation/storyboard.html#scene_edit"
 
 
 def board_scenes(episode: Episode) -> list[Scene]:

@@ -7,8 +7,8 @@ from typing import Any
 from asgiref.sync import async_to_sync
 from channels.generic.websocket import WebsocketConsumer
 
+from generation.board.render import render_card, render_grid
 from projects.access import membership_in
-from projects.board import render_card, render_grid
 from projects.live import project_group
 from projects.models import Episode, Membership, Scene
 
