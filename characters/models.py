@@ -223,32 +223,3 @@ class ReferenceImage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.character.handle} {self.angle}"
-
-
-class RegistrationStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    REGISTERED = "registered", "Registered"
-    FAILED = "failed", "Failed"
-
-
-class ProviderRegistration(models.Model):
-    """A character registered with a provider that takes characters by id (filled in later)."""
-
-    character = models.ForeignKey(Character, on_delete=models.CASCADE, related_name="registrations")
-    provider = models.CharField(max_length=40)
-    external_id = models.CharField(max_length=200, blank=True)
-    status = models.CharField(
-        max_length=16, choices=RegistrationStatus.choices, default=RegistrationStatus.PENDING
-    )
-    error = models.TextField(blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["character", "provider"], name="one_registration_per_provider"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.character.handle} at {self.provider}: {self.status}"

@@ -133,7 +133,7 @@ class ProviderCharacter(models.Model):
     """A character's reference clip registered with a provider under one credential.
 
     Ids are per provider account, hence per credential. This is the only record of
-    registrations; characters.ProviderRegistration is left unused (docs/providers.md).
+    registrations.
     """
 
     credential = models.ForeignKey(

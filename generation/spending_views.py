@@ -13,6 +13,7 @@ from django_htmx.http import reswap, retarget
 
 from characters.requests import AuthenticatedHttpRequest
 from generation.board.render import board_scenes, render_grid, render_notice
+from generation.board.status import BUSY, NEEDS_A_TAKE, scene_status
 from generation.forms import ListPriceForm
 from generation.money.budget import lock_budget, project_budget
 from generation.money.pricing import (
@@ -26,16 +27,13 @@ from projects.access import get_episode_for_user, membership_in, require
 from projects.models import Episode, Membership, Role, Scene
 
 CONFIRM = "generation/batch_confirm.html#confirm"
-# What "Generate all" picks: scenes without a usable take.
-WANTED = {"draft", "failed", "rejected", "changes_requested"}
-BUSY = {"queued", "generating"}
 
 
 def batch_scenes(episode: Episode, picked: list[str]) -> list[Scene]:
     """The picked scenes (all that need a take when none are picked), not omitted, not busy."""
-    scenes = [s for s in board_scenes(episode) if not s.omitted and s.status not in BUSY]
+    scenes = [s for s in board_scenes(episode) if not s.omitted and scene_status(s) not in BUSY]
     if not picked:
-        return [s for s in scenes if s.status in WANTED]
+        return [s for s in scenes if scene_status(s) in NEEDS_A_TAKE]
     ids = {int(p) for p in picked if p.isdigit()}
     return [s for s in scenes if s.pk in ids]
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from characters.protected_media import serve_file
 from characters.requests import AuthenticatedHttpRequest
-from generation.board.render import render_card
+from generation.board.render import card_scene, render_card
 from generation.credentials import ProjectGenerationSettings
 from generation.forms import ReviewForm
 from generation.models import Take
@@ -31,7 +31,7 @@ from generation.services import (
     resubmit_take,
 )
 from projects.access import get_scene_for_user, require
-from projects.models import Membership, Scene
+from projects.models import Membership
 
 
 def _take_for_user(request: AuthenticatedHttpRequest, take_id: int) -> tuple[Take, Membership]:
@@ -54,7 +54,8 @@ def generate_scene(request: AuthenticatedHttpRequest, scene_id: int) -> HttpResp
             request_takes(scenes=[scene], requested_by=request.user)
     except GenerationRefused as exc:
         return HttpResponse(str(exc), status=409)
-    fresh = Scene.objects.on_board().get(pk=scene.pk)
+    fresh = card_scene(scene.pk)
+    assert fresh is not None  # the scene was just found on the board
     return HttpResponse(render_card(fresh, member))
 
 

@@ -13,8 +13,10 @@ from difflib import SequenceMatcher
 from typing import TYPE_CHECKING
 
 from characters.models import Character
-from projects.models import MAX_CAST_PER_SHOT, Episode, Scene
-from projects.screenplay import ParsedScene, Problem, parse_script
+from projects.models import Episode, Scene
+from projects.screenplay import ParsedScene, Problem, ShotRules, parse_script
+
+DEFAULT_RULES = ShotRules()
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -130,29 +132,29 @@ def _cast_of(
     return cast
 
 
-def _too_many_people(scene: ParsedScene, cast: list[Character]) -> Problem | None:
+def _too_many_people(scene: ParsedScene, cast: list[Character], limit: int) -> Problem | None:
     # Each person with the words that name them: @handle and display name, or the cue.
     people = {f"@{c.handle}": {f"@{c.handle}".upper(), c.name.upper()} for c in cast}
     known = set().union(*people.values()) if people else set()
     for speaker in scene.speakers:
         if speaker.upper() not in known:
             people[speaker] = {speaker.upper()}
-    if len(people) <= MAX_CAST_PER_SHOT:
+    if len(people) <= limit:
         return None
     return Problem(
         scene.line,
         f"{len(people)} characters in one shot ({', '.join(people)}); "
-        f"video models take at most {MAX_CAST_PER_SHOT}.",
-        f"Split the scene: start a new scene before line {_line_of_third(scene, people)}.",
+        f"this video model takes at most {limit}.",
+        f"Split the scene: start a new scene before line {_line_of_third(scene, people, limit)}.",
     )
 
 
-def _line_of_third(scene: ParsedScene, people: dict[str, set[str]]) -> int:
+def _line_of_third(scene: ParsedScene, people: dict[str, set[str]], limit: int) -> int:
     seen: set[str] = set()
     for beat in scene.beats:
         text = f"{beat.speaker} {beat.text}".upper()
         seen |= {p for p, names in people.items() if any(n in text for n in names)}
-        if len(seen) > MAX_CAST_PER_SHOT:
+        if len(seen) > limit:
             return beat.line
     return scene.beats[-1].line if scene.beats else scene.line
 
@@ -197,9 +199,15 @@ def _match(items: list[PlannedScene], existing: list[Scene]) -> list[Scene]:
     return unmatched
 
 
-def plan_breakdown(*, episode: Episode, text: str, user: User) -> BreakdownPlan:
-    """What saving `text` as the episode's script would change; writes nothing."""
-    parsed = parse_script(text, episode.project.allowed_durations)
+def plan_breakdown(
+    *, episode: Episode, text: str, user: User, rules: ShotRules = DEFAULT_RULES
+) -> BreakdownPlan:
+    """What saving `text` as the episode's script would change; writes nothing.
+
+    `rules` are the project's provider's (durations, characters per shot): the caller in
+    `generation` passes them.
+    """
+    parsed = parse_script(text, rules.durations)
     visible, problems = _resolve_cast(parsed, user)
     # A cue such as FLUFFY casts the character of that display name when the script's text
     # mentions it by @handle somewhere (a `cast:` list alone does not make cues cast).
@@ -208,7 +216,7 @@ def plan_breakdown(*, episode: Episode, text: str, user: User) -> BreakdownPlan:
     items = [PlannedScene(parsed=p, cast=_cast_of(p, visible, by_name)) for p in parsed]
     for item in items:
         problems += item.parsed.problems
-        if crowded := _too_many_people(item.parsed, item.cast):
+        if crowded := _too_many_people(item.parsed, item.cast, rules.max_characters):
             problems.append(crowded)
     existing = list(
         Scene.objects.filter(episode=episode, archived_at__isnull=True)

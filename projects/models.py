@@ -2,35 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef
 
 from characters.requests import signed_in
-from projects.screenplay import DEFAULT_DURATIONS
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
     from characters.requests import Viewer
-
-
-MAX_CAST_PER_SHOT = 2  # the providers' limit (DESIGN.md)
-
-# What each derived scene status (Scene.status) is called on a card.
-SCENE_STATUS_LABELS = {
-    "draft": "Not generated",
-    "queued": "Queued",
-    "generating": "Generating",
-    "failed": "Failed",
-    "needs_review": "Needs review",
-    "approved": "Approved",
-    "changes_requested": "Changes requested",
-    "rejected": "Rejected",
-}
 
 
 class Role(models.TextChoices):
@@ -129,22 +112,6 @@ class Project(models.Model):
         """Width and height of generated video for this project's aspect ratio."""
         return {"9:16": (720, 1280), "16:9": (1280, 720), "1:1": (960, 960)}[self.aspect_ratio]
 
-    @property
-    def allowed_durations(self) -> tuple[int, ...]:
-        """Shot lengths the project's provider accepts (docs/script-format.md, "Durations")."""
-        # The providers live in a higher app: ask its AppConfig by name, never import it.
-        config = apps.get_app_config("generation") if apps.is_installed("generation") else None
-        lookup = getattr(config, "allowed_durations", None)
-        return tuple(lookup(self.provider)) if lookup else DEFAULT_DURATIONS
-
-
-def provider_names() -> tuple[str, ...]:
-    """Names of the video providers a project or scene may choose (docs/providers.md)."""
-    # The providers live in a higher app: ask its AppConfig by name, never import it.
-    config = apps.get_app_config("generation") if apps.is_installed("generation") else None
-    lookup = getattr(config, "provider_names", None)
-    return tuple(lookup()) if lookup else ()
-
 
 class EpisodeQuerySet(models.QuerySet["Episode"]):
     def for_user(self, user: Viewer) -> EpisodeQuerySet:
@@ -181,11 +148,11 @@ class SceneQuerySet(models.QuerySet["Scene"]):
         return self.filter(_member_of("episode__project__studio", member))
 
     def on_board(self) -> SceneQuerySet:
-        """Scenes shown on the storyboard (not archived), with everything a card shows."""
+        """Scenes shown on the storyboard (not archived), with their project and cast."""
         return (
             self.filter(archived_at__isnull=True)
             .select_related("episode__project")
-            .prefetch_related("takes", "cast")
+            .prefetch_related("cast")
         )
 
 
@@ -235,43 +202,6 @@ class Scene(models.Model):
     @property
     def dom_id(self) -> str:
         return f"scene-{self.pk}"
-
-    # Takes belong to the generation app; these read them through the reverse relation
-    # (prefetched by `for_board`), ordered newest first by Take.Meta.
-    @property
-    def latest_take(self) -> Any:
-        takes = list(self.takes.all())  # type: ignore[attr-defined]
-        return takes[0] if takes else None
-
-    @property
-    def card_take(self) -> Any:
-        """The take the card shows: the one in progress, else the approved one, else the latest."""
-        takes = list(self.takes.all())  # type: ignore[attr-defined]
-        if not takes or takes[0].is_active:
-            return takes[0] if takes else None
-        approved = [t for t in takes if t.review_status == "approved"]
-        return approved[0] if approved else takes[0]
-
-    @property
-    def status(self) -> str:
-        """Derived from the takes: draft, queued, generating, failed, needs_review, approved…"""
-        take = self.card_take
-        return "draft" if take is None else str(take.scene_status)
-
-    @property
-    def status_label(self) -> str:
-        return SCENE_STATUS_LABELS[self.status]
-
-    @property
-    def takes_out_of_date(self) -> bool:
-        """The script changed after the card's take was made."""
-        take = self.card_take
-        return bool(take and self.changed_at and self.changed_at > take.created_at)
-
-    @property
-    def too_crowded(self) -> bool:
-        """More characters than a video model takes in one shot."""
-        return len(self.cast.all()) > MAX_CAST_PER_SHOT
 
     @property
     def cast_handles(self) -> list[str]:

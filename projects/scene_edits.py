@@ -15,9 +15,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from characters.models import Character
+from projects.breakdown import DEFAULT_RULES
 from projects.live import publish_board_changed, publish_scene_changed
-from projects.models import MAX_CAST_PER_SHOT, Episode, Scene
-from projects.screenplay import SceneText, snap_duration, title_page_of, write_script
+from projects.models import Episode, Scene
+from projects.screenplay import SceneText, ShotRules, snap_duration, title_page_of, write_script
 
 SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
 
@@ -101,11 +102,15 @@ def _shot_of(scene: Scene) -> tuple[object, ...]:
 
 
 @transaction.atomic
-def update_scene(*, scene: Scene, changes: SceneChanges) -> Scene:
-    """Change a scene's heading, action, camera, look, duration and cast (at most 2)."""
+def update_scene(*, scene: Scene, changes: SceneChanges, rules: ShotRules = DEFAULT_RULES) -> Scene:
+    """Change a scene's heading, action, camera, look, duration and cast.
+
+    `rules` are those of the provider the scene goes to after the change.
+    """
     _lock(scene.episode)
-    if len(changes.cast) > MAX_CAST_PER_SHOT:
-        raise EditRefused(f"At most {MAX_CAST_PER_SHOT} characters in one scene: split it first.")
+    if len(changes.cast) > rules.max_characters:
+        limit = rules.max_characters
+        raise EditRefused(f"At most {limit} characters in one scene: split it first.")
     before = _shot_of(scene)
     scene.heading, scene.action = changes.heading, changes.action
     scene.camera, scene.look = changes.camera, changes.look
@@ -154,14 +159,16 @@ def _insert_after(episode: Episode, new: Scene, after: Scene | None) -> None:
 
 
 @transaction.atomic
-def add_scene(*, episode: Episode, after: Scene | None, heading: str) -> Scene:
+def add_scene(
+    *, episode: Episode, after: Scene | None, heading: str, rules: ShotRules = DEFAULT_RULES
+) -> Scene:
     """A new scene after `after` (or at the end), for the writer to fill in."""
     _lock(episode)
     scene = Scene.objects.create(
         episode=episode,
         position=0,
         heading=heading,
-        duration_seconds=min(episode.project.allowed_durations),
+        duration_seconds=min(rules.durations),
     )
     _insert_after(episode, scene, after)
     return scene
@@ -223,7 +230,7 @@ def split_scene(*, scene: Scene) -> Scene:
 
 
 @transaction.atomic
-def merge_with_next(*, scene: Scene) -> Scene:
+def merge_with_next(*, scene: Scene, rules: ShotRules = DEFAULT_RULES) -> Scene:
     """Merge the next scene into this one; the next is archived if it has takes."""
     _lock(scene.episode)
     scenes = _board(scene.episode)
@@ -232,13 +239,13 @@ def merge_with_next(*, scene: Scene) -> Scene:
         raise EditRefused("This is the last scene: there is no next scene to merge.")
     scene, following = scenes[index], scenes[index + 1]
     cast = list(dict.fromkeys([*scene.cast.all(), *following.cast.all()]))
-    if len(cast) > MAX_CAST_PER_SHOT:
-        limit = MAX_CAST_PER_SHOT
+    if len(cast) > rules.max_characters:
+        limit = rules.max_characters
         raise EditRefused(f"Together these scenes have {len(cast)} characters; at most {limit}.")
     scene.action = " ".join(a for a in (scene.action, following.action) if a)
     scene.dialogue = [*scene.dialogue, *following.dialogue]
     total = scene.duration_seconds + following.duration_seconds
-    scene.duration_seconds = snap_duration(total, scene.episode.project.allowed_durations)
+    scene.duration_seconds = snap_duration(total, rules.durations)
     scene.transition = following.transition
     scene.cast_is_explicit = scene.cast_is_explicit or following.cast_is_explicit
     _mark_changed(scene)
@@ -261,10 +268,12 @@ def set_omitted(*, episode: Episode, scene_ids: Sequence[int], omitted: bool) ->
 
 
 @transaction.atomic
-def set_duration(*, episode: Episode, scene_ids: Sequence[int], seconds: int) -> int:
+def set_duration(
+    *, episode: Episode, scene_ids: Sequence[int], seconds: int, rules: ShotRules = DEFAULT_RULES
+) -> int:
     """Give scenes a new duration; it must be one the project's model accepts."""
     _lock(episode)
-    allowed = episode.project.allowed_durations
+    allowed = rules.durations
     if seconds not in allowed:
         raise EditRefused(f"{seconds}s is not a duration this model accepts: {allowed}.")
     scenes = list(Scene.objects.filter(episode=episode, pk__in=scene_ids, archived_at__isnull=True))

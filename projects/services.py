@@ -8,9 +8,10 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from projects.breakdown import BreakdownPlan, PlannedScene, plan_breakdown
+from projects.breakdown import DEFAULT_RULES, BreakdownPlan, PlannedScene, plan_breakdown
 from projects.live import publish_board_changed
 from projects.models import Episode, Scene, ScriptVersion
+from projects.screenplay import ShotRules
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -59,7 +60,13 @@ def _remove(scene: Scene) -> None:
 
 @transaction.atomic
 def apply_breakdown(
-    *, episode: Episode, text: str, edited_by: User, confirmed: str, note: str = "Saved"
+    *,
+    episode: Episode,
+    text: str,
+    edited_by: User,
+    confirmed: str,
+    note: str = "Saved",
+    rules: ShotRules = DEFAULT_RULES,
 ) -> BreakdownPlan:
     """Apply the plan the writer confirmed (by its fingerprint); refuse if anything moved since.
 
@@ -67,7 +74,7 @@ def apply_breakdown(
     with takes are archived, the others deleted.
     """
     Episode.objects.select_for_update().filter(pk=episode.pk).first()  # one apply at a time
-    plan = plan_breakdown(episode=episode, text=text, user=edited_by)
+    plan = plan_breakdown(episode=episode, text=text, user=edited_by, rules=rules)
     if plan.fingerprint != confirmed:
         raise PlanOutdated("The script or the storyboard changed since the summary: check again.")
     if episode.script.strip():  # storyboard edits since the last save become a version too
@@ -93,9 +100,11 @@ def apply_breakdown(
     return plan
 
 
-def save_script(*, episode: Episode, text: str, edited_by: User) -> BreakdownPlan:
+def save_script(
+    *, episode: Episode, text: str, edited_by: User, rules: ShotRules = DEFAULT_RULES
+) -> BreakdownPlan:
     """Break down and apply at once, for callers that already confirmed (demo data, imports)."""
-    plan = plan_breakdown(episode=episode, text=text, user=edited_by)
+    plan = plan_breakdown(episode=episode, text=text, user=edited_by, rules=rules)
     return apply_breakdown(
-        episode=episode, text=text, edited_by=edited_by, confirmed=plan.fingerprint
+        episode=episode, text=text, edited_by=edited_by, confirmed=plan.fingerprint, rules=rules
     )

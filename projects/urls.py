@@ -6,7 +6,6 @@ app_name = "projects"
 urlpatterns = [
     path("", views.home, name="home"),
     path("projects/<int:project_id>/", views.project_detail, name="project"),
-    path("episodes/<int:episode_id>/script/", views.edit_script, name="edit_script"),
     path(
         "episodes/<int:episode_id>/script/versions/",
         views.latest_script_version,

@@ -1,19 +1,15 @@
-"""Pages of studios, projects, episodes, and the script editor with its versions."""
+"""Pages of studios, projects, episodes and an episode's script versions."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_safe
 
 from characters.requests import AuthenticatedHttpRequest
-from projects.access import get_episode_for_user, get_project_for_user, require
-from projects.breakdown import plan_breakdown
-from projects.forms import ScriptForm
-from projects.models import Episode, Membership, Project
-from projects.services import PlanOutdated, apply_breakdown
+from projects.access import get_episode_for_user, get_project_for_user
+from projects.models import Membership, Project
 
 
 @login_required
@@ -28,50 +24,6 @@ def project_detail(request: AuthenticatedHttpRequest, project_id: int) -> HttpRe
     project, member = get_project_for_user(request.user, project_id)
     context = {"project": project, "member": member, "episodes": project.episodes.all()}
     return render(request, "projects/project.html", context)
-
-
-def _script_page(
-    request: AuthenticatedHttpRequest, episode: Episode, form: ScriptForm, **extra: object
-) -> HttpResponse:
-    versions = episode.script_versions.select_related("created_by")
-    context = {"episode": episode, "form": form, "versions": versions, **extra}
-    return render(request, "projects/script_form.html", context)
-
-
-def _preview(
-    request: AuthenticatedHttpRequest, episode: Episode, text: str, note: str = ""
-) -> HttpResponse:
-    plan = plan_breakdown(episode=episode, text=text, user=request.user)
-    restored = request.POST.get("restored_from") or None
-    form = ScriptForm(
-        initial={"script": text, "confirm": plan.fingerprint, "restored_from": restored}
-    )
-    return _script_page(request, episode, form, plan=plan, outdated=note)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def edit_script(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
-    episode, member = get_episode_for_user(request.user, episode_id)
-    require(member.can_edit_script)
-    form = ScriptForm(request.POST or None, initial={"script": episode.script})
-    if request.method != "POST" or not form.is_valid():
-        return _script_page(request, episode, form)
-    text, confirmed = form.cleaned_data["script"], form.cleaned_data["confirm"]
-    if not confirmed:  # first show what would change; nothing is applied without a confirm
-        return _preview(request, episode, text)
-    restored = form.cleaned_data["restored_from"]
-    note = f"Restored from version {restored}" if restored else "Saved in the script editor"
-    try:
-        plan = apply_breakdown(
-            episode=episode, text=text, edited_by=request.user, confirmed=confirmed, note=note
-        )
-    except PlanOutdated as exc:
-        return _preview(request, episode, text, note=str(exc))
-    messages.success(request, f"Breakdown applied: {plan.summary}.")
-    for problem in plan.problems:
-        messages.warning(request, str(problem))
-    return redirect("board:storyboard", episode_id=episode.pk)
 
 
 @login_required

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from characters.models import Character, Privacy
+from generation.board.status import takes_out_of_date
 from generation.models import Take
 from projects.breakdown import plan_breakdown
 from projects.models import Scene
@@ -187,7 +188,7 @@ def test_editing_a_scene_that_has_a_take_keeps_the_take_marked_out_of_date(episo
     assert kitchen.archived_at is None
     assert list(kitchen.takes.all()) == [take]
     assert kitchen.action == "Mia stirs a pot of stew."
-    assert kitchen.takes_out_of_date is True
+    assert takes_out_of_date(kitchen) is True
 
 
 def test_a_kept_scene_keeps_its_take(episode, writer):
@@ -200,7 +201,7 @@ def test_a_kept_scene_keeps_its_take(episode, writer):
     tram.refresh_from_db()
     assert tram.archived_at is None
     assert list(tram.takes.all()) == [take]
-    assert tram.takes_out_of_date is False
+    assert takes_out_of_date(tram) is False
 
 
 # --- Casting by @handle ------------------------------------------------------------
@@ -289,7 +290,7 @@ def fingerprint(response) -> str:  # type: ignore[no-untyped-def]
 
 
 def script_url(episode) -> str:  # type: ignore[no-untyped-def]
-    return reverse("projects:edit_script", kwargs={"episode_id": episode.pk})
+    return reverse("board:edit_script", kwargs={"episode_id": episode.pk})
 
 
 def test_writer_saves_a_script_and_sees_the_new_scene_on_the_storyboard(client, episode, writer):

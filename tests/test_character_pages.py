@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from characters.models import Character, Follow, Look, ProviderRegistration, ReferenceImage
+from characters.models import Character, Follow, Look, ReferenceImage
 from projects.models import Membership, Role, Studio
 from tests.character_media import image_bytes, upload
 from tests.conftest import make_user
@@ -251,17 +251,6 @@ def test_character_page_lists_only_scenes_the_viewer_may_see(client, ann, bob, e
 
     assert scene.heading not in page_for_ann and "Not cast in any scene you can see" in page_for_ann
     assert scene.heading in page_for_writer and episode.project.name in page_for_writer
-
-
-def test_provider_registration_state_is_kept_per_provider(ann):
-    pip = _character(ann, "pip")
-    ProviderRegistration.objects.create(character=pip, provider="sora", external_id="char_1")
-    ProviderRegistration.objects.create(
-        character=pip, provider="veo", status="failed", error="Human likeness."
-    )
-    assert dict(pip.registrations.values_list("provider", "status")) == {
-        "sora": "pending", "veo": "failed",
-    }  # fmt: skip
 
 
 def test_nav_links_to_the_library(client, ann):

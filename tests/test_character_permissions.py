@@ -83,7 +83,7 @@ def test_who_can_cast_the_character_by_breakdown_of_a_script(level, persona):
 @pytest.mark.django_db
 def test_anonymous_visitor_cannot_reach_the_script_breakdown(client):
     world = build_world("everyone")
-    response = client.get(reverse("projects:edit_script", args=[world.episode.pk]))
+    response = client.get(reverse("board:edit_script", args=[world.episode.pk]))
     assert response.status_code == 302 and response["Location"].startswith("/login/")
 
 

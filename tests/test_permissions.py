@@ -21,7 +21,7 @@ def _pages(episode) -> list[str]:  # type: ignore[no-untyped-def]
     return [
         reverse("projects:project", args=[episode.project_id]),
         reverse("board:storyboard", args=[episode.pk]),
-        reverse("projects:edit_script", args=[episode.pk]),
+        reverse("board:edit_script", args=[episode.pk]),
         reverse("generation:scene_review", args=[scene.pk]),
     ]
 
@@ -88,7 +88,7 @@ def test_reviewer_cannot_generate_or_edit_the_script(client, episode, reviewer):
     client.force_login(reviewer)
     scene = episode.scenes.first()
     assert client.post(reverse("generation:generate_scene", args=[scene.pk])).status_code == 403
-    assert client.get(reverse("projects:edit_script", args=[episode.pk])).status_code == 403
+    assert client.get(reverse("board:edit_script", args=[episode.pk])).status_code == 403
 
 
 def test_generate_all_skips_scenes_that_have_a_usable_take(client, episode, writer):

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from characters.models import Privacy
+from generation.board.status import scene_status
 from generation.models import ReviewAction, ReviewDecision, ReviewStatus, Take
 from projects.breakdown import plan_breakdown
 from projects.models import Scene, ScriptVersion
@@ -109,7 +110,7 @@ def test_re_breakdown_keeps_takes_and_approvals_of_unchanged_scenes_wherever_the
         "EXT. ROOFTOP - NIGHT",
     ]
     assert list(after[0].takes.all()) == [approved]
-    assert after[0].status == "approved"
+    assert scene_status(after[0]) == "approved"
     assert list(after[0].takes.get().decisions.values_list("action", flat=True)) == ["approve"]
     assert list(after[3].takes.all()) == [draft]
 
@@ -171,7 +172,7 @@ def test_three_characters_in_one_shot_are_reported_with_a_split_suggestion(episo
     plan = plan_breakdown(episode=episode, text=text, user=writer)
 
     assert [str(p) for p in plan.problems] == [
-        "Line 1: 3 characters in one shot (@mia, @tom_the_cat, GRANDMA); video models take "
+        "Line 1: 3 characters in one shot (@mia, @tom_the_cat, GRANDMA); this video model takes "
         "at most 2. Split the scene: start a new scene before line 9."
     ]
 

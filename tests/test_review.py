@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from generation.board.status import card_take, scene_status
 from generation.models import GenerationStatus, ReviewAction, ReviewDecision, ReviewStatus, Take
 from generation.services import GenerationRefused, record_review
 from tests.factories import make_take
@@ -27,7 +28,7 @@ def test_approving_a_take_supersedes_the_other_takes_of_the_scene(episode, write
     second.refresh_from_db()
     assert (first.review_status, second.review_status) == ("superseded", "approved")
     scene.refresh_from_db()
-    assert scene.status == "approved" and scene.card_take == second
+    assert scene_status(scene) == "approved" and card_take(scene) == second
 
 
 def test_a_rejected_take_keeps_its_reason_in_the_log(episode, writer, reviewer):

@@ -17,6 +17,7 @@ from characters.models import Character
 from generation.credentials import ProjectGenerationSettings, ProviderCredential
 from generation.models import Take
 from generation.prompts import compile_prompt, compile_scene
+from generation.providers import shot_rules
 from generation.services import GenerationRefused, request_takes
 from projects.models import Episode, Scene
 from tests.test_board_queries import MAX_PAGE_QUERIES, fill_board, storyboard_url
@@ -276,6 +277,6 @@ def test_a_veo_project_breaks_scenes_down_to_the_durations_veo_accepts(episode):
     project.save()
     project.refresh_from_db()
 
-    assert project.allowed_durations == (4, 6, 8)
+    assert shot_rules(project.provider).durations == (4, 6, 8)
     project.provider = "animatic"
-    assert project.allowed_durations == (4, 8, 12)
+    assert shot_rules(project.provider).durations == (4, 8, 12)

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from characters.models import Privacy
+from generation.board.status import takes_out_of_date
 from projects.breakdown import plan_breakdown
 from projects.models import Scene
 from projects.services import save_script
@@ -175,7 +176,7 @@ def test_splitting_a_scene_in_two_keeps_its_takes_on_the_first_half(client, epis
     assert first.dialogue == [{"speaker": "MIA", "line": "Hungry?"}]
     assert second.action == ""
     assert [d["line"] for d in second.dialogue] == ["Very.", "Really."]
-    assert first.takes_out_of_date is True
+    assert takes_out_of_date(first) is True
     assert_script_matches_board(episode, writer)
 
 
@@ -377,7 +378,7 @@ def test_a_card_with_three_characters_says_to_split_it(client, episode, writer):
 
     page = client.get(url("storyboard", episode_id=episode.pk)).content.decode()
 
-    assert page.count("video models take at most 2. Split this scene.") == 1
+    assert page.count("animatic takes at most 2. Split this scene.") == 1
 
 
 def test_a_viewer_reads_the_latest_script_version_from_the_storyboard(client, episode, viewer):

@@ -7,10 +7,10 @@ from typing import Any
 from asgiref.sync import async_to_sync
 from channels.generic.websocket import WebsocketConsumer
 
-from generation.board.render import render_card, render_grid
+from generation.board.render import card_scene, render_card, render_grid
 from projects.access import membership_in
 from projects.live import project_group
-from projects.models import Episode, Membership, Scene
+from projects.models import Episode, Membership
 
 
 class StoryboardConsumer(WebsocketConsumer):
@@ -53,9 +53,7 @@ class StoryboardConsumer(WebsocketConsumer):
         if event["episode_id"] != self.episode.pk:
             return
         member = self._current_member()
-        scene = (
-            Scene.objects.filter(pk=event["scene_id"], archived_at__isnull=True).on_board().first()
-        )
+        scene = card_scene(event["scene_id"])
         if member and scene:
             self.send(text_data=render_card(scene, member, oob=True))
 

@@ -14,11 +14,13 @@ from characters.models import Character
 from characters.requests import AuthenticatedHttpRequest
 from generation.board.render import (
     board_scenes,
+    card_scene,
     render_card,
     render_edit,
     render_grid,
     render_notice,
 )
+from generation.providers import provider_names, shot_rules
 from projects import scene_edits
 from projects.access import get_episode_for_user, get_scene_for_user, require
 from projects.forms import (
@@ -29,7 +31,7 @@ from projects.forms import (
     SceneForm,
     provider_choices,
 )
-from projects.models import Episode, Membership, Project, Scene, provider_names
+from projects.models import Episode, Membership, Project, Scene
 
 
 def _editable_scene(request: AuthenticatedHttpRequest, scene_id: int) -> tuple[Scene, Membership]:
@@ -54,7 +56,9 @@ def _refused(exc: Exception) -> HttpResponse:
 
 
 def _card(scene: Scene, member: Membership) -> HttpResponse:
-    return HttpResponse(render_card(Scene.objects.on_board().get(pk=scene.pk), member))
+    fresh = card_scene(scene.pk)
+    assert fresh is not None  # just edited, not archived
+    return HttpResponse(render_card(fresh, member))
 
 
 def _grid(episode: Episode, member: Membership, notice: str = "") -> HttpResponse:
@@ -89,7 +93,7 @@ def _scene_form(request: AuthenticatedHttpRequest, scene: Scene) -> SceneForm:
         data,
         initial=initial,
         user=request.user,
-        durations=project.allowed_durations,
+        durations=shot_rules(scene.provider or project.provider).durations,
         providers=_providers(project),
     )
 
@@ -120,7 +124,8 @@ def edit_scene(request: AuthenticatedHttpRequest, scene_id: int) -> HttpResponse
             provider=data["provider"],
         )
         try:
-            scene_edits.update_scene(scene=scene, changes=changes)
+            rules = shot_rules(changes.provider or scene.episode.project.provider)
+            scene_edits.update_scene(scene=scene, changes=changes, rules=rules)
         except scene_edits.EditRefused as exc:
             form.add_error(None, str(exc))
         else:
@@ -159,7 +164,8 @@ def add_scene(request: AuthenticatedHttpRequest, episode_id: int) -> HttpRespons
     if data.get("after"):
         after = episode.scenes.filter(pk=data["after"], archived_at__isnull=True).first()
     heading = data.get("heading") or "INT. NEW SCENE - DAY"
-    scene_edits.add_scene(episode=episode, after=after, heading=heading)
+    rules = shot_rules(episode.project.provider)
+    scene_edits.add_scene(episode=episode, after=after, heading=heading, rules=rules)
     return _grid(episode, member, "Scene added: edit it to write what happens.")
 
 
@@ -169,7 +175,7 @@ def _scene_action(request: AuthenticatedHttpRequest, scene_id: int, action: str)
         if action == "split":
             scene_edits.split_scene(scene=scene)
         elif action == "merge":
-            scene_edits.merge_with_next(scene=scene)
+            scene_edits.merge_with_next(scene=scene, rules=shot_rules(scene.effective_provider))
         elif action == "duplicate":
             scene_edits.duplicate_scene(scene=scene)
         else:
@@ -210,7 +216,8 @@ def omit_scene(request: AuthenticatedHttpRequest, scene_id: int) -> HttpResponse
 def batch_edit(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
     episode, member = _editable_episode(request, episode_id)
     scene_ids = [s.pk for s in board_scenes(episode)]
-    durations = episode.project.allowed_durations
+    rules = shot_rules(episode.project.provider)
+    durations = rules.durations
     providers = _providers(episode.project)
     form = BatchForm(request.POST, scene_ids=scene_ids, durations=durations, providers=providers)
     if not form.is_valid():
@@ -219,7 +226,10 @@ def batch_edit(request: AuthenticatedHttpRequest, episode_id: int) -> HttpRespon
     try:
         if data["batch_action"] == "duration":
             count = scene_edits.set_duration(
-                episode=episode, scene_ids=data["scene"], seconds=data["duration_seconds"]
+                episode=episode,
+                scene_ids=data["scene"],
+                seconds=data["duration_seconds"],
+                rules=rules,
             )
             notice = f"{count} scene(s) now last {data['duration_seconds']} s."
         elif data["batch_action"] == "provider":

@@ -10,7 +10,9 @@ from typing import Any
 from django.template.loader import render_to_string
 
 from characters.models import Character
-from projects.models import SCENE_STATUS_LABELS, Episode, Membership, Scene, provider_names
+from generation.board.status import SCENE_STATUS_LABELS
+from generation.providers import provider_names, shot_rules
+from projects.models import Episode, Membership, Scene, SceneQuerySet
 
 CARD = "generation/storyboard.html#scene_card"
 GRID = "generation/storyboard.html#scene_grid"
@@ -18,9 +20,19 @@ NOTICE = "generation/storyboard.html#board_notice"
 EDIT = "generation/storyboard.html#scene_edit"
 
 
+def card_scenes(scenes: SceneQuerySet) -> SceneQuerySet:
+    """Scenes with everything their cards show: project, cast and takes (a fixed query count)."""
+    return scenes.on_board().prefetch_related("takes")
+
+
 def board_scenes(episode: Episode) -> list[Scene]:
     """The scenes of an episode's storyboard, in order, ready for rendering."""
-    return list(Scene.objects.filter(episode=episode).on_board().order_by("position", "pk"))
+    return list(card_scenes(Scene.objects.filter(episode=episode)).order_by("position", "pk"))
+
+
+def card_scene(scene_id: int) -> Scene | None:
+    """One scene on the board (not archived), ready for rendering its card."""
+    return card_scenes(Scene.objects.filter(pk=scene_id)).first()
 
 
 def visible_cast(scenes: list[Scene], member: Membership) -> set[int]:
@@ -47,7 +59,7 @@ def board_context(episode: Episode, member: Membership) -> dict[str, Any]:
         "visible_cast": seen,
         "statuses": SCENE_STATUS_LABELS,
         "characters": sorted(characters.values(), key=lambda c: c.name),
-        "durations": sorted(episode.project.allowed_durations),
+        "durations": sorted(shot_rules(episode.project.provider).durations),
         "providers": provider_names(),
     }
 

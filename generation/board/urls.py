@@ -2,11 +2,12 @@
 
 from django.urls import path
 
-from generation.board import edit_views, views
+from generation.board import edit_views, script_views, views
 
 app_name = "board"
 urlpatterns = [
     path("episodes/<int:episode_id>/", views.storyboard, name="storyboard"),
+    path("episodes/<int:episode_id>/script/", script_views.edit_script, name="edit_script"),
     path("episodes/<int:episode_id>/scenes/add/", edit_views.add_scene, name="add_scene"),
     path(
         "episodes/<int:episode_id>/scenes/reorder/",

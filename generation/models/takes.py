@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from generation.providers import PROVIDERS
+
 
 class GenerationStatus(models.TextChoices):
     QUEUED = "queued", "Queued"
@@ -38,26 +40,6 @@ class ReviewStatus(models.TextChoices):
     CHANGES_REQUESTED = "changes_requested", "Changes requested"
     REJECTED = "rejected", "Rejected"
     SUPERSEDED = "superseded", "Superseded"
-
-
-# What a scene card says for its take (see projects.models.Scene.status).
-_SCENE_STATUS_BY_GENERATION = {
-    GenerationStatus.QUEUED: "queued",
-    GenerationStatus.SUBMITTED: "queued",
-    GenerationStatus.RUNNING: "generating",
-    GenerationStatus.FAILED: "failed",
-    GenerationStatus.BLOCKED: "failed",
-    GenerationStatus.STALLED: "failed",
-    GenerationStatus.CANCELLED: "draft",
-    GenerationStatus.NEEDS_ATTENTION: "failed",
-}
-_SCENE_STATUS_BY_REVIEW = {
-    ReviewStatus.UNREVIEWED: "needs_review",
-    ReviewStatus.APPROVED: "approved",
-    ReviewStatus.CHANGES_REQUESTED: "changes_requested",
-    ReviewStatus.REJECTED: "rejected",
-    ReviewStatus.SUPERSEDED: "needs_review",
-}
 
 
 def take_upload_path(take: Take, filename: str) -> str:
@@ -141,8 +123,6 @@ class Take(models.Model):
     @property
     def can_remix(self) -> bool:
         """A finished, rejected take of a provider that remixes (OpenAI-compatible)."""
-        from generation.providers import PROVIDERS
-
         provider = PROVIDERS.get(self.provider)
         return bool(
             provider
@@ -157,12 +137,6 @@ class Take(models.Model):
         if self.status_note and self.is_active:
             return f"{label} — {self.status_note}"
         return label
-
-    @property
-    def scene_status(self) -> str:
-        if self.generation_status == GenerationStatus.SUCCEEDED:
-            return _SCENE_STATUS_BY_REVIEW[ReviewStatus(self.review_status)]
-        return _SCENE_STATUS_BY_GENERATION[GenerationStatus(self.generation_status)]
 
     # State changes: each is a conditional UPDATE, so a duplicate or late task is a no-op.
     def _transition(self, allowed: tuple[str, ...], **fields: Any) -> bool:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from projects.screenplay.parse import Beat, ParsedScene, read_scenes
 from projects.screenplay.problems import Problem
-from projects.screenplay.shots import DEFAULT_DURATIONS, snap_duration
+from projects.screenplay.shots import DEFAULT_DURATIONS, ShotRules, snap_duration
 from projects.screenplay.shots import plan_shots as _plan_shots
 from projects.screenplay.write import SceneText, title_page_of, write_script
 
@@ -17,6 +17,7 @@ __all__ = [
     "ParsedScene",
     "Problem",
     "SceneText",
+    "ShotRules",
     "parse_script",
     "snap_duration",
     "title_page_of",

@@ -3,12 +3,27 @@
 from __future__ import annotations
 
 import math
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from projects.screenplay.parse import Beat, ParsedScene
 from projects.screenplay.problems import Problem
 
 DEFAULT_DURATIONS = (4, 8, 12)
+
+
+@dataclass(frozen=True)
+class ShotRules:
+    """What the provider a scene goes to accepts in one shot.
+
+    `projects` does not know the providers: the caller (generation, which does) passes the
+    provider's rules; the defaults are the common Sora-shaped ones, for scripts checked
+    without a provider (tests, the parser on its own).
+    """
+
+    durations: tuple[int, ...] = DEFAULT_DURATIONS
+    max_characters: int = 2
+
+
 WORDS_PER_SECOND = 2.5
 # Action reads faster than it plays on screen: a third of its words count as spoken time.
 ACTION_WORDS_WEIGHT = 1 / 3

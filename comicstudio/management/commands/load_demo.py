@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from characters.models import Character, Kind, Privacy
+from generation.providers import shot_rules
 from projects.models import Episode, Membership, Project, Role, Studio
 from projects.services import save_script
 
@@ -49,7 +50,12 @@ class Command(BaseCommand):
             project=project, number=1, defaults={"title": "The Last Dumpling"}
         )
         if created or not episode.script:
-            save_script(episode=episode, text=SCRIPT.read_text(), edited_by=users["writer"])
+            save_script(
+                episode=episode,
+                text=SCRIPT.read_text(),
+                edited_by=users["writer"],
+                rules=shot_rules(episode.project.provider),
+            )
         self.stdout.write("Demo studio ready.")
 
     def _characters(self, owner: User, studio: Studio) -> None:

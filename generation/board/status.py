@@ -1,0 +1,77 @@
+"""What a scene card says: the take it shows and the scene's status, in one place.
+
+A scene's status is derived from its takes (DESIGN.md, "Takes"): the take in progress,
+else the approved one, else the latest. The words are defined here once; the board's
+filter, the card's badge and "Generate all" read them.
+"""
+
+from __future__ import annotations
+
+from generation.models import GenerationStatus, ReviewStatus, Take
+from generation.providers import get_provider_class
+from projects.models import Scene
+
+SCENE_STATUS_LABELS = {
+    "draft": "Not generated",
+    "queued": "Queued",
+    "generating": "Generating",
+    "failed": "Failed",
+    "needs_review": "Needs review",
+    "approved": "Approved",
+    "changes_requested": "Changes requested",
+    "rejected": "Rejected",
+}
+# What "Generate all" picks (scenes without a usable take) and what it leaves alone.
+NEEDS_A_TAKE = frozenset({"draft", "failed", "rejected", "changes_requested"})
+BUSY = frozenset({"queued", "generating"})
+
+_BY_GENERATION = {
+    GenerationStatus.QUEUED: "queued",
+    GenerationStatus.SUBMITTED: "queued",
+    GenerationStatus.RUNNING: "generating",
+    GenerationStatus.FAILED: "failed",
+    GenerationStatus.BLOCKED: "failed",
+    GenerationStatus.STALLED: "failed",
+    GenerationStatus.CANCELLED: "draft",
+    GenerationStatus.NEEDS_ATTENTION: "failed",
+}
+_BY_REVIEW = {
+    ReviewStatus.UNREVIEWED: "needs_review",
+    ReviewStatus.APPROVED: "approved",
+    ReviewStatus.CHANGES_REQUESTED: "changes_requested",
+    ReviewStatus.REJECTED: "rejected",
+    ReviewStatus.SUPERSEDED: "needs_review",
+}
+
+
+def card_take(scene: Scene) -> Take | None:
+    """The take the card shows: the one in progress, else the approved one, else the latest."""
+    takes: list[Take] = list(scene.takes.all())  # type: ignore[attr-defined]  # newest first
+    if not takes or takes[0].is_active:
+        return takes[0] if takes else None
+    approved = [t for t in takes if t.review_status == ReviewStatus.APPROVED]
+    return approved[0] if approved else takes[0]
+
+
+def take_status(take: Take) -> str:
+    """The scene status a take gives its scene."""
+    if take.generation_status == GenerationStatus.SUCCEEDED:
+        return _BY_REVIEW[ReviewStatus(take.review_status)]
+    return _BY_GENERATION[GenerationStatus(take.generation_status)]
+
+
+def scene_status(scene: Scene) -> str:
+    """Derived from the takes: draft, queued, generating, failed, needs_review, approved…"""
+    take = card_take(scene)
+    return "draft" if take is None else take_status(take)
+
+
+def takes_out_of_date(scene: Scene) -> bool:
+    """The script changed after the card's take was made."""
+    take = card_take(scene)
+    return bool(take and scene.changed_at and scene.changed_at > take.created_at)
+
+
+def max_characters(scene: Scene) -> int:
+    """How many characters the scene's provider takes in one shot."""
+    return get_provider_class(scene.effective_provider).capabilities.max_characters
