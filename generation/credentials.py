@@ -14,9 +14,11 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 
+from generation.providers import PROVIDERS
 from generation.providers.base import ProviderConfig
 
-REMOTE_PROVIDERS = [("openai", "OpenAI-compatible Videos API"), ("veo", "Google Veo 3.1")]
+# Providers that cost money need a studio credential; named and labelled by their modules.
+REMOTE_PROVIDERS = [(p.name, p.label) for p in PROVIDERS.values() if p.costs_money]
 
 
 def _fernet() -> Fernet:

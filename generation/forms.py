@@ -5,6 +5,7 @@ from django import forms
 from characters.models import Character
 from generation.credentials import REMOTE_PROVIDERS, ProviderCredential
 from generation.models import ReasonCode, ReviewAction
+from generation.providers import PROVIDERS
 
 NEEDS_REASON = {ReviewAction.REJECT, ReviewAction.REQUEST_CHANGES}
 
@@ -69,7 +70,7 @@ class ProviderCredentialForm(forms.Form):
     )
 
 
-PROVIDER_CHOICES = [("animatic", "Local animatic"), *REMOTE_PROVIDERS]
+PROVIDER_CHOICES = [(p.name, p.label) for p in PROVIDERS.values()]
 
 
 class GenerationSettingsForm(forms.Form):

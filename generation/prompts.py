@@ -2,8 +2,8 @@
 
 `compile_scene` is deterministic: the same scene (text, cast, looks, references) gives
 the same prompt byte for byte, because every part comes in a fixed order with fixed
-wording and the cast is sorted by handle. Per-provider shapes are in `SHAPES`
-(docs/providers.md, "Prompt compilation").
+wording and the cast is sorted by handle. Each provider's module declares its prompt
+shape (docs/providers.md, "Prompt compilation").
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from generation.providers.base import VideoRequest
+from generation.providers import get_provider_class
+from generation.providers.base import PromptShape, VideoRequest
 from projects.models import Scene
 
 if TYPE_CHECKING:
@@ -19,34 +20,9 @@ if TYPE_CHECKING:
     from generation.credentials import ProviderCredential
 
 
-@dataclass(frozen=True)
-class PromptShape:
-    """What a provider takes besides the text."""
-
-    takes_characters: bool = False  # registered character ids, named verbatim in the text
-    max_references: int = 0  # reference images, each bound to a name in the text
-    makes_audio: bool = False  # dialogue is spoken, so it goes in the prompt
-    negative_field: bool = False  # negative notes in their own field, not in the text
-    rejects_faces: bool = False  # refuses a character whose references show a human face
-    max_prompt_chars: int = 0  # 0: no limit we know of
-    draws_portraits: bool = False  # one named reference image per cast member, drawn in frame
-
-
-SHAPES: dict[str, PromptShape] = {
-    "openai": PromptShape(
-        takes_characters=True, makes_audio=True, rejects_faces=True, max_prompt_chars=4000
-    ),
-    "veo": PromptShape(
-        max_references=3, makes_audio=True, negative_field=True, max_prompt_chars=4000
-    ),
-}
-SHAPES["animatic"] = PromptShape(draws_portraits=True)
-PLAIN = PromptShape()  # any provider without a shape: a plain description
-
-
 def shape_of(provider: str) -> PromptShape:
-    """The prompt shape of a provider (plain description when it has none)."""
-    return SHAPES.get(provider, PLAIN)
+    """The prompt shape the provider's module declares."""
+    return get_provider_class(provider).prompt_shape
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,7 @@ def publish_take(take: Take) -> None:
 
 def credential_for(*, studio_id: int, provider: str) -> ProviderCredential | None:
     """The studio's credential for a remote provider; refused if it needs one and has none."""
-    if not get_provider_class(provider).needs_credential:
+    if not get_provider_class(provider).costs_money:
         return None
     credential = ProviderCredential.objects.filter(studio_id=studio_id, provider=provider).first()
     if credential is None:

@@ -71,7 +71,7 @@ def resolution_of(width: int, height: int) -> str:
 
 def is_free(provider: str) -> bool:
     """Local providers cost nothing and have no prices."""
-    return not get_provider_class(provider).needs_credential
+    return not get_provider_class(provider).costs_money
 
 
 @dataclass(frozen=True)
@@ -109,7 +109,7 @@ class PriceBook:
 def price_book(*, studio_id: int, provider: str) -> PriceBook:
     """The studio's prices for a provider, with the model of its credential (one query)."""
     cls = get_provider_class(provider)
-    if not cls.needs_credential:
+    if not cls.costs_money:
         return PriceBook(provider=provider, model="")
     from generation.credentials import ProviderCredential
 

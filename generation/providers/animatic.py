@@ -19,7 +19,14 @@ from celery import shared_task
 from django.conf import settings
 
 from generation.animatic_render import AnimaticSpec, render_animatic
-from generation.providers.base import Capabilities, JobStatus, Provider, ProviderError, VideoRequest
+from generation.providers.base import (
+    Capabilities,
+    JobStatus,
+    PromptShape,
+    Provider,
+    ProviderError,
+    VideoRequest,
+)
 
 JOB_TTL_SECONDS = 24 * 3600
 
@@ -47,12 +54,14 @@ def _set_job(job_id: str, **fields: str | int) -> None:
 class AnimaticProvider(Provider):
     name = "animatic"
     label = "Local animatic"
-    needs_credential = False
+    costs_money = False
+    prompt_shape = PromptShape(draws_portraits=True)
     capabilities = Capabilities(
         # It can render any 1–20 s, but previews the common 4/8/12 s shot grid, so a
         # storyboard made on the animatic breaks down the same way on a Sora-shaped API.
         durations=(4, 8, 12),
         sizes=((720, 1280), (1280, 720), (960, 960)),
+        # It could draw more, but previews the Sora-shaped limit like its durations.
         max_characters=2,
         free_to_resubmit=True,
         typical_seconds=10,

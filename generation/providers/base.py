@@ -9,9 +9,23 @@ from typing import ClassVar
 
 
 @dataclass(frozen=True)
+class PromptShape:
+    """What a provider takes besides the text (read by prompt compilation and its checks)."""
+
+    takes_characters: bool = False  # registered character ids, named verbatim in the text
+    max_references: int = 0  # reference images, each bound to a name in the text
+    makes_audio: bool = False  # dialogue is spoken, so it goes in the prompt
+    negative_field: bool = False  # negative notes in their own field, not in the text
+    rejects_faces: bool = False  # refuses a character whose references show a human face
+    max_prompt_chars: int = 0  # 0: no limit we know of
+    draws_portraits: bool = False  # one named reference image per cast member, drawn in frame
+
+
+@dataclass(frozen=True)
 class Capabilities:
     durations: tuple[int, ...]
     sizes: tuple[tuple[int, int], ...]
+    # Characters in one shot, counting speakers who are characters of the library.
     max_characters: int
     # True where a second submission costs nothing, so a crash before the job id was
     # stored may simply be submitted again instead of reconciled by a person.
@@ -20,7 +34,6 @@ class Capabilities:
     # elapsed time against `typical_seconds`.
     reports_progress: bool = True
     typical_seconds: int = 60
-    max_reference_images: int = 0
 
 
 @dataclass(frozen=True)
@@ -79,17 +92,28 @@ class ProviderError(Exception):
 
 
 class Provider:
+    """One video provider, described once: everything the rest of the code reads about it.
+
+    A subclass declares its `name`, `label`, whether it `costs_money` (then it needs a
+    studio credential and has rows in the price table), its `capabilities` (durations,
+    sizes, characters per shot), its `prompt_shape` (references, faces, audio, prompt
+    length), whether it `can_remix`, `registers_characters` and `sends_webhooks`.
+    """
+
     name: str = ""
     label: str = ""
     capabilities: Capabilities
-    needs_credential: bool = True
+    prompt_shape: ClassVar[PromptShape] = PromptShape()
+    costs_money: ClassVar[bool] = True
+    registers_characters: ClassVar[bool] = False
+    sends_webhooks: ClassVar[bool] = False
     # The model used when the studio's credential names none; prices are in the price table
     # (generation/money/pricing.py), the one source of every price.
     default_model: ClassVar[str] = ""
     can_remix: ClassVar[bool] = False
 
     def __init__(self, config: ProviderConfig | None = None) -> None:
-        if self.needs_credential and config is None:
+        if self.costs_money and config is None:
             raise ProviderError(
                 f"{self.label} has no credential in this studio: an owner adds one under "
                 "Providers.",

@@ -17,7 +17,14 @@ from pathlib import Path
 import openai
 from django.conf import settings
 
-from generation.providers.base import Capabilities, JobStatus, Provider, ProviderError, VideoRequest
+from generation.providers.base import (
+    Capabilities,
+    JobStatus,
+    PromptShape,
+    Provider,
+    ProviderError,
+    VideoRequest,
+)
 
 # Error codes the API uses for moderation and policy refusals: final, never retried.
 BLOCKED_CODES = {"moderation_blocked", "content_policy_violation", "policy_violation"}
@@ -58,6 +65,12 @@ class OpenAIVideosProvider(Provider):
     label = "OpenAI-compatible Videos API"
     default_model = "sora-2"
     can_remix = True
+    registers_characters = True
+    sends_webhooks = True
+    # Characters by registered id, named verbatim; human likeness is refused.
+    prompt_shape = PromptShape(
+        takes_characters=True, makes_audio=True, rejects_faces=True, max_prompt_chars=4000
+    )
     capabilities = Capabilities(
         durations=(4, 8, 12),
         sizes=((720, 1280), (1280, 720), (1024, 1792), (1792, 1024)),

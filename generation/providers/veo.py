@@ -17,7 +17,14 @@ from django.conf import settings
 from google import genai
 from google.genai import errors, types
 
-from generation.providers.base import Capabilities, JobStatus, Provider, ProviderError, VideoRequest
+from generation.providers.base import (
+    Capabilities,
+    JobStatus,
+    PromptShape,
+    Provider,
+    ProviderError,
+    VideoRequest,
+)
 
 DEFAULT_MODEL = "veo-3.1-generate-preview"
 _ASPECT = {(720, 1280): "9:16", (1280, 720): "16:9"}
@@ -38,13 +45,17 @@ class VeoProvider(Provider):
     name = "veo"
     label = "Google Veo 3.1"
     default_model = DEFAULT_MODEL
+    # Up to 3 reference images (asset references), each bound to a name in the text.
+    prompt_shape = PromptShape(
+        max_references=3, makes_audio=True, negative_field=True, max_prompt_chars=4000
+    )
     capabilities = Capabilities(
         durations=(4, 6, 8),
         sizes=((720, 1280), (1280, 720)),
-        max_characters=2,
+        # One reference image per character at least: its reference-image limit.
+        max_characters=3,
         reports_progress=False,
         typical_seconds=90,
-        max_reference_images=3,
     )
 
     @property
@@ -88,7 +99,7 @@ class VeoProvider(Provider):
                 ),
                 reference_type=types.VideoGenerationReferenceType.ASSET,
             )
-            for path in request.reference_images[: self.capabilities.max_reference_images]
+            for path in request.reference_images[: self.prompt_shape.max_references]
         ]
         return types.GenerateVideosConfig(
             number_of_videos=1,
