@@ -133,9 +133,9 @@ def _run_batch(fake, n: int, concurrency: int) -> float:  # type: ignore[no-unty
 
     from generation.credentials import ProviderCredential
     from generation.models import GenerationStatus, Take
-    from generation.services import request_takes
     from projects.models import Episode, Membership, Project, Role, Scene, Studio
     from projects.services import save_script
+    from tests.factories import request_takes
 
     studio = Studio.objects.create(name="Bench")
     user = get_user_model().objects.create_user(username="bench", password="bench-pass-123")

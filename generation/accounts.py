@@ -8,9 +8,9 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 
-from generation.credentials import ProjectGenerationSettings, ProviderCredential
+from generation.credentials import ProjectGenerationSettings, ProviderCredential, find_credential
 from generation.models import ACTIVE_STATUSES, ReviewStatus, Take
-from generation.services import GenerationRefused, credential_for
+from generation.services import GenerationRefused
 from generation.takes import slots
 from projects.models import Project, Studio
 
@@ -62,7 +62,9 @@ def save_generation_settings(*, project: Project, provider: str, fallback_provid
     if fallback_provider == provider:
         raise GenerationRefused("The fallback must differ from the project's provider.")
     for name in filter(None, (provider, fallback_provider)):
-        credential_for(studio_id=project.studio_id, provider=name)  # refused if missing
+        _, missing = find_credential(studio_id=project.studio_id, provider=name)
+        if missing:
+            raise GenerationRefused(missing)
     with transaction.atomic():
         Project.objects.filter(pk=project.pk).update(provider=provider)
         project.provider = provider

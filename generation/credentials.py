@@ -165,3 +165,19 @@ class ProviderCharacter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.character_id} at {self.credential_id}"
+
+
+def find_credential(*, studio_id: int, provider: str) -> tuple[ProviderCredential | None, str]:
+    """The studio's credential for a provider that costs money, or why there is none.
+
+    A free provider (the animatic) needs none: (None, "").
+    """
+    if not PROVIDERS[provider].costs_money:
+        return None, ""
+    credential = ProviderCredential.objects.filter(studio_id=studio_id, provider=provider).first()
+    if credential is None:
+        return None, (
+            f"This studio has no credential for the provider {provider!r}: an owner adds one "
+            "under Providers."
+        )
+    return credential, ""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -15,14 +15,9 @@ from characters.requests import AuthenticatedHttpRequest
 from generation.board.render import board_scenes, render_grid, render_notice
 from generation.board.status import BUSY, NEEDS_A_TAKE, scene_status
 from generation.forms import ListPriceForm
-from generation.money.budget import lock_budget, project_budget
-from generation.money.pricing import (
-    BatchEstimate,
-    effective_prices,
-    estimate_batch,
-    save_studio_price,
-)
-from generation.services import GenerationRefused, request_takes
+from generation.money.budget import project_budget
+from generation.money.pricing import effective_prices, save_studio_price
+from generation.takes.door import TakeKind, TakeStart, start_takes
 from projects.access import get_episode_for_user, membership_in, require
 from projects.models import Episode, Membership, Role, Scene
 
@@ -48,20 +43,19 @@ def _notice(
 
 
 def _confirm(
-    request: AuthenticatedHttpRequest,
-    episode: Episode,
-    scenes: list[Scene],
-    estimate: BatchEstimate,
-    changed: bool,
+    request: AuthenticatedHttpRequest, episode: Episode, started: TakeStart, changed: bool
 ) -> HttpResponse:
+    assert started.estimate is not None  # a confirmation is asked only for scenes that pass
     budget = project_budget(episode.project)
+    estimate = started.estimate
     context = {
         "episode": episode,
-        "scenes": scenes,
+        "scenes": started.ready,
+        "blocked": started.refused,
         "estimate": estimate,
         "budget": budget,
         "after": None if budget.remaining is None else budget.remaining - estimate.total,
-        "confirm_value": _confirm_value(estimate),
+        "confirm_value": f"{estimate.total:.2f}",
         "changed": changed,
     }
     if not request.htmx:  # type: ignore[attr-defined]
@@ -70,38 +64,31 @@ def _confirm(
     return reswap(retarget(response, "#board-notice"), "outerHTML")
 
 
-def _confirm_value(estimate: BatchEstimate) -> str:
-    return f"{estimate.total:.2f}"
+def _outcome(started: TakeStart) -> str:
+    if not started.takes and not started.refused:
+        return "Nothing to generate: every scene has a take or one in progress."
+    queued = f"{len(started.takes)} scene(s) queued for generation." if started.takes else ""
+    return " ".join(filter(None, [queued, started.message]))
 
 
 @login_required
 @require_POST
 def generate_all(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
+    """Generate the picked scenes (or all that need a take); a paid batch is confirmed first."""
     episode, member = get_episode_for_user(request.user, episode_id)
-    require(member.can_generate)
-    with transaction.atomic():
-        lock_budget(episode.project)
-        scenes = batch_scenes(episode, request.POST.getlist("scene"))
-        estimate = estimate_batch(scenes)
-        # Writers may run free batches (the animatic); paid batches need a producer.
-        require(member.can_spend or (not estimate.unknown and estimate.total == 0))
-        refusal = estimate.unknown or project_budget(episode.project).refusal(estimate)
-        if refusal:
-            return _notice(request, episode, member, refusal)
-        confirmed = request.POST.get("confirm", "")
-        if estimate.total and confirmed != _confirm_value(estimate):
-            # The total shown was confirmed, not another one: a changed total is shown again.
-            return _confirm(request, episode, scenes, estimate, changed=bool(confirmed))
-        try:
-            takes = request_takes(scenes=scenes, requested_by=request.user)
-            notice = (
-                f"{len(takes)} scene(s) queued for generation."
-                if takes
-                else "Nothing to generate: every scene has a take or one in progress."
-            )
-        except GenerationRefused as exc:
-            notice = str(exc)
-    return _notice(request, episode, member, notice)
+    confirmed = request.POST.get("confirm") or None
+    started = start_takes(
+        scenes=batch_scenes(episode, request.POST.getlist("scene")),
+        requested_by=request.user,
+        kind=TakeKind.BATCH,
+        confirmed_total=confirmed,
+    )
+    if started.forbidden:
+        raise PermissionDenied(started.message)
+    if started.needs_confirmation:
+        # The total shown was confirmed, not another one: a changed total is shown again.
+        return _confirm(request, episode, started, changed=bool(confirmed))
+    return _notice(request, episode, member, _outcome(started))
 
 
 @login_required

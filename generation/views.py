@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,18 +18,9 @@ from generation.board.render import card_scene, render_card
 from generation.credentials import ProjectGenerationSettings
 from generation.forms import ReviewForm
 from generation.models import Take
-from generation.money.budget import lock_budget
 from generation.preview import preview_prompt
-from generation.services import (
-    GenerationRefused,
-    cancel_take,
-    check_spending,
-    record_review,
-    request_fallback_take,
-    request_remix,
-    request_takes,
-    resubmit_take,
-)
+from generation.services import GenerationRefused, cancel_take, record_review
+from generation.takes.door import TakeKind, TakeStart, start_takes
 from projects.access import get_scene_for_user, require
 from projects.models import Membership
 
@@ -42,18 +33,18 @@ def _take_for_user(request: AuthenticatedHttpRequest, take_id: int) -> tuple[Tak
     return take, member
 
 
+def _refused(started: TakeStart) -> HttpResponse:
+    """The door's refusal where the user acted: 403 for their role, 409 for the scene."""
+    return HttpResponse(started.message, status=403 if started.forbidden else 409)
+
+
 @login_required
 @require_POST
 def generate_scene(request: AuthenticatedHttpRequest, scene_id: int) -> HttpResponse:
     scene, member = get_scene_for_user(request.user, scene_id)
-    require(member.can_generate)
-    try:
-        with transaction.atomic():
-            lock_budget(scene.episode.project)
-            check_spending(project=scene.episode.project, scenes=[scene])
-            request_takes(scenes=[scene], requested_by=request.user)
-    except GenerationRefused as exc:
-        return HttpResponse(str(exc), status=409)
+    started = start_takes(scenes=[scene], requested_by=request.user, kind=TakeKind.GENERATE)
+    if not started.takes:
+        return _refused(started)
     fresh = card_scene(scene.pk)
     assert fresh is not None  # the scene was just found on the board
     return HttpResponse(render_card(fresh, member))
@@ -127,26 +118,28 @@ def cancel(request: AuthenticatedHttpRequest, take_id: int) -> HttpResponse:
 
 
 def _new_take_from(
-    request: AuthenticatedHttpRequest,
-    take_id: int,
-    start: Callable[..., Take],
-    done: Callable[[Take], str],
+    request: AuthenticatedHttpRequest, take_id: int, kind: TakeKind, done: Callable[[Take], str]
 ) -> HttpResponse:
-    """Start another take from this one (a single scene, as "Regenerate" on the storyboard)."""
-    take, member = _take_for_user(request, take_id)
-    require(member.can_generate)
-    try:
-        new = start(take=take, requested_by=request.user)
-        messages.success(request, done(new))
-    except GenerationRefused as exc:
-        messages.error(request, str(exc))
+    """Start another take from this one through the one door; say what happened."""
+    take, _ = _take_for_user(request, take_id)
+    started = start_takes(
+        scenes=[take.scene], requested_by=request.user, kind=kind, source_take=take
+    )
+    if started.forbidden:
+        raise PermissionDenied(started.message)
+    if started.takes:
+        messages.success(request, done(started.takes[0]))
+    else:
+        messages.error(request, started.message)
     return _back_to_review(request, take)
 
 
 @login_required
 @require_POST
 def resubmit(request: AuthenticatedHttpRequest, take_id: int) -> HttpResponse:
-    return _new_take_from(request, take_id, resubmit_take, lambda new: f"Take {new.number} queued.")
+    return _new_take_from(
+        request, take_id, TakeKind.RESUBMIT, lambda new: f"Take {new.number} queued."
+    )
 
 
 @login_required
@@ -155,7 +148,7 @@ def fallback(request: AuthenticatedHttpRequest, take_id: int) -> HttpResponse:
     return _new_take_from(
         request,
         take_id,
-        request_fallback_take,
+        TakeKind.FALLBACK,
         lambda new: f"Take {new.number} queued on {new.provider}.",
     )
 
@@ -166,7 +159,7 @@ def remix(request: AuthenticatedHttpRequest, take_id: int) -> HttpResponse:
     return _new_take_from(
         request,
         take_id,
-        request_remix,
+        TakeKind.REMIX,
         lambda new: f"Take {new.number} queued: a remix with the review note.",
     )
 

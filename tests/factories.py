@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from generation.models import Take
+from generation.services import GenerationRefused
+from generation.takes.door import TakeKind, start_takes
 from projects.models import Scene
 
 
@@ -25,3 +27,15 @@ def make_take(scene: Scene, user: Any, *, number: int = 1, **fields: Any) -> Tak
     take = unsaved_take(scene, user, number=number, **fields)
     take.save()
     return take
+
+
+def request_takes(*, scenes: Any, requested_by: Any) -> list[Take]:
+    """Generate these scenes through the one door, as the card's Generate does.
+
+    A scene already generating is skipped (as a double click is); any other refusal
+    raises GenerationRefused with the door's message.
+    """
+    started = start_takes(scenes=scenes, requested_by=requested_by, kind=TakeKind.GENERATE)
+    if any(r.code != "busy" for r in started.refused):
+        raise GenerationRefused(started.message)
+    return started.takes

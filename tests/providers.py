@@ -59,7 +59,14 @@ def add_credential(
     credential = ProviderCredential(studio=studio, provider=provider, base_url=base_url, **fields)
     credential.set_api_key(api_key)
     credential.save()
+    _seed_published_prices()  # the door prices every paid take; transactional tests flush them
     return credential
+
+
+def _seed_published_prices() -> None:
+    from django.apps import apps
+
+    importlib.import_module("generation.migrations.0004_seed_list_prices").seed(apps, None)
 
 
 def batch_episode(studio, writer, actions: list[str], provider: str = "openai") -> Episode:  # type: ignore[no-untyped-def]

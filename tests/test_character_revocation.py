@@ -13,11 +13,12 @@ from characters.services import unfollow
 from comicstudio.asgi import application
 from generation.board.render import render_card
 from generation.models import Take
-from generation.services import GenerationRefused, request_takes
+from generation.services import GenerationRefused
 from projects.live import publish_scene_changed
 from projects.models import Membership, Scene
 from projects.services import save_script
 from tests.character_world import SCRIPT, World, build_world
+from tests.factories import request_takes
 
 
 def _cast_scene(world: World, persona: str) -> Scene:

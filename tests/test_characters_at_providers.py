@@ -9,10 +9,10 @@ from django.urls import reverse
 from characters.models import Character
 from generation.credentials import ProviderCharacter
 from generation.models import GenerationStatus
-from generation.services import request_takes
 from projects.models import Episode, Project
 from projects.services import save_script
 from tests.character_media import clip_bytes
+from tests.factories import request_takes
 from tests.providers import add_credential, all_final
 from tests.waiting import wait_for
 

@@ -9,8 +9,9 @@ import pytest
 from django.conf import settings
 
 from generation.models import GenerationStatus
-from generation.services import cancel_take, record_review, request_takes
+from generation.services import cancel_take, record_review
 from generation.takes import slots
+from tests.factories import request_takes
 from tests.fake_provider import video_bytes
 from tests.providers import add_credential, all_final, batch_episode, scenes_of
 from tests.waiting import wait_for

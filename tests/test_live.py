@@ -12,8 +12,9 @@ from django.test import Client
 
 from comicstudio.asgi import application
 from generation.models import Take
-from generation.services import publish_take, request_takes
+from generation.takes.events import publish_take
 from projects.models import Membership, Scene
+from tests.factories import request_takes
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -9,8 +9,9 @@ import pytest
 from django.conf import settings
 
 from generation.models import GenerationStatus, Take
-from generation.services import request_takes
+from generation.services import GenerationRefused
 from projects.models import Scene
+from tests.factories import request_takes
 from tests.waiting import wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -71,16 +72,14 @@ def test_requesting_a_scene_twice_while_it_generates_makes_one_take(episode, wri
     assert scene.takes.count() == 1
 
 
-def test_a_scene_too_long_for_the_renderer_fails_with_a_message(episode, writer, celery_worker):
+def test_a_duration_the_provider_does_not_take_is_refused_before_sending(episode, writer):
     scene = Scene.objects.filter(episode=episode).first()
     scene.duration_seconds = 0
     scene.save()
 
-    (take,) = request_takes(scenes=[scene], requested_by=writer)
-
-    wait_for(lambda: _all_final([take]), what="the take to fail")
-    assert take.generation_status == GenerationStatus.FAILED
-    assert "could not be rendered" in take.error
+    with pytest.raises(GenerationRefused, match="lasts 0 s; Local animatic takes 4, 8, 12 s"):
+        request_takes(scenes=[scene], requested_by=writer)
+    assert not scene.takes.exists()
 
 
 def test_the_animatic_shows_the_casts_reference_portrait(episode, writer, celery_worker):

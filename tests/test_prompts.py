@@ -12,9 +12,10 @@ from generation.credentials import (
 from generation.models import Take
 from generation.prompt_checks import prompt_warnings
 from generation.prompts import build_request, compile_scene
-from generation.services import GenerationRefused, request_takes
+from generation.services import GenerationRefused
 from generation.takes import engine
 from projects.models import Project, Scene
+from tests.factories import request_takes
 from tests.prompt_scene import reference
 from tests.providers import add_credential
 

@@ -14,7 +14,7 @@ import pytest
 
 from generation.credentials import ProjectGenerationSettings, ProviderCredential
 from generation.models import GenerationStatus, ReviewStatus, Take
-from generation.services import request_takes
+from tests.factories import request_takes
 from tests.providers import SECRET_KEY, add_credential, all_final, batch_episode, scenes_of
 from tests.waiting import wait_for
 

@@ -18,8 +18,9 @@ from generation.credentials import ProjectGenerationSettings, ProviderCredential
 from generation.models import Take
 from generation.prompts import compile_prompt, compile_scene
 from generation.providers import shot_rules
-from generation.services import GenerationRefused, request_takes
+from generation.services import GenerationRefused
 from projects.models import Episode, Scene
+from tests.factories import request_takes
 from tests.test_board_queries import MAX_PAGE_QUERIES, fill_board, storyboard_url
 from tests.test_live import _communicator, run
 from tests.test_spending import generate_all

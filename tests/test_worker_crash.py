@@ -10,7 +10,7 @@ from django.conf import settings
 
 from comicstudio.embedded_redis import EmbeddedRedis, free_port
 from generation.models import GenerationStatus, Take
-from generation.services import request_takes
+from tests.factories import request_takes
 from tests.fake_provider import video_bytes
 from tests.providers import add_credential, all_final, batch_episode, scenes_of
 from tests.waiting import wait_for

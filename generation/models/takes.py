@@ -8,9 +8,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Concat
 from django.utils import timezone
 
 from generation.providers import PROVIDERS
+from generation.providers.base import VideoRequest
 
 
 class GenerationStatus(models.TextChoices):
@@ -64,6 +66,9 @@ class Take(models.Model):
         related_name="takes",
     )
     prompt = models.TextField(help_text="Exactly what was sent to the provider.")
+    # The rest of the request as compiled when the take was made (references, character
+    # ids, negative notes, dialogue, portraits): sent as stored, never compiled again.
+    request = models.JSONField(default=dict, blank=True)
     # A provider-side remix of this job (the prompt then says what to change).
     remix_of_job_id = models.CharField(max_length=200, blank=True)
     duration_seconds = models.PositiveSmallIntegerField()
@@ -103,6 +108,29 @@ class Take(models.Model):
 
     def __str__(self) -> str:
         return f"Take {self.number} of scene {self.scene_id}"
+
+    def video_request(self) -> VideoRequest:
+        """The provider request exactly as it was compiled when the take was made."""
+        data = self.request
+
+        def pairs(key: str) -> tuple[tuple[str, str], ...]:
+            return tuple((a, b) for a, b in data.get(key, ()))
+
+        return VideoRequest(
+            prompt=self.prompt,
+            duration_seconds=self.duration_seconds,
+            width=self.width,
+            height=self.height,
+            heading=data.get("heading", ""),
+            action=data.get("action", ""),
+            dialogue=pairs("dialogue"),
+            cast=tuple(data.get("cast", ())),
+            character_ids=tuple(data.get("character_ids", ())),
+            reference_images=tuple(data.get("reference_images", ())),
+            negative_prompt=data.get("negative_prompt", ""),
+            audio=data.get("audio", True),
+            portraits=pairs("portraits"),
+        )
 
     @property
     def is_active(self) -> bool:
@@ -237,6 +265,13 @@ class Take(models.Model):
             status_note="",
             finished_at=timezone.now(),
         )
+
+    def explain(self, text: str) -> None:
+        """Add a sentence to a finished take's error (why nothing more happened)."""
+        Take.objects.filter(pk=self.pk).update(error=Concat(
+            models.F("error"), models.Value(" " + text)
+        ))  # fmt: skip
+        self.refresh_from_db(fields=["error"])
 
     def mark_cancelled(self, reason: str) -> bool:
         """Cancelled by a person, at any stage before it finished."""

@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import Q, Subquery
 from django.utils import timezone
 
+from generation.credentials import ProviderCredential
 from generation.providers import get_provider_class
 
 if TYPE_CHECKING:
@@ -111,8 +112,6 @@ def price_book(*, studio_id: int, provider: str) -> PriceBook:
     cls = get_provider_class(provider)
     if not cls.costs_money:
         return PriceBook(provider=provider, model="")
-    from generation.credentials import ProviderCredential
-
     chosen = ProviderCredential.objects.filter(studio_id=studio_id, provider=provider)
     rows = tuple(
         ListPrice.objects.filter(provider=provider)

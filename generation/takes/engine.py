@@ -11,12 +11,12 @@ import logging
 import random
 
 from django.conf import settings
-from django.db import transaction
 
 from generation.models import UNAVAILABLE_STATUSES, GenerationStatus, Take
 from generation.providers import Provider, ProviderError, get_provider
-from generation.services import GenerationRefused, publish_take, request_fallback_take
 from generation.takes import slots
+from generation.takes.door import TakeKind, start_takes
+from generation.takes.events import publish_take, send_submit
 
 log = logging.getLogger(__name__)
 
@@ -36,9 +36,7 @@ def backoff(attempt: int, retry_after: float | None = None) -> float:
 def start_waiting(take_id: int | None) -> None:
     """Start the take that waited for the slot just freed."""
     if take_id is not None:
-        from generation.takes.tasks import submit_take
-
-        submit_take.delay(take_id)
+        send_submit(take_id)
 
 
 def free_slot(take: Take) -> None:
@@ -57,11 +55,25 @@ def finish(take: Take, error: str, *, status: str = GenerationStatus.FAILED) -> 
     if status in UNAVAILABLE_STATUSES:
         settings_ = getattr(take.scene.episode.project, "generation_settings", None)
         if settings_ and settings_.auto_fallback and settings_.fallback_provider != take.provider:
-            try:
-                with transaction.atomic():
-                    request_fallback_take(take=take, requested_by=take.requested_by)
-            except GenerationRefused as exc:  # e.g. the fallback rejects a cast member's face
-                log.info("take %s: no automatic fallback: %s", take.pk, exc)
+            fall_back(take)
+
+
+def fall_back(take: Take) -> None:
+    """Retry a take that failed for availability on the project's fallback, automatically.
+
+    It goes through the one door for the take's original requester, so it is refused
+    exactly when that person's Retry on the fallback would be (their role, the cast they
+    may use, the fallback's rules, the budget); the refusal is kept on the failed take.
+    """
+    started = start_takes(
+        scenes=[take.scene],
+        requested_by=take.requested_by,
+        kind=TakeKind.AUTO_FALLBACK,
+        source_take=take,
+    )
+    if started.refused:
+        log.info("take %s: no automatic fallback: %s", take.pk, started.message)
+        take.explain(f"Not retried on the fallback provider: {started.message}")
 
 
 def fail(take: Take, exc: ProviderError) -> None:

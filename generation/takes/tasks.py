@@ -31,8 +31,8 @@ from generation.money.pricing import take_cost
 from generation.prompts import build_request, compile_scene
 from generation.providers import Provider, ProviderError
 from generation.providers.base import VideoRequest
-from generation.services import publish_take
 from generation.takes import engine, slots
+from generation.takes.events import publish_take
 
 log = logging.getLogger(__name__)
 SLOT_RECHECK_SECONDS = 15  # a waiting take looks again even if no release woke it
@@ -52,7 +52,9 @@ def _load(take_id: int) -> Take | None:
 
 
 def _request(take: Take) -> VideoRequest:
-    # Character ids and reference images are compiled with the same function as the prompt.
+    if take.request:  # stored by the door when the take was made: sent as it is
+        return take.video_request()
+    # A take made before requests were stored: compiled as it was then.
     compiled = compile_scene(take.scene, provider=take.provider, credential=take.credential)
     return build_request(
         take.scene,

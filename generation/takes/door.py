@@ -1,0 +1,367 @@
+"""The one door: every take is created by `start_takes`, which checks every rule first.
+
+Generate one, Generate all and batches, Resubmit, Retry on the fallback (by a person or
+automatically), Remix: each calls `start_takes` with its `kind`. Under the project's
+budget row lock (and each scene's row lock, which numbers its takes) it checks, in this
+order, and answers per scene what it refused and why, in the same words for every path:
+
+1. the requester's role (may generate; a paid batch needs a producer or owner);
+2. the scene is not generating already, and the source take may be resubmitted/remixed;
+3. the requester may still use every cast member (Character.objects.visible_to);
+4. the provider's rules (its module's descriptor): characters per shot, counting speakers
+   who are characters of the library; the durations it accepts; no human face where it
+   refuses faces; a credential where it costs money;
+5. the retake cap — projects have no cap field yet: when one is added, it is checked here,
+   after the provider's rules and before the price;
+6. the price table and the budget (the scenes that passed, together), and, where asked,
+   that the total the user confirmed is still the total.
+
+The takes it creates store the request they send (`Take.request`), compiled here once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.db.models import Max, Q
+
+from characters.models import Character
+from generation.credentials import (
+    ProjectGenerationSettings,
+    ProviderCredential,
+    find_credential,
+)
+from generation.models import ACTIVE_STATUSES, GenerationStatus, ReviewAction, Take
+from generation.money.budget import lock_budget, project_budget
+from generation.money.pricing import BatchEstimate, PriceBook, price_book
+from generation.prompt_checks import face_refusal
+from generation.prompts import CompiledPrompt, build_request, compile_scene
+from generation.providers import ProviderError, get_provider_class
+from generation.takes.events import publish_take, submit_on_commit
+from projects.access import membership_in
+from projects.models import Membership, Project, Scene
+
+
+class TakeKind(StrEnum):
+    GENERATE = "generate"  # one scene, from its card
+    BATCH = "batch"  # Generate all / the selected scenes, behind a price confirmation
+    RESUBMIT = "resubmit"  # a failed, stalled, cancelled or unresolved take, again
+    FALLBACK = "fallback"  # a person retries a take on the project's fallback provider
+    AUTO_FALLBACK = "auto_fallback"  # the engine does, for the take's original requester
+    REMIX = "remix"  # a provider-side remix of a rejected take with the review note
+
+
+@dataclass(frozen=True)
+class Refusal:
+    scene: Scene
+    reason: str
+    code: str  # role, busy, take, cast, provider, credential, price, budget
+
+
+@dataclass
+class TakeStart:
+    """What `start_takes` did: the takes it created and, per scene, what it refused."""
+
+    takes: list[Take] = field(default_factory=list)
+    refused: list[Refusal] = field(default_factory=list)
+    # The price of the scenes that passed every rule (None when nothing passed).
+    estimate: BatchEstimate | None = None
+    # A batch whose total was not (or no longer) the one the user confirmed: nothing made.
+    needs_confirmation: bool = False
+    ready: list[Scene] = field(default_factory=list)
+
+    @property
+    def forbidden(self) -> bool:
+        """Refused for the requester's role (403), not for the scenes (409)."""
+        return any(r.code == "role" for r in self.refused)
+
+    @property
+    def message(self) -> str:
+        """Every refusal, one per line."""
+        return "\n".join(dict.fromkeys(r.reason for r in self.refused))
+
+
+@dataclass
+class _Plan:
+    scene: Scene
+    provider: str
+    credential: ProviderCredential | None
+    compiled: CompiledPrompt | None = None
+    cost: Decimal = Decimal("0")
+
+
+def start_takes(
+    *,
+    scenes: Iterable[Scene],
+    requested_by: User,
+    kind: TakeKind,
+    source_take: Take | None = None,
+    provider: str | None = None,
+    confirmed_total: str | None = None,
+) -> TakeStart:
+    """Create a queued take for every scene that passes every rule, under one lock.
+
+    `source_take` is the take a resubmit, fallback or remix starts from; `provider`
+    overrides the scene's own; `confirmed_total` is the batch total the user confirmed
+    ("12.80"): a batch that costs money starts only with the total it costs now.
+    """
+    scenes = list(scenes)
+    if not scenes:
+        return TakeStart()
+    project = scenes[0].episode.project
+    with transaction.atomic():
+        lock_budget(project)
+        result = _start(scenes, requested_by, kind, source_take, provider, confirmed_total)
+    return result
+
+
+def _start(
+    scenes: list[Scene],
+    user: User,
+    kind: TakeKind,
+    source: Take | None,
+    provider: str | None,
+    confirmed_total: str | None,
+) -> TakeStart:
+    project = scenes[0].episode.project
+    member = membership_in(user, project.studio_id)
+    if member is None or not member.can_generate:
+        return _refuse_all(scenes, _role_refusal(member), "role")
+    locked = [_lock_scene(scene) for scene in scenes]
+    provider = provider or _provider_of(kind, source, project)
+    result, plans = TakeStart(), []
+    books: dict[str, PriceBook] = {}
+    for scene in locked:
+        plan = _Plan(scene, provider or scene.effective_provider, None)
+        refusal = _check_scene(plan, user, kind, source, books)
+        if refusal:
+            result.refused.append(refusal)
+        else:
+            plans.append(plan)
+    if not plans:
+        return result
+    total = sum((p.cost for p in plans), Decimal("0"))
+    result.estimate = BatchEstimate(len(plans), total)
+    result.ready = [p.scene for p in plans]
+    if kind == TakeKind.BATCH and total and not member.can_spend:
+        reason = "A batch that costs money is started by a producer or owner; ask one of them."
+        return _refuse_all([p.scene for p in plans], reason, "role", result)
+    if over := project_budget(project).refusal(result.estimate):
+        return _refuse_all([p.scene for p in plans], over, "budget", result)
+    asked = confirmed_total is not None or (kind == TakeKind.BATCH and total > 0)
+    if asked and confirmed_total != f"{total:.2f}":
+        result.needs_confirmation = True
+        return result
+    result.takes = [_create(plan, user, kind, source) for plan in plans]
+    return result
+
+
+def _role_refusal(member: Membership | None) -> str:
+    role = member.get_role_display().lower() if member else "not a member"
+    return f"Your role in this studio ({role}) may not generate takes."
+
+
+def _refuse_all(
+    scenes: Sequence[Scene], reason: str, code: str, result: TakeStart | None = None
+) -> TakeStart:
+    result = result or TakeStart()
+    result.refused += [Refusal(scene, reason, code) for scene in scenes]
+    result.estimate, result.ready = None, []
+    return result
+
+
+def _lock_scene(scene: Scene) -> Scene:
+    # One request at a time per scene: the busy check and the take number stay true.
+    return (
+        Scene.objects.select_for_update()
+        .select_related("episode__project")
+        .prefetch_related("cast")
+        .get(pk=scene.pk)
+    )
+
+
+def _provider_of(kind: TakeKind, source: Take | None, project: Project) -> str | None:
+    if kind == TakeKind.REMIX and source is not None:
+        return source.provider  # a remix is made by the provider that made the video
+    if kind in (TakeKind.FALLBACK, TakeKind.AUTO_FALLBACK):
+        settings_ = ProjectGenerationSettings.objects.filter(project=project).first()
+        return settings_.fallback_provider if settings_ else ""
+    return None
+
+
+def _check_scene(
+    plan: _Plan, user: User, kind: TakeKind, source: Take | None, books: dict[str, PriceBook]
+) -> Refusal | None:
+    """The first rule the scene breaks, as a refusal; None when it may be generated."""
+    scene = plan.scene
+    for code, check in (
+        ("busy", lambda: _busy(scene)),
+        ("take", lambda: _source_refusal(kind, source)),
+        ("cast", lambda: _cast_refusal(scene, user)),
+        ("provider", lambda: _provider_refusal(plan, user)),
+        ("credential", lambda: _credential_refusal(plan)),
+        ("provider", lambda: _compile(plan)),
+        ("price", lambda: _price(plan, books)),
+    ):
+        if reason := check():
+            return Refusal(scene, reason, code)
+    return None
+
+
+def _busy(scene: Scene) -> str:
+    if scene.takes.filter(generation_status__in=ACTIVE_STATUSES).exists():  # type: ignore[attr-defined]
+        return f"Scene {scene.position} already has a take in progress."
+    return ""
+
+
+def _source_refusal(kind: TakeKind, source: Take | None) -> str:
+    if kind in (TakeKind.GENERATE, TakeKind.BATCH):
+        return ""
+    if source is None:
+        return "This needs the take it starts from."
+    if kind == TakeKind.REMIX:
+        return _remix_refusal(source)
+    if not source.can_resubmit:
+        return "Only a failed, stalled, cancelled or unresolved take can be resubmitted."
+    if kind in (TakeKind.FALLBACK, TakeKind.AUTO_FALLBACK):
+        if source.generation_status == GenerationStatus.BLOCKED:
+            return "A take refused by moderation does not go to another provider."
+    return ""
+
+
+def _remix_refusal(source: Take) -> str:
+    if not (get_provider_class(source.provider).can_remix and source.provider_job_id):
+        return "This take's provider cannot remix it: regenerate the scene."
+    if source.generation_status != GenerationStatus.SUCCEEDED or _review_note(source) is None:
+        return "Only a finished take that was rejected can be remixed."
+    return ""
+
+
+def _review_note(take: Take) -> str | None:
+    decision = take.decisions.filter(  # type: ignore[attr-defined]
+        action__in=[ReviewAction.REJECT, ReviewAction.REQUEST_CHANGES]
+    ).last()
+    return None if decision is None else str(decision.note)
+
+
+def _cast_refusal(scene: Scene, user: User) -> str:
+    cast = list(scene.cast.all())
+    visible = Character.objects.visible_to(user).filter(pk__in=[c.pk for c in cast])
+    if visible.count() < len(cast):
+        return f"Scene {scene.position} casts a character you can no longer use: recast it first."
+    return ""
+
+
+def people_in_shot(scene: Scene, user: User) -> list[str]:
+    """Who is in the shot: the cast, and speakers who are characters of the library.
+
+    A speaker is a library character when the cue is a character's @handle or display
+    name that the requester may see; other cues (a voice, a passer-by) do not count.
+    """
+    names = {c.pk: c.name for c in scene.cast.all()}
+    cues = {str(line.get("speaker", "")).strip() for line in scene.dialogue}
+    handles = {c.lstrip("@").lower() for c in cues if c}
+    by_name = Q()
+    for cue in cues:
+        if cue and not cue.startswith("@"):
+            by_name |= Q(name__iexact=cue)
+    speakers = Character.objects.visible_to(user).filter(Q(handle__in=handles) | by_name)
+    for character in speakers.order_by("handle"):
+        names.setdefault(character.pk, character.name)
+    return list(names.values())
+
+
+def _provider_refusal(plan: _Plan, user: User) -> str:
+    scene, name = plan.scene, plan.provider
+    if not name:
+        return "This project names no fallback provider."
+    try:
+        cls = get_provider_class(name)
+    except ProviderError as exc:  # a provider no longer configured: say so, never a 500
+        return str(exc)
+    limit = cls.capabilities.max_characters
+    people = people_in_shot(scene, user)
+    if len(people) > limit:
+        return (
+            f"Scene {scene.position} has {len(people)} characters in one shot; {cls.label} "
+            f"takes at most {limit}. Split the scene."
+        )
+    durations = cls.capabilities.durations
+    if scene.duration_seconds not in durations:
+        accepted = ", ".join(f"{d}" for d in sorted(durations))
+        return (
+            f"Scene {scene.position} lasts {scene.duration_seconds} s; {cls.label} takes "
+            f"{accepted} s: change its duration."
+        )
+    return ""
+
+
+def _credential_refusal(plan: _Plan) -> str:
+    studio_id = plan.scene.episode.project.studio_id
+    plan.credential, missing = find_credential(studio_id=studio_id, provider=plan.provider)
+    return missing
+
+
+def _compile(plan: _Plan) -> str:
+    plan.compiled = compile_scene(plan.scene, provider=plan.provider, credential=plan.credential)
+    if refusal := face_refusal(plan.compiled):  # refused before anything is sent or paid for
+        return f"Scene {plan.scene.position}: {refusal}"
+    return ""
+
+
+def _price(plan: _Plan, books: dict[str, PriceBook]) -> str:
+    if plan.provider not in books:
+        studio_id = plan.scene.episode.project.studio_id
+        books[plan.provider] = price_book(studio_id=studio_id, provider=plan.provider)
+    book = books[plan.provider]
+    width, height = plan.scene.episode.project.frame_size
+    cost = book.cost(seconds=plan.scene.duration_seconds, width=width, height=height)
+    if cost is None:
+        return book.missing(width=width, height=height)
+    plan.cost = cost
+    return ""
+
+
+def _create(plan: _Plan, user: User, kind: TakeKind, source: Take | None) -> Take:
+    scene, compiled = plan.scene, plan.compiled
+    assert compiled is not None  # every plan that passed was compiled
+    width, height = scene.episode.project.frame_size
+    sent = build_request(
+        scene,
+        prompt=compiled.text,
+        width=width,
+        height=height,
+        duration=scene.duration_seconds,
+        compiled=compiled,
+    )
+    remix = kind == TakeKind.REMIX and source is not None
+    prompt = (_review_note(source) or "") if remix and source else compiled.text
+    number = (scene.takes.aggregate(n=Max("number"))["n"] or 0) + 1  # type: ignore[attr-defined]
+    take = Take.objects.create(
+        scene=scene,
+        number=number,
+        replaces=source or scene.takes.order_by("-number").first(),  # type: ignore[attr-defined]
+        requested_by=user,
+        provider=plan.provider,
+        credential=plan.credential,
+        prompt=prompt,
+        request={k: v for k, v in asdict(sent).items() if k not in _OWN_FIELDS},
+        remix_of_job_id=source.provider_job_id if remix and source else "",
+        duration_seconds=scene.duration_seconds,
+        width=width,
+        height=height,
+    )
+    if source is not None and source.generation_status == GenerationStatus.NEEDS_ATTENTION:
+        source.mark_cancelled(f"Resolved by {user.username}: resubmitted.")
+    publish_take(take)
+    submit_on_commit(take.pk)
+    return take
+
+
+# Stored in their own columns, not in Take.request.
+_OWN_FIELDS = {"prompt", "duration_seconds", "width", "height"}
