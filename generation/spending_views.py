@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -83,8 +82,8 @@ def generate_all(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResp
         kind=TakeKind.BATCH,
         confirmed_total=confirmed,
     )
-    if started.forbidden:
-        raise PermissionDenied(started.message)
+    if started.forbidden:  # the role's refusal, said where the user acted
+        return HttpResponse(started.message, status=403, content_type="text/plain; charset=utf-8")
     if started.needs_confirmation:
         # The total shown was confirmed, not another one: a changed total is shown again.
         return _confirm(request, episode, started, changed=bool(confirmed))

@@ -6,7 +6,6 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -35,7 +34,8 @@ def _take_for_user(request: AuthenticatedHttpRequest, take_id: int) -> tuple[Tak
 
 def _refused(started: TakeStart) -> HttpResponse:
     """The door's refusal where the user acted: 403 for their role, 409 for the scene."""
-    return HttpResponse(started.message, status=403 if started.forbidden else 409)
+    status = 403 if started.forbidden else 409
+    return HttpResponse(started.message, status=status, content_type="text/plain; charset=utf-8")
 
 
 @login_required
@@ -126,7 +126,7 @@ def _new_take_from(
         scenes=[take.scene], requested_by=request.user, kind=kind, source_take=take
     )
     if started.forbidden:
-        raise PermissionDenied(started.message)
+        return _refused(started)
     if started.takes:
         messages.success(request, done(started.takes[0]))
     else:
