@@ -8,6 +8,7 @@ shape (docs/providers.md, "Prompt compilation").
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -74,6 +75,47 @@ def appearance_for(character: Character, look: Look | None) -> str:
     return " ".join(p for p in parts if p)
 
 
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if not text or text[-1] in ".!?\"'" else f"{text}."
+
+
+def bible_lines(character: Character, look: Look | None) -> list[str]:
+    """The character's bible as sent: appearance, then the look and the style notes, each
+    its own sentence, word for word."""
+    first = f"{character.name}: {_sentence(character.appearance)}".rstrip()
+    if look is not None and look.description.strip():
+        first += f' Look "{look.name}": {_sentence(look.description)}'
+    if character.style_notes.strip():
+        first += f" Drawn as: {_sentence(character.style_notes)}"
+    return [first]
+
+
+_HANDLE = re.compile(r"(?<![\w@])@([A-Za-z0-9_]+)")
+SOMEONE = "someone"
+
+
+def names_of(cast: list[Character]) -> dict[str, str]:
+    """Each cast member's @handle (lower case) to the name the prompt calls them by."""
+    return {c.handle.lower(): c.name for c in cast}
+
+
+def written_as_names(text: str, names: dict[str, str]) -> str:
+    """`@handle` mentions written as the cast member's name; any other handle (unknown or
+    hidden from the requester) as "someone", so no handle ever reaches a provider."""
+    return _HANDLE.sub(lambda m: names.get(m.group(1).lower(), SOMEONE), text)
+
+
+def speaker_name(cue: str, cast: list[Character]) -> str:
+    """How a dialogue line names its speaker: the cast member's name for their @handle or
+    cue (MIA → Mia), else the cue as written; an unknown @handle is "Someone"."""
+    cue = cue.strip()
+    if cue.startswith("@"):
+        return names_of(cast).get(cue[1:].lower(), SOMEONE).capitalize()
+    by_cue = {c.name.upper(): c.name for c in cast}
+    return by_cue.get(cue.upper(), cue)
+
+
 def _references_of(character: Character, look: Look | None) -> list[ReferenceImage]:
     # The look's own images first, then the base ones; within each, front before side.
     images = list(character.references.all())
@@ -123,19 +165,20 @@ def compile_scene(
     lines = []
     if project.style_lock.strip():
         lines.append(f"Style: {project.style_lock.strip()}")
+    names = names_of(cast)
     lines.append(f"Scene: {scene.heading}.")
     if scene.action.strip():
-        lines.append(scene.action.strip())
+        lines.append(written_as_names(scene.action.strip(), names))
     if scene.camera.strip():
         lines.append(f"Camera: {scene.camera.strip()}.")
     for character in cast:
-        lines.append(f"{character.name}: {appearance_for(character, looks[character.pk])}")
+        lines.extend(bible_lines(character, looks[character.pk]))
     references = _pick_references(cast, looks, shape.max_references)
     if references:
         bound = "; ".join(f"image {r.number} shows {r.name} ({r.label})" for r in references)
         lines.append(f"Reference images: {bound}.")
     if shape.makes_audio:
-        lines.extend(f'{line["speaker"]} says: "{line["line"]}"' for line in scene.dialogue)
+        lines.extend(_spoken(line, cast, names) for line in scene.dialogue)
     negative = _negative(cast)
     if negative and not shape.negative_field:
         lines.append(f"Avoid: {negative}")
@@ -154,6 +197,11 @@ def compile_scene(
         faces=faces,
         portraits=portraits,
     )
+
+
+def _spoken(line: dict[str, str], cast: list[Character], names: dict[str, str]) -> str:
+    said = written_as_names(str(line.get("line", "")), names)
+    return f'{speaker_name(str(line.get("speaker", "")), cast)} says: "{said}"'
 
 
 def _character_ids(
@@ -184,16 +232,24 @@ def build_request(
     duration: int,
     compiled: CompiledPrompt | None = None,
 ) -> VideoRequest:
-    """The provider request for a scene, with the prompt that was compiled at request time."""
+    """The provider request for a scene, with the prompt that was compiled at request time.
+
+    Its action and dialogue (the animatic draws them) name characters as the prompt does.
+    """
+    cast = cast_of(scene)
+    names = names_of(cast)
     request = VideoRequest(
         prompt=prompt,
         duration_seconds=duration,
         width=width,
         height=height,
         heading=scene.heading,
-        action=scene.action,
-        dialogue=tuple((d["speaker"], d["line"]) for d in scene.dialogue),
-        cast=tuple(c.name for c in cast_of(scene)),
+        action=written_as_names(scene.action, names),
+        dialogue=tuple(
+            (speaker_name(d["speaker"], cast), written_as_names(d["line"], names))
+            for d in scene.dialogue
+        ),
+        cast=tuple(c.name for c in cast),
     )
     if compiled is None:
         return request

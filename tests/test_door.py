@@ -217,4 +217,4 @@ def test_a_take_stores_the_request_it_sends(client, paid, producer):
     sent = take.video_request()
     assert sent.prompt == take.prompt and "Mia" in sent.prompt
     assert sent.cast == ("Mia", "Tom") and sent.duration_seconds == 8
-    assert sent.dialogue == (("MIA", "Careful, it's hot."),)
+    assert sent.dialogue == (("Mia", "Careful, it's hot."),)

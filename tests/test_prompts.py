@@ -27,9 +27,9 @@ Style: 2D anime, cel shading, soft pastel palette
 Scene: EXT. MARKET - DAY.
 Mia hands Tom a bowl of soup.
 Camera: close-up, slow push-in.
-Mia: A cook of twelve with a red scarf and short black hair. A long navy coat.
+Mia: A cook of twelve with a red scarf and short black hair. Look "Winter coat": A long navy coat.
 Tom: A tall grey cat.
-MIA says: "Careful, it's hot."
+Mia says: "Careful, it's hot."
 Avoid: Mia: never orange hair"""
 
 GOLDEN_VEO = """\
@@ -37,18 +37,18 @@ Style: 2D anime, cel shading, soft pastel palette
 Scene: EXT. MARKET - DAY.
 Mia hands Tom a bowl of soup.
 Camera: close-up, slow push-in.
-Mia: A cook of twelve with a red scarf and short black hair. A long navy coat.
+Mia: A cook of twelve with a red scarf and short black hair. Look "Winter coat": A long navy coat.
 Tom: A tall grey cat.
 Reference images: image 1 shows Mia (front, Winter coat); image 2 shows Tom (front); \
 image 3 shows Mia (front).
-MIA says: "Careful, it's hot.\""""
+Mia says: "Careful, it's hot.\""""
 
 GOLDEN_ANIMATIC = """\
 Style: 2D anime, cel shading, soft pastel palette
 Scene: EXT. MARKET - DAY.
 Mia hands Tom a bowl of soup.
 Camera: close-up, slow push-in.
-Mia: A cook of twelve with a red scarf and short black hair. A long navy coat.
+Mia: A cook of twelve with a red scarf and short black hair. Look "Winter coat": A long navy coat.
 Tom: A tall grey cat.
 Avoid: Mia: never orange hair"""
 
@@ -101,6 +101,38 @@ def test_veo_prompt_binds_each_reference_image_to_a_name_and_sends_negatives_apa
     assert request.reference_images == tuple(r.path for r in compiled.references)
     assert request.negative_prompt == "Mia: never orange hair"
     assert compiled.character_ids == ()
+
+
+def test_handles_are_written_as_names_and_unknown_ones_never_reach_the_provider(scene):
+    scene.action = "@mia hands @Tom a bowl; @secret_cat watches."
+    scene.dialogue = [
+        {"speaker": "@mia", "line": "For you, @tom."},
+        {"speaker": "@ghost", "line": "Boo."},
+    ]
+    scene.save()
+
+    compiled = compile_scene(scene, provider="openai")
+    request = build_request(
+        scene, prompt=compiled.text, width=720, height=1280, duration=8, compiled=compiled
+    )
+
+    assert "Mia hands Tom a bowl; someone watches." in compiled.text
+    assert 'Mia says: "For you, Tom."' in compiled.text and 'Someone says: "Boo."' in compiled.text
+    assert "@" not in compiled.text and "secret_cat" not in compiled.text
+    assert "ghost" not in compiled.text
+    assert request.action == "Mia hands Tom a bowl; someone watches."
+    assert request.dialogue == (("Mia", "For you, Tom."), ("Someone", "Boo."))
+
+
+def test_style_notes_and_the_look_are_sentences_of_the_bible(scene):
+    tom = scene.cast.get(handle="tom")
+    tom.appearance, tom.style_notes = "A tall grey cat", "thick ink outlines"
+    tom.save()
+
+    text = compile_scene(Scene.objects.get(pk=scene.pk), provider="animatic").text
+
+    assert "Tom: A tall grey cat. Drawn as: thick ink outlines.\n" in text
+    assert 'short black hair. Look "Winter coat": A long navy coat.\n' in text
 
 
 def test_animatic_prompt_is_a_plain_description_without_dialogue(scene):
