@@ -198,7 +198,7 @@ def test_a_batch_confirmation_lists_each_blocked_scene_and_runs_the_rest(client,
     page = client.post(url, HTTP_HX_REQUEST="true").content.decode()
 
     assert "1 scene cannot be generated and is left out:" in page
-    assert "<b>Scene 1</b> (EXT. MARKET - DAY): Scene 1: Mia: a reference image shows" in page
+    assert "<b>EXT. MARKET - DAY</b> — Scene 1: Mia: a reference image shows" in page
     assert "Generate the other 1 scene for <b>$0.80</b>" in page
     assert f'name="scene" value="{other.pk}"' in page and f'value="{paid.pk}"' not in page
     assert not Take.objects.exists()
