@@ -218,6 +218,7 @@ def build_request(
         action=scene.action,
         dialogue=tuple((d["speaker"], d["line"]) for d in scene.dialogue),
         cast=tuple(c.name for c in cast_of(scene)),
+        camera=scene.camera,
     )
     if compiled is None:
         return request
