@@ -219,12 +219,15 @@ def _frames(spec: AnimaticSpec) -> Iterator[Image.Image]:
     margin = unit * 2
     loaded = (load_figure(_fold(name), path) for name, path in spec.portraits[:3])
     figures = [figure for figure in loaded if figure is not None]
-    world, subject = stage(location_of(spec.heading), figures, (w, h), _font(unit * 1.1))
-    start, end = camera_path(camera_move(spec.camera), world.size, (w, h), subject)
-    pixels = np.asarray(world)
     title = _title(spec, unit, margin)
     lines = spec.dialogue or ((("", spec.action),) if spec.action.strip() else ())
     captions = [_caption(speaker, line, w, unit, margin) for speaker, line in lines]
+    # The cast stands high enough that its name tags clear the tallest caption.
+    caption_top = h - margin - max((tile.height for tile in captions), default=0)
+    floor = min(h * 0.79, caption_top - unit * 3)
+    world, subject = stage(location_of(spec.heading), figures, (w, h), _font(unit * 1.1), floor)
+    start, end = camera_path(camera_move(spec.camera), world.size, (w, h), subject)
+    pixels = np.asarray(world)
     total = spec.duration_seconds * spec.fps
     starts = caption_starts(lines, total)
     key: tuple[Box, int] | None = None

@@ -90,14 +90,13 @@ def _rgb(colour: tuple[float, float, float]) -> tuple[int, int, int]:
     return r, g, b
 
 
-def backdrop(location: Location, size: tuple[int, int]) -> Image.Image:
+def backdrop(location: Location, size: tuple[int, int], horizon: int) -> Image.Image:
     """A gradient wall or sky with a floor or ground band; a moon and stars outside at night."""
     w, h = size
     top, bottom = palette(location)
     ramp = Image.linear_gradient("L").resize((w, h), Image.Resampling.BILINEAR)
     image = ImageOps.colorize(ramp, black=top, white=bottom)
     draw = ImageDraw.Draw(image)
-    horizon = int(h * 0.72)
     ground = tuple(max(0, int(c * 0.7)) for c in bottom)
     draw.rectangle((0, horizon, w, h), fill=ground)
     edge = tuple(min(255, int(c * 1.25)) for c in ground)
@@ -113,7 +112,13 @@ def backdrop(location: Location, size: tuple[int, int]) -> Image.Image:
     elif not location.exterior:  # a window on the wall, placed by the location's own seed
         x0, y0 = int(w * (0.12 + seed[2] / 256 * 0.5)), int(h * 0.3)
         pane = (220, 230, 255) if not location.night else (40, 50, 95)
-        draw.rounded_rectangle((x0, y0, x0 + w // 4, y0 + h // 6), radius=6, fill=pane)
+        x1, y1, bar = x0 + w // 4, y0 + h // 6, max(3, w // 120)
+        frame_colour = tuple(int(c * 0.55) for c in top)
+        draw.rounded_rectangle(
+            (x0, y0, x1, y1), radius=6, fill=pane, outline=frame_colour, width=bar
+        )
+        draw.line(((x0 + x1) // 2, y0, (x0 + x1) // 2, y1), fill=frame_colour, width=bar)
+        draw.line((x0, (y0 + y1) // 2, x1, (y0 + y1) // 2), fill=frame_colour, width=bar)
     return image
 
 
@@ -179,18 +184,20 @@ def stage(
     figures: list[Figure],
     frame: tuple[int, int],
     label_font: ImageFont.FreeTypeFont | ImageFont.ImageFont,
+    floor: float,
 ) -> tuple[Image.Image, Box]:
-    """The world image (backdrop and figures) and the box the figures fill, in world pixels."""
+    """The world (backdrop and figures standing at `floor`, a frame y) and the figures' box."""
     w, h = frame
     world_size = (round(w * WORLD_SCALE) // 2 * 2, round(h * WORLD_SCALE) // 2 * 2)
-    world = backdrop(location, world_size).convert("RGBA")
     ox, oy = (world_size[0] - w) / 2, (world_size[1] - h) / 2
-    ground = oy + h * 0.79
+    ground = oy + floor
+    # The floor (or ground) starts a little behind where the cast stands.
+    world = backdrop(location, world_size, int(ground - h * 0.07)).convert("RGBA")
     count = len(figures[:3])
     if not count:
         return world.convert("RGB"), (ox + w * 0.3, oy + h * 0.3, ox + w * 0.7, oy + h * 0.7)
     slot_w = w * 0.94 / count
-    max_h = h * (0.56 if count == 1 else 0.46)
+    max_h = floor * (0.72 if count == 1 else 0.62)
     subject: Box = (world_size[0], world_size[1], 0, 0)
     for i, figure in enumerate(figures[:3]):
         scale = min(slot_w * 0.9 / figure.image.width, max_h / figure.image.height)
