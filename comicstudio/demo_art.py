@@ -27,7 +27,7 @@ def _canvas() -> tuple[Image.Image, Pen]:
 def _png(image: Image.Image) -> bytes:
     small = image.resize(SIZE, Image.Resampling.LANCZOS)
     buffer = io.BytesIO()
-    small.save(buffer, format="PNG", optimize=True)
+    small.save(buffer, format="PNG")  # check_image re-encodes it, optimized, as any upload
     return buffer.getvalue()
 
 
