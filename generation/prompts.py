@@ -250,6 +250,7 @@ def build_request(
             for d in scene.dialogue
         ),
         cast=tuple(c.name for c in cast),
+        camera=scene.camera,
     )
     if compiled is None:
         return request

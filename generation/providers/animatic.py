@@ -111,6 +111,7 @@ def render_animatic_job(job_id: str) -> None:
         cast=tuple(request.cast),
         fps=settings.COMICSTUDIO_ANIMATIC_FPS,
         portraits=tuple((name, path) for name, path in request.portraits),
+        camera=request.camera,
     )
     out = _job_dir() / job_id
     try:

@@ -54,6 +54,7 @@ class VideoRequest:
     audio: bool = True
     # (name, image path) of one reference per cast member, for providers that draw them.
     portraits: tuple[tuple[str, str], ...] = ()
+    camera: str = ""  # the scene's camera note (the animatic turns it into a camera move)
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
-"""Load the demo studio: users with printed passwords, two characters, one episode."""
+"""Load the demo studio: users with printed passwords, two drawn characters, one episode."""
 
+import io
 from pathlib import Path
 
 from django.conf import settings
@@ -8,7 +9,10 @@ from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from characters.models import Character, Kind, Privacy
+from characters.models import Angle, Character, Kind, Privacy
+from characters.services import add_reference
+from characters.uploads import check_image
+from comicstudio.demo_art import DRAWINGS
 from generation.providers import shot_rules
 from projects.models import Episode, Membership, Project, Role, Studio
 from projects.services import save_script
@@ -63,9 +67,10 @@ class Command(BaseCommand):
             (
                 "hana_chef",
                 "Hana",
-                Kind.ILLUSTRATED_HUMAN,
-                "a young woman with a short black bob, round glasses, "
-                "a mustard-yellow apron over a striped navy shirt, drawn in anime style",
+                Kind.MASCOT,
+                "a small round cream-coloured kitchen robot with a dark screen face showing "
+                "two smiling cyan eyes, a puffy white chef's hat, a mustard-yellow apron "
+                "and two grey wheels",
             ),
             (
                 "mochi_cat",
@@ -86,3 +91,11 @@ class Command(BaseCommand):
                 },
             )
             character.approved_studios.add(studio)
+            if not character.references.filter(angle=Angle.FRONT).exists():
+                self._draw_front(character)
+
+    def _draw_front(self, character: Character) -> None:
+        # Through the same checks and service as an upload: thumbnail and face check included.
+        drawing = DRAWINGS[character.handle]()
+        checked = check_image(io.BytesIO(drawing), size=len(drawing))
+        add_reference(character=character, angle=Angle.FRONT, checked=checked)
