@@ -62,7 +62,8 @@ def update_studio(*, studio: Studio, actor: User, values: dict[str, str]) -> Stu
     with transaction.atomic():
         if studio_name_taken(user=actor, name=values["name"], exclude_id=studio.pk):
             raise MembershipRefused(f"You already have a studio called “{values['name']}”.")
-        before = {name: getattr(studio, name) for name in SETTINGS_FIELDS}
+        # From the database: a bound ModelForm has already changed the instance.
+        before = Studio.objects.filter(pk=studio.pk).values(*SETTINGS_FIELDS).get()
         for name in SETTINGS_FIELDS:
             setattr(studio, name, values[name])
         studio.save(update_fields=list(SETTINGS_FIELDS))
