@@ -63,8 +63,12 @@ def test_duplicate_studio_name_among_ones_own_studios_is_refused(client, studio,
 
 def test_owner_changes_studio_settings_and_the_change_is_logged(client, studio, owner):
     client.force_login(owner)
-    data = {"name": "Renamed", "description": "New", "default_aspect_ratio": "1:1",
-            "default_provider": "animatic"}  # fmt: skip
+    data = {
+        "name": "Renamed",
+        "description": "New",
+        "default_aspect_ratio": "1:1",
+        "default_provider": "animatic",
+    }
 
     response = client.post(reverse("projects:studio_settings", args=[studio.pk]), data, follow=True)
 
@@ -82,9 +86,10 @@ def test_owner_changes_a_role(client, studio, owner, writer):
     membership = Membership.objects.get(user=writer)
 
     response = client.post(
-        reverse("projects:set_role", args=[studio.pk, membership.pk]), {"role": "reviewer"},
+        reverse("projects:set_role", args=[studio.pk, membership.pk]),
+        {"role": "reviewer"},
         follow=True,
-    )  # fmt: skip
+    )
 
     membership.refresh_from_db()
     assert membership.role == Role.REVIEWER
@@ -176,17 +181,22 @@ def test_members_page_shows_the_team_to_every_member(client, studio, owner, view
 def test_signup_account_page_and_display_name(client):
     response = client.post(
         reverse("projects:signup"),
-        {"username": "newbie", "email": "newbie@example.com", "password1": PASSWORD,
-         "password2": PASSWORD},
+        {
+            "username": "newbie",
+            "email": "newbie@example.com",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
         follow=True,
-    )  # fmt: skip
+    )
     assert "Welcome, newbie. Create your studio to begin." in text(response)
     assert "Create a studio" in text(response)
 
     saved = client.post(
-        reverse("projects:account"), {"first_name": "Nina B.", "email": "newbie@example.com"},
+        reverse("projects:account"),
+        {"first_name": "Nina B.", "email": "newbie@example.com"},
         follow=True,
-    )  # fmt: skip
+    )
 
     assert "Your account was saved." in text(saved)
     assert get_user_model().objects.get(username="newbie").first_name == "Nina B."
@@ -195,8 +205,12 @@ def test_signup_account_page_and_display_name(client):
 
 def test_signup_refuses_an_address_in_use_and_is_off_when_closed(client, settings):
     get_user_model().objects.create_user("first", "taken@example.com", PASSWORD)
-    data = {"username": "second", "email": "TAKEN@example.com", "password1": PASSWORD,
-            "password2": PASSWORD}  # fmt: skip
+    data = {
+        "username": "second",
+        "email": "TAKEN@example.com",
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+    }
 
     refused = client.post(reverse("projects:signup"), data)
     settings.COMICSTUDIO_OPEN_SIGNUP = False
@@ -214,9 +228,10 @@ def test_password_reset_by_email(client):
     link = next(line for line in mail.outbox[0].body.splitlines() if "/reset/" in line).strip()
     form = client.get(link, follow=True)
     done = client.post(
-        form.redirect_chain[-1][0], {"new_password1": "another-pass-77", "new_password2": "another-pass-77"},
+        form.redirect_chain[-1][0],
+        {"new_password1": "another-pass-77", "new_password2": "another-pass-77"},
         follow=True,
-    )  # fmt: skip
+    )
 
     assert "Your new password is set." in text(done)
     assert client.login(username="forgetful", password="another-pass-77")
@@ -229,9 +244,13 @@ def test_password_change(client):
     page = client.get(reverse("password_change"))
     done = client.post(
         reverse("password_change"),
-        {"old_password": PASSWORD, "new_password1": "brand-new-pass-5", "new_password2": "brand-new-pass-5"},
+        {
+            "old_password": PASSWORD,
+            "new_password1": "brand-new-pass-5",
+            "new_password2": "brand-new-pass-5",
+        },
         follow=True,
-    )  # fmt: skip
+    )
 
     assert page.status_code == 200 and "Change your password" in text(page)
     assert "Your password was changed." in text(done)
