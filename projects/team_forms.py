@@ -43,6 +43,13 @@ class AccountForm(forms.ModelForm):
         model = get_user_model()
         fields = ("first_name", "email")
 
+    def clean_email(self) -> str:
+        email: str = self.cleaned_data["email"]
+        others = get_user_model().objects.exclude(pk=self.instance.pk)
+        if email and others.filter(email__iexact=email).exists():
+            raise forms.ValidationError("Another account already uses this address.")
+        return email
+
 
 class StudioForm(forms.ModelForm):
     default_provider = forms.ChoiceField(choices=())

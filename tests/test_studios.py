@@ -254,3 +254,17 @@ def test_password_change(client):
 
     assert page.status_code == 200 and "Change your password" in text(page)
     assert "Your password was changed." in text(done)
+
+
+def test_account_refuses_an_address_of_another_account(client):
+    get_user_model().objects.create_user("first", "first@example.com", PASSWORD)
+    user = make_user("second")
+    client.force_login(user)
+
+    response = client.post(
+        reverse("projects:account"), {"first_name": "", "email": "FIRST@example.com"}
+    )
+
+    assert "Another account already uses this address." in text(response)
+    user.refresh_from_db()
+    assert user.email == ""
