@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from characters.requests import AuthenticatedHttpRequest, signed_in
-from projects.invitations import pending_invitation
+from projects.invitations import signup_invitation
 from projects.team_forms import AccountForm, SignUpForm
 
 
@@ -25,7 +25,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     if signed_in(request.user):
         return redirect("projects:home")
     token = request.GET.get("invitation", "")
-    invitation = pending_invitation(token) if token else None
+    invitation = signup_invitation(token) if token else None
     if not settings.COMICSTUDIO_OPEN_SIGNUP and invitation is None:
         return render(request, "registration/signup_closed.html", status=403)
     initial = {"email": invitation.email} if invitation else {}

@@ -7,6 +7,7 @@ signature does not match is refused before any lookup.
 
 from __future__ import annotations
 
+import logging
 import secrets
 from collections.abc import Callable
 from datetime import timedelta
@@ -15,7 +16,9 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
+from django.core.validators import validate_email
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -27,6 +30,7 @@ from projects.team_models import ActivityVerb, Invitation, InvitationState, hash
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
+log = logging.getLogger(__name__)
 SALT = "projects.invitation"
 
 
@@ -48,14 +52,20 @@ def _find_user(who: str) -> User | None:
 
 def create_invitation(
     *, studio: Studio, actor: User, who: str, role: str, link_for: Callable[[str], str]
-) -> tuple[Invitation, str]:
-    """Invite a person by username or email; email them the link; return it (shown once).
+) -> tuple[Invitation, str, bool]:
+    """Invite a person by username or email and email them the link.
 
-    `link_for` turns the token into the absolute URL of the accept page.
+    Returns the invitation, its link (shown once to the owner) and whether the email went
+    out. `link_for` turns the token into the absolute URL of the accept page.
     """
     who = who.strip()
     if role not in Role.values:
         raise InvitationRefused("Choose one of the studio's roles.")
+    if "@" in who:
+        try:
+            validate_email(who)
+        except ValidationError:
+            raise InvitationRefused(f"“{who}” is not a valid email address.") from None
     user = _find_user(who)
     if user is None and "@" not in who:
         raise InvitationRefused(
@@ -81,21 +91,24 @@ def create_invitation(
             subject=invitation.invitee,
             detail=f"as {invitation.get_role_display()}",
         )
-        token = _signer().sign(raw)
-        link = link_for(token)
-        if invitation.email:
-            transaction.on_commit(lambda: _email(invitation, link))
-    return invitation, link
+    link = link_for(_signer().sign(raw))
+    # After the commit: an email never names an invitation that was rolled back.
+    return invitation, link, bool(invitation.email) and _email(invitation, link)
 
 
-def _email(invitation: Invitation, link: str) -> None:
+def _email(invitation: Invitation, link: str) -> bool:
     context = {"invitation": invitation, "link": link}
-    send_mail(
-        subject=f"You are invited to {invitation.studio.name} on Comic Studio",
-        message=render_to_string("projects/invitation_email.txt", context),
-        from_email=None,
-        recipient_list=[invitation.email],
-    )
+    try:
+        send_mail(
+            subject=f"You are invited to {invitation.studio.name} on Comic Studio",
+            message=render_to_string("projects/invitation_email.txt", context),
+            from_email=None,
+            recipient_list=[invitation.email],
+        )
+    except OSError as exc:  # smtplib's errors are OSErrors: the owner still has the link
+        log.warning("invitation email to %s failed: %r", invitation.email, exc)
+        return False
+    return True
 
 
 def find_invitation(token: str) -> Invitation:
@@ -178,10 +191,15 @@ def revoke_invitation(*, invitation: Invitation, actor: User) -> None:
         )
 
 
-def pending_invitation(token: str) -> Invitation | None:
-    """The pending invitation a link names, or None (sign-up by invitation checks this)."""
+def signup_invitation(token: str) -> Invitation | None:
+    """The pending invitation for a new account that a link names, or None.
+
+    Sign-up with COMICSTUDIO_OPEN_SIGNUP off checks this; an invitation of an existing
+    account opens no sign-up.
+    """
     try:
         invitation = find_invitation(token)
     except InvitationRefused:
         return None
-    return invitation if invitation.state == InvitationState.PENDING else None
+    pending = invitation.state == InvitationState.PENDING
+    return invitation if pending and invitation.invited_user_id is None else None

@@ -62,7 +62,7 @@ def members(request: AuthenticatedHttpRequest, studio_id: int) -> HttpResponse:
     if not form.is_valid():
         return _members_page(request, studio, member, form)
     try:
-        invitation, link = create_invitation(
+        invitation, link, emailed = create_invitation(
             studio=studio,
             actor=request.user,
             link_for=lambda token: request.build_absolute_uri(
@@ -74,7 +74,9 @@ def members(request: AuthenticatedHttpRequest, studio_id: int) -> HttpResponse:
         form.add_error("who", str(refusal))
         return _members_page(request, studio, member, form)
     # The link is shown on this response only; the database keeps its hash.
-    return _members_page(request, studio, member, InviteForm(), invitation=invitation, link=link)
+    return _members_page(
+        request, studio, member, InviteForm(), invitation=invitation, link=link, emailed=emailed
+    )
 
 
 def _studio_membership(

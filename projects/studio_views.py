@@ -56,7 +56,8 @@ def studio_settings(request: AuthenticatedHttpRequest, studio_id: int) -> HttpRe
 @require_POST
 def switch_studio(request: AuthenticatedHttpRequest) -> HttpResponse:
     studio_id = request.POST.get("studio", "")
-    studio, _ = get_studio_for_user(request.user, int(studio_id) if studio_id.isdigit() else 0)
+    valid = studio_id.isdigit() and len(studio_id) < 12  # beyond a 64-bit id: no such studio
+    studio, _ = get_studio_for_user(request.user, int(studio_id) if valid else 0)
     request.session[CURRENT_STUDIO_KEY] = studio.pk
     return redirect("projects:home")
 

@@ -185,3 +185,25 @@ def test_email_invitation_is_for_that_address_only(client, studio, owner):
 
     assert response.status_code == 409
     assert "This invitation was sent to fresh@example.com" in text(response)
+
+
+def test_an_invalid_address_is_refused_and_nothing_is_created(client, studio, owner):
+    page, path = invite(client, owner, studio, "someone@")
+
+    assert path is None
+    assert "“someone@” is not a valid email address." in text(page)
+    assert not Invitation.objects.exists()
+
+
+def test_an_invitation_of_an_existing_account_offers_no_sign_up(client, studio, owner, settings):
+    settings.COMICSTUDIO_OPEN_SIGNUP = False
+    make_user("known")
+    _, path = invite(client, owner, studio, "known")
+    client.logout()
+    token = path.split("/")[2]
+
+    page = text(client.get(path))
+    signup = client.get(reverse("projects:signup") + f"?invitation={token}")
+
+    assert "Log in to accept" in page and "Sign up to accept" not in page
+    assert signup.status_code == 403
