@@ -268,3 +268,20 @@ def test_account_refuses_an_address_of_another_account(client):
     assert "Another account already uses this address." in text(response)
     user.refresh_from_db()
     assert user.email == ""
+
+
+def test_demo_data_never_lands_in_a_users_own_studio_of_the_same_name(settings):
+    from django.core.management import call_command
+
+    from projects.membership import create_studio
+
+    settings.COMICSTUDIO_DEMO = True
+    mine = create_studio(user=make_user("fan"), name="Demo Studio")
+
+    call_command("load_demo")
+    call_command("load_demo")  # idempotent
+
+    demo = Studio.objects.exclude(pk=mine.pk).get(name="Demo Studio")
+    assert demo.memberships.count() == 5 and demo.projects.count() == 1
+    assert list(mine.memberships.values_list("user__username", flat=True)) == ["fan"]
+    assert not mine.projects.exists()
