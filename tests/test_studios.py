@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html import unescape
 
 import pytest
@@ -285,3 +286,51 @@ def test_demo_data_never_lands_in_a_users_own_studio_of_the_same_name(settings):
     assert demo.memberships.count() == 5 and demo.projects.count() == 1
     assert list(mine.memberships.values_list("user__username", flat=True)) == ["fan"]
     assert not mine.projects.exists()
+
+
+@pytest.mark.parametrize(
+    ("role", "entries"),
+    [
+        (
+            "owner",
+            ["Members", "Providers", "Prices", "Costs", "Script assistant", "Settings", "Activity"],
+        ),
+        ("producer", ["Members", "Costs"]),
+        ("viewer", ["Members", "Costs"]),
+    ],
+)
+def test_studio_menu_shows_each_role_its_entries(client, studio, role, entries):
+
+    user = make_user(f"menu_{role}")
+    Membership.objects.create(studio=studio, user=user, role=role)
+    client.force_login(user)
+
+    page = client.get(members_url(studio)).content.decode()
+
+    menu = page.split('class="menu-panel studio-menu">')[1].split("</div>")[0]
+    assert re.findall(r'class="menu-item" href="[^"]+">([^<]+)</a>', menu) == entries
+    for link in re.findall(r'href="([^"]+)"', menu):
+        assert client.get(link).status_code == 200, link
+
+
+def current_studio(page: str) -> str:
+    found = re.search(r'class="current-studio">([^<]+)<', page)
+    assert found
+    return found.group(1)
+
+
+def test_switcher_lists_the_users_studios_and_switches(client, studio, owner):
+    from projects.membership import create_studio
+
+    other = create_studio(user=owner, name="Alpha Shop")  # first by name: the default
+    client.force_login(owner)
+
+    page = client.get(reverse("projects:home")).content.decode()
+    before = current_studio(page)
+    client.post(reverse("projects:switch_studio"), {"studio": studio.pk})
+    after = client.get(reverse("projects:home")).content.decode()
+
+    assert "Alpha Shop" in page and "Test Studio" in page
+    assert (before, current_studio(after)) == ("Alpha Shop", "Test Studio")
+    assert f'href="/studios/{studio.pk}/members/"' in after
+    assert f'href="/studios/{other.pk}/members/"' not in after
