@@ -41,6 +41,7 @@ def test_invitation_by_email_is_emailed_and_shown_once(
         page, path = invite(client, owner, studio, "newcomer@example.com")
 
     assert page.status_code == 200 and path
+    assert "No account uses this address yet: they can sign up from the link." in text(page)
     assert "It was emailed to newcomer@example.com" in text(page)
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["newcomer@example.com"]
