@@ -72,6 +72,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "projects.context_processors.studio_menu",
             ],
             # Scene cards ask character visibility through these filters (pushes included).
         },
@@ -105,6 +106,31 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "projects:home"
 LOGOUT_REDIRECT_URL = "login"
+# Anyone may sign up where this is on (the local run); off, only an invitation's link
+# opens the sign-up page (docs/teams.md).
+COMICSTUDIO_OPEN_SIGNUP = env_bool("COMICSTUDIO_OPEN_SIGNUP", DEBUG)
+# An invitation link works this many days, once.
+COMICSTUDIO_INVITATION_DAYS = int(os.environ.get("COMICSTUDIO_INVITATION_DAYS", "7"))
+
+# Email (password resets, invitations): SMTP when EMAIL_HOST is set, else printed to the
+# console of the local run.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+MAILERS = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": EMAIL_HOST,
+            "port": int(os.environ.get("EMAIL_PORT", "587")),
+            "username": os.environ.get("EMAIL_HOST_USER", ""),
+            "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": env_bool("EMAIL_USE_TLS", True),
+        },
+    }
+    if EMAIL_HOST
+    else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+}
+del EMAIL_HOST  # only MAILERS configures mail (Django 6.1)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Comic Studio <noreply@localhost>")
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

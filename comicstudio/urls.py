@@ -1,10 +1,9 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Django's own auth views: login, logout, password change and reset (templates/registration/).
+    path("", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("", include("characters.urls")),
     path("", include("generation.urls")),

@@ -95,7 +95,7 @@ def generation_settings(request: AuthenticatedHttpRequest, project_id: int) -> H
         require(member.can_spend)
         if form.is_valid():
             try:
-                save_generation_settings(project=project, **form.cleaned_data)
+                save_generation_settings(project=project, actor=request.user, **form.cleaned_data)
             except GenerationRefused as exc:
                 form.add_error("fallback_provider", str(exc))
             else:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Count, Q, Sum
@@ -12,7 +12,12 @@ from generation.credentials import ProjectGenerationSettings, ProviderCredential
 from generation.models import ACTIVE_STATUSES, ReviewStatus, Take
 from generation.services import GenerationRefused
 from generation.takes import slots
+from projects.activity import changed_fields, record_activity
 from projects.models import Project, Studio
+from projects.team_models import ActivityVerb
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 def save_credential(*, studio: Studio, provider: str, api_key: str, webhook_secret: str,
@@ -57,8 +62,12 @@ def credential_rows(studio: Studio) -> list[dict[str, Any]]:
 
 def save_generation_settings(*, project: Project, provider: str, fallback_provider: str,
                              auto_fallback: bool, budget: Decimal | None = None,
+                             actor: User | None = None,
                              ) -> ProjectGenerationSettings:  # fmt: skip
-    """Choose the project's provider and fallback (or none), and whether it is automatic."""
+    """Choose the project's provider and fallback (or none), and whether it is automatic.
+
+    With an `actor`, what changed goes into the studio's activity log.
+    """
     if fallback_provider == provider:
         raise GenerationRefused("The fallback must differ from the project's provider.")
     for name in filter(None, (provider, fallback_provider)):
@@ -66,8 +75,22 @@ def save_generation_settings(*, project: Project, provider: str, fallback_provid
         if missing:
             raise GenerationRefused(missing)
     with transaction.atomic():
+        old = ProjectGenerationSettings.objects.filter(project=project).first()
+        before = {
+            "provider": project.provider,
+            "fallback_provider": old.fallback_provider if old else "",
+            "auto_fallback": old.auto_fallback if old else False,
+            "budget": old.budget if old else None,
+        }
         Project.objects.filter(pk=project.pk).update(provider=provider)
         project.provider = provider
+        after = {"provider": provider, "fallback_provider": fallback_provider,
+                 "auto_fallback": auto_fallback, "budget": budget}  # fmt: skip
+        if actor is not None and (detail := changed_fields(before, after)):
+            record_activity(
+                studio=project.studio, actor=actor, verb=ActivityVerb.PROJECT_SETTINGS,
+                subject=project.name, detail=detail,
+            )  # fmt: skip
         settings_, _ = ProjectGenerationSettings.objects.update_or_create(
             project=project,
             defaults={

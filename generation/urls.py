@@ -1,9 +1,11 @@
 from django.urls import path
 
-from generation import account_views, drafting_views, spending_views, views
+from generation import account_views, drafting_views, spending_views, studio_views, views
 
 app_name = "generation"
 urlpatterns = [
+    path("studios/new/", studio_views.new_studio, name="new_studio"),
+    path("studios/<int:studio_id>/settings/", studio_views.studio_settings, name="studio_settings"),
     path("scenes/<int:scene_id>/generate/", views.generate_scene, name="generate_scene"),
     path(
         "episodes/<int:episode_id>/generate-all/", spending_views.generate_all, name="generate_all"

@@ -13,7 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from characters.requests import signed_in
-from projects.models import Episode, Membership, Project, Scene
+from projects.models import Episode, Membership, Project, Scene, Studio
 
 if TYPE_CHECKING:
     from characters.requests import Viewer
@@ -35,6 +35,12 @@ def _membership_or_404(user: Viewer, studio_id: int) -> Membership:
     if membership is None:
         raise Http404
     return membership
+
+
+def get_studio_for_user(user: Viewer, studio_id: int) -> tuple[Studio, Membership]:
+    """A studio the user belongs to, with their membership; 404 otherwise."""
+    membership = _membership_or_404(user, studio_id)
+    return Studio.objects.get(pk=studio_id), membership
 
 
 def get_project_for_user(user: Viewer, project_id: int) -> tuple[Project, Membership]:

@@ -26,6 +26,11 @@ def project_group(project_id: int) -> str:
     return f"project-{project_id}"
 
 
+def user_group(user_id: int) -> str:
+    """The Channels group every open socket of one user joins (to close them all at once)."""
+    return f"user-{user_id}"
+
+
 class _Publisher:
     def __init__(self) -> None:
         self.pid = os.getpid()
@@ -54,10 +59,14 @@ def _get_publisher() -> _Publisher:
 
 def send_now(project_id: int, message: dict[str, Any]) -> None:
     """Send an event to a project's group; a live-update failure never fails the caller."""
+    _send_to_group(project_group(project_id), message)
+
+
+def _send_to_group(group: str, message: dict[str, Any]) -> None:
     try:
-        _get_publisher().send(project_group(project_id), message)
+        _get_publisher().send(group, message)
     except Exception as exc:  # noqa: BLE001 — viewers re-sync on reconnect; never fail the write
-        log.warning("live update %s to project %s failed: %r", message["type"], project_id, exc)
+        log.warning("live update %s to %s failed: %r", message["type"], group, exc)
 
 
 def publish_scene_changed(*, project_id: int, episode_id: int, scene_id: int) -> None:
@@ -70,3 +79,19 @@ def publish_board_changed(*, project_id: int, episode_id: int) -> None:
     """After commit, tell the project's viewers that an episode's scene list changed."""
     message = {"type": "board.changed", "episode_id": episode_id}
     transaction.on_commit(lambda: send_now(project_id, message))
+
+
+def close_user_sockets(*, user_id: int, studio_id: int | None = None) -> None:
+    """After commit, close the user's open sockets (of one studio, or all of them).
+
+    Called when the user's access changes: logout, removal from a studio, a new role.
+    A socket whose user keeps access reconnects and is rendered for the new role.
+    """
+    message = {"type": "sockets.close", "studio_id": studio_id}
+    transaction.on_commit(lambda: _send_to_group(user_group(user_id), message))
+
+
+def close_sockets_on_logout(sender: object, user: Any = None, **kwargs: object) -> None:
+    """Receiver of `user_logged_out` (wired in projects/apps.py): the session's sockets end."""
+    if user is not None and user.pk is not None:
+        close_user_sockets(user_id=user.pk)

@@ -24,8 +24,26 @@ class Role(models.TextChoices):
     VIEWER = "viewer", "Viewer"
 
 
+class AspectRatio(models.TextChoices):
+    PORTRAIT = "9:16", "9:16 (vertical)"
+    LANDSCAPE = "16:9", "16:9"
+    SQUARE = "1:1", "1:1"
+
+
 class Studio(models.Model):
-    name = models.CharField(max_length=120, unique=True)
+    # Unique among one user's studios, not globally (projects/membership.py): two teams
+    # may both call themselves "Night Owls".
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+    default_aspect_ratio = models.CharField(
+        max_length=8,
+        choices=AspectRatio.choices,
+        default=AspectRatio.PORTRAIT,
+        help_text="New projects start with this aspect ratio.",
+    )
+    default_provider = models.CharField(
+        max_length=40, default="animatic", help_text="New projects start with this provider."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -70,6 +88,11 @@ class Membership(models.Model):
     def can_review(self) -> bool:
         return self.role in {Role.OWNER, Role.REVIEWER}
 
+    @property
+    def can_manage_studio(self) -> bool:
+        """Members, invitations, settings, providers, prices and the activity log."""
+        return self.role == Role.OWNER
+
 
 def _member_of(studio_path: str, user: User) -> Exists:
     return Exists(Membership.objects.filter(studio=OuterRef(studio_path), user=user))
@@ -85,10 +108,7 @@ class ProjectQuerySet(models.QuerySet["Project"]):
 
 
 class Project(models.Model):
-    class AspectRatio(models.TextChoices):
-        PORTRAIT = "9:16", "9:16 (vertical)"
-        LANDSCAPE = "16:9", "16:9"
-        SQUARE = "1:1", "1:1"
+    AspectRatio = AspectRatio
 
     studio = models.ForeignKey(Studio, on_delete=models.CASCADE, related_name="projects")
     name = models.CharField(max_length=120)
@@ -228,3 +248,9 @@ class ScriptVersion(models.Model):
 
     def __str__(self) -> str:
         return f"Version {self.number} of {self.episode}"
+
+
+# Invitations and the studio's activity log live in their own module; imported here so
+# Django finds them.
+from projects.team_models import Activity as Activity  # noqa: E402
+from projects.team_models import Invitation as Invitation  # noqa: E402

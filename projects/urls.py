@@ -1,10 +1,31 @@
 from django.urls import path
 
-from projects import views
+from projects import account_views, member_views, studio_views, views
 
 app_name = "projects"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("signup/", account_views.signup, name="signup"),
+    path("account/", account_views.account, name="account"),
+    path("studios/switch/", studio_views.switch_studio, name="switch_studio"),
+    path("studios/<int:studio_id>/activity/", studio_views.activity, name="activity"),
+    path("studios/<int:studio_id>/members/", member_views.members, name="members"),
+    path(
+        "studios/<int:studio_id>/members/<int:membership_id>/role/",
+        member_views.set_role,
+        name="set_role",
+    ),
+    path(
+        "studios/<int:studio_id>/members/<int:membership_id>/remove/",
+        member_views.remove,
+        name="remove_member",
+    ),
+    path(
+        "studios/<int:studio_id>/invitations/<int:invitation_id>/revoke/",
+        member_views.revoke,
+        name="revoke_invitation",
+    ),
+    path("invitations/<str:token>/", member_views.invitation, name="invitation"),
     path("projects/<int:project_id>/", views.project_detail, name="project"),
     path(
         "episodes/<int:episode_id>/script/versions/",

@@ -108,7 +108,7 @@ def test_card_costs_add_one_query_whatever_the_number_of_scenes(client, episode,
         Take.objects.all().delete()
         Scene.objects.all().delete()
         Character.objects.all().delete()
-    animatic_page = 8  # tests/test_board_queries.py MAX_PAGE_QUERIES
+    animatic_page = 9  # tests/test_board_queries.py MAX_PAGE_QUERIES
     assert sizes[50] == sizes[200] <= animatic_page + 1
 
 

@@ -9,8 +9,11 @@ from channels.generic.websocket import WebsocketConsumer
 
 from generation.board.render import card_scene, render_card, render_grid
 from projects.access import membership_in
-from projects.live import project_group
+from projects.live import project_group, user_group
 from projects.models import Episode, Membership
+
+# Close code sent when the user's access changed (4000–4999 are the application's own).
+ACCESS_CHANGED = 4001
 
 
 class StoryboardConsumer(WebsocketConsumer):
@@ -18,6 +21,7 @@ class StoryboardConsumer(WebsocketConsumer):
 
     episode: Episode
     group: str | None = None
+    personal_group: str | None = None
 
     def connect(self) -> None:
         user = self.scope["user"]
@@ -31,12 +35,22 @@ class StoryboardConsumer(WebsocketConsumer):
         self.episode = episode
         self.group = project_group(episode.project_id)
         async_to_sync(self.channel_layer.group_add)(self.group, self.channel_name)
+        # The user's own group: logout, removal and role changes close this socket.
+        self.personal_group = user_group(user.pk)
+        async_to_sync(self.channel_layer.group_add)(self.personal_group, self.channel_name)
         self.accept()
         self._send_board()
 
     def disconnect(self, code: int) -> None:
-        if self.group:
-            async_to_sync(self.channel_layer.group_discard)(self.group, self.channel_name)
+        for group in (self.group, self.personal_group):
+            if group:
+                async_to_sync(self.channel_layer.group_discard)(group, self.channel_name)
+
+    def sockets_close(self, event: dict[str, Any]) -> None:
+        """The user's access changed (projects/live.py close_user_sockets): end this socket."""
+        studio_id = event.get("studio_id")
+        if studio_id is None or studio_id == self.episode.project.studio_id:
+            self.close(code=ACCESS_CHANGED)
 
     def _current_member(self) -> Membership | None:
         # Checked on every event: a member removed from the studio stops receiving at once.

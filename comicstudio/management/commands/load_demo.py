@@ -35,7 +35,7 @@ class Command(BaseCommand):
     def handle(self, *args: object, **options: object) -> None:
         if not settings.COMICSTUDIO_DEMO:
             raise CommandError("Demo data loads only in local runs (COMICSTUDIO_DEMO is off).")
-        studio, _ = Studio.objects.get_or_create(name="Demo Studio")
+        studio = self._studio()
         users = {}
         for username, role in DEMO_USERS.items():
             user, created = get_user_model().objects.get_or_create(username=username)
@@ -61,6 +61,14 @@ class Command(BaseCommand):
                 rules=shot_rules(episode.project.provider),
             )
         self.stdout.write("Demo studio ready.")
+
+    def _studio(self) -> Studio:
+        # Studio names are unique per user only: the demo studio is the one the demo
+        # owner owns, not any studio a signed-up user also called "Demo Studio".
+        owned = Studio.objects.filter(
+            name="Demo Studio", memberships__user__username="owner", memberships__role=Role.OWNER
+        ).first()
+        return owned or Studio.objects.create(name="Demo Studio")
 
     def _characters(self, owner: User, studio: Studio) -> None:
         for handle, name, kind, appearance in [
