@@ -332,9 +332,11 @@ from generation.credentials import (  # noqa: E402
     ProviderCredential,
 )
 from generation.drafting import ScriptAssistant  # noqa: E402
+from generation.export.models import Export  # noqa: E402
 from generation.pricing import ListPrice  # noqa: E402
 
 __all__ = [
+    "Export",
     "ListPrice",
     "ProjectGenerationSettings",
     "ProviderCharacter",
