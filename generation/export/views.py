@@ -31,7 +31,9 @@ FILES = {
 }
 
 
-def _export_for_user(request: AuthenticatedHttpRequest, export_id: int) -> tuple[Export, Membership]:
+def _export_for_user(
+    request: AuthenticatedHttpRequest, export_id: int
+) -> tuple[Export, Membership]:
     export = get_object_or_404(Export.objects.select_related("episode__project"), pk=export_id)
     _, member = get_episode_for_user(request.user, export.episode_id)  # 404 for outsiders
     return export, member
