@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import av
@@ -129,3 +130,20 @@ def test_a_draft_works_before_approval_and_is_watermarked(episode, producer, wri
     outside = abs(marked[bottom + 16 :] - plain[bottom + 16 :])
     assert (inside > 40).mean() > 0.05  # the DRAFT lettering brightens its band
     assert (outside > 40).mean() < 0.001 and outside.mean() < 2  # the rest is the take
+
+
+def test_a_cancelled_export_stops_and_leaves_no_files(settings, episode, producer, writer):
+    approve_all(episode, writer, MATCHING)
+    queued = start_export(episode=episode, kind="final", requested_by=producer)
+    assert queued.request_cancel() and queued.status == ExportStatus.CANCELLED
+    assert run_export(queued.pk) == "gone"
+
+    running = start_export(episode=episode, kind="final", requested_by=producer)
+    settings.COMICSTUDIO_EXPORT_STALE_SECONDS = 0  # run_export may take it over at once
+    assert running.claim(stale_after=timedelta(0))
+    assert running.request_cancel()
+    assert run_export(running.pk) == "done"
+    running.refresh_from_db()
+    assert running.status == ExportStatus.CANCELLED and not running.video
+    folder = Path(settings.MEDIA_ROOT, "exports", str(episode.pk), str(running.number))
+    assert list(folder.iterdir()) == []

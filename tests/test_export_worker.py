@@ -8,7 +8,6 @@ from pathlib import Path
 import av
 import pytest
 import redis
-from django.conf import settings
 
 from generation.export.models import Export, ExportStatus
 from generation.export.services import start_export
