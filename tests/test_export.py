@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import av
 import numpy as np
+import opentimelineio as otio
 import pysubs2
 import pytest
 from django.conf import settings
@@ -156,3 +158,22 @@ def test_an_unreadable_take_file_names_its_scene(episode, producer, writer):
     export = _export_now(episode, producer)
     assert export.status == ExportStatus.FAILED
     assert "Scene 2" in export.error and "cannot be read" in export.error
+
+
+def test_the_editor_handoff_has_clips_subtitles_and_a_timeline(episode, producer, writer):
+    approve_all(episode, writer, MATCHING)
+    export = _export_now(episode, producer)
+    scenes = list(episode.scenes.order_by("position"))
+    with zipfile.ZipFile(_path(export.handoff)) as archive:
+        names = archive.namelist()
+        cut = otio.adapters.read_from_string(archive.read("timeline.otio").decode(), "otio_json")
+        edl = otio.adapters.read_from_string(archive.read("timeline.edl").decode(), "cmx_3600")
+        assert "episode-1-v1.srt" in names and "episode-1-v1.vtt" in names
+        clips = list(cut.find_clips())
+        assert len(clips) == 6 and len(list(edl.find_clips())) == 6
+        for clip, scene in zip(clips, scenes, strict=True):
+            assert clip.name == f"Scene {scene.position:02d} - {scene.heading} - take 1"
+            assert clip.duration().to_seconds() == pytest.approx(scene.duration_seconds)
+            # Each clip's media is in the zip, and is the approved take's file.
+            stored = archive.read(clip.media_reference.target_url)
+            assert stored == _path(scene.takes.get().video).read_bytes()

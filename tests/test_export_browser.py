@@ -55,7 +55,7 @@ def test_producer_exports_watches_progress_live_and_plays_with_subtitles(
     assert played[0] == pytest.approx(total, abs=0.1)
     assert played[1:] == [1, 3]  # one subtitle track, one cue per dialogue line
     export = Export.objects.get()
-    assert page.locator("#export-files li").count() == 3
+    assert page.locator("#export-files li").count() == 4  # MP4, .srt, .vtt, editor hand-off
     page.set_viewport_size({"width": 1440, "height": 1000})
     page.screenshot(path=str(ARTIFACTS / "export-done-1440.png"), full_page=True)
     page.set_viewport_size({"width": 390, "height": 844})

@@ -55,7 +55,7 @@ def test_a_worker_killed_mid_export_and_restarted_gives_one_valid_export(
     assert export.status == ExportStatus.SUCCEEDED, export.error
     assert Export.objects.count() == 1
     assert sorted(p.name for p in folder.iterdir()) == [
-        "episode-1-v1.mp4", "episode-1-v1.srt", "episode-1-v1.vtt"
+        "episode-1-v1.mp4", "episode-1-v1.srt", "episode-1-v1.vtt", "episode-1-v1.zip"
     ]  # fmt: skip
     total = sum(s.duration_seconds for s in episode.scenes.all())
     with av.open(str(folder / "episode-1-v1.mp4")) as container:

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from generation.export.assemble import ExportCancelled, assemble
+from generation.export.handoff import edl_rate, timeline, write_handoff
 from generation.export.models import ACTIVE_EXPORT_STATUSES, Export, ExportKind
 from generation.export.picture import Picture
 from generation.export.probe import Clip, ExportError
@@ -173,9 +174,20 @@ def _build(export: Export, folder: Path, work: Path) -> None:
     assembly = assemble(clips, dialogues, target=work / f"{stem}.mp4", picture=picture,
                         on_progress=progress)  # fmt: skip
     progress(progress.total, "Writing subtitles", force=True)
-    write_sidecars(assembly.cues, srt=work / f"{stem}.srt", vtt=work / f"{stem}.vtt")
+    sidecars = [work / f"{stem}.srt", work / f"{stem}.vtt"]
+    write_sidecars(assembly.cues, srt=sidecars[0], vtt=sidecars[1])
+    outputs = [("video", "mp4"), ("subtitles_srt", "srt"), ("subtitles_vtt", "vtt")]
+    if export.kind == ExportKind.FINAL:
+        progress(progress.total, "Packing the editor hand-off", force=True)
+        title = f"{export.episode.number}. {export.episode.title}"
+        shots = [Shot(**entry) for entry in export.manifest]
+        cut = timeline(title, shots, assembly.places, assembly.rate)
+        edl = timeline(title, shots, assembly.places, edl_rate(assembly.rate))
+        write_handoff(work / f"{stem}.zip", cut=cut, edl=edl, clips=clips, shots=shots,
+                      sidecars=sidecars)  # fmt: skip
+        outputs.append(("handoff", "zip"))
     files = {}
-    for field, suffix in (("video", "mp4"), ("subtitles_srt", "srt"), ("subtitles_vtt", "vtt")):
+    for field, suffix in outputs:
         (work / f"{stem}.{suffix}").replace(folder / f"{stem}.{suffix}")
         files[field] = str((folder / f"{stem}.{suffix}").relative_to(settings.MEDIA_ROOT))
     report = {
