@@ -8,6 +8,7 @@ from pathlib import Path
 import av
 import pytest
 from django.conf import settings
+from django.template import Context, Template
 from django.urls import reverse
 
 from generation.export.models import Export, ExportStatus
@@ -147,3 +148,12 @@ def test_a_cancelled_export_stops_and_leaves_no_files(settings, episode, produce
     assert running.status == ExportStatus.CANCELLED and not running.video
     folder = Path(settings.MEDIA_ROOT, "exports", str(episode.pk), str(running.number))
     assert list(folder.iterdir()) == []
+
+
+def test_the_storyboard_badge_says_when_the_latest_export_is_out_of_date(finished, episode):
+    badge = Template("{% load export_badge %}{% export_badge episode %}")
+    assert "v1</span>" in badge.render(Context({"episode": episode}))
+    scene = episode.scenes.order_by("position")[0]
+    scene.dialogue = [{"speaker": "MIA", "line": "A new line."}]
+    scene.save()
+    assert "v1 · out of date" in badge.render(Context({"episode": episode}))
