@@ -55,3 +55,33 @@ def add_take(scene, user, shape, *, approved: bool = True, number: int = 1) -> T
 def approve_all(episode: Episode, user, shapes=MIXED) -> list[Take]:  # type: ignore[no-untyped-def]
     scenes = list(episode.scenes.order_by("position"))
     return [add_take(scene, user, shape) for scene, shape in zip(scenes, shapes, strict=True)]
+
+
+def take_file_with_sound(path: Path, *, seconds: int, width: int = 720, height: int = 1280) -> None:
+    """An H.264 + AAC take (as Veo delivers): grey frames and a 440 Hz tone."""
+    import math
+    from fractions import Fraction
+
+    import av
+    import numpy as np
+
+    with av.open(str(path), "w", format="mp4") as out:
+        video = out.add_stream("libx264", rate=24)
+        video.width, video.height, video.pix_fmt = width, height, "yuv420p"
+        audio = out.add_stream("aac", rate=44100, layout="mono")
+        for i in range(seconds * 24):
+            frame = av.VideoFrame.from_ndarray(
+                np.full((height, width, 3), 128, dtype=np.uint8), format="rgb24"
+            )
+            frame.pts, frame.time_base = i, Fraction(1, 24)
+            out.mux(video.encode(frame))
+        out.mux(video.encode(None))
+        t = np.arange(seconds * 44100) / 44100
+        tone = (0.5 * np.sin(2 * math.pi * 440 * t)).astype(np.float32)
+        for start in range(0, len(tone), 1024):
+            chunk = av.AudioFrame.from_ndarray(
+                tone[None, start : start + 1024], format="flt", layout="mono"
+            )
+            chunk.sample_rate, chunk.pts, chunk.time_base = 44100, start, Fraction(1, 44100)
+            out.mux(audio.encode(chunk))
+        out.mux(audio.encode(None))

@@ -14,7 +14,7 @@ from django.conf import settings
 
 from generation.export.models import Export, ExportStatus
 from generation.export.services import ExportRefused, run_export, start_export
-from tests.export_world import MATCHING, MIXED, add_take, approve_all
+from tests.export_world import MATCHING, MIXED, add_take, approve_all, take_file_with_sound
 
 pytestmark = pytest.mark.django_db
 
@@ -177,3 +177,33 @@ def test_the_editor_handoff_has_clips_subtitles_and_a_timeline(episode, producer
             # Each clip's media is in the zip, and is the approved take's file.
             stored = archive.read(clip.media_reference.target_url)
             assert stored == _path(scene.takes.get().video).read_bytes()
+
+
+def test_a_takes_sound_is_kept_and_a_silent_take_gets_silence_of_its_length(
+    episode, producer, writer
+):
+    takes = approve_all(episode, writer, MATCHING)
+    scenes = list(episode.scenes.order_by("position"))
+    take_file_with_sound(_path(takes[1].video), seconds=scenes[1].duration_seconds)
+    export = _export_now(episode, producer)
+    assert export.report["method"] == "reencode"  # one take differs: 24 fps, with sound
+    places = export.report["scenes"]
+    with av.open(str(_path(export.video))) as container:
+        audio = container.streams.audio[0]
+        assert audio.codec_context.channels == 2
+        loud: dict[int, list[float]] = {0: [], 1: [], 2: []}
+        for frame in container.decode(audio):
+            for index in loud:
+                start, end = places[index]
+                if start + 0.1 < frame.time < end - 0.1:
+                    loud[index].append(float(np.abs(frame.to_ndarray()).max()))
+        sound_seconds = float(audio.duration * audio.time_base)
+    assert max(loud[0]) == 0 and max(loud[2]) == 0  # silent takes: silence
+    assert min(loud[1]) > 0.3  # the tone, all through its scene
+    assert abs(sound_seconds - places[-1][1]) <= 1 / 24
+
+
+def test_an_episode_without_scenes_cannot_be_exported(episode, producer):
+    episode.scenes.all().delete()
+    with pytest.raises(ExportRefused, match="no scenes to export"):
+        start_export(episode=episode, kind="draft", requested_by=producer)

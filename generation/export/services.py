@@ -22,7 +22,13 @@ from generation.export.models import ACTIVE_EXPORT_STATUSES, Export, ExportKind
 from generation.export.picture import Picture
 from generation.export.probe import Clip, ExportError
 from generation.export.subtitles import write_sidecars
-from generation.export.timeline import Shot, blocking_scenes, fingerprint, shots
+from generation.export.timeline import (
+    Shot,
+    blocking_scenes,
+    fingerprint,
+    scenes_to_export,
+    shots,
+)
 from projects.models import Episode, Membership, Role, Scene
 
 PROGRESS_EVERY_SECONDS = 0.5
@@ -32,10 +38,12 @@ ASSEMBLY_SHARE = 95  # percent of the bar; subtitles and files take the rest
 class ExportRefused(Exception):
     """A final export cannot start: these scenes have no approved take."""
 
-    def __init__(self, scenes: list[Scene]) -> None:
+    def __init__(self, scenes: list[Scene], message: str = "") -> None:
         self.scenes = scenes
         names = ", ".join(f"{s.position}. {s.heading}" for s in scenes)
-        super().__init__(f"Every scene needs an approved take first. Waiting for: {names}.")
+        super().__init__(
+            message or f"Every scene needs an approved take first. Waiting for: {names}."
+        )
 
 
 def may_export(membership: Membership) -> bool:
@@ -73,6 +81,8 @@ def start_export(*, episode: Episode, kind: str, requested_by: Any) -> Export:
     """Create the next numbered export and queue it; a final one waits for every approval.
 
     An export of this kind already queued or running is returned instead (a double click)."""
+    if not scenes_to_export(episode):
+        raise ExportRefused([], "This episode has no scenes to export yet: write its script first.")
     if kind == ExportKind.FINAL and (blockers := blocking_scenes(episode)):
         raise ExportRefused(blockers)
     from generation.export.tasks import build_export  # the task module imports us
