@@ -111,6 +111,7 @@ def test_matching_takes_are_stream_copied(episode, producer, writer):
     total = sum(_scene_seconds(episode))
     with av.open(str(_path(export.video))) as container:
         video = container.streams.video[0]
+        assert video.disposition & av.stream.Disposition.default  # the track is enabled
         frames = sum(1 for _ in container.decode(video))
         assert frames == total * 12
         audio = container.streams.audio[0]

@@ -44,6 +44,8 @@ class CopyWriter:
         self.container = container
         with av.open(str(template)) as source:
             self.stream = container.add_stream_from_template(source.streams.video[0])
+        # An MP4 track without the default flag is written disabled: players skip it.
+        self.stream.disposition = av.stream.Disposition.default
         self.end = Fraction(0)
 
     @property
@@ -111,7 +113,7 @@ def assemble(
         video: CopyWriter | PictureWriter = PictureWriter(out, picture)
         if copy and clips[0].path:
             video = CopyWriter(out, clips[0].path)
-        sound = SoundWriter(out)
+        sound = SoundWriter(out, silent=not any(i.has_audio for i in known))
         text = out.add_mux_stream("mov_text")
         text.time_base = MS
         for index, (clip, info) in enumerate(zip(clips, infos, strict=True)):

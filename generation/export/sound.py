@@ -14,6 +14,7 @@ RATE = 48_000
 LAYOUT = "stereo"
 FORMAT = "fltp"
 CHANNELS = 2
+FRAME_SAMPLES = 1024  # one AAC-LC frame
 
 
 def _frame(samples: np.ndarray) -> av.AudioFrame:
@@ -22,16 +23,36 @@ def _frame(samples: np.ndarray) -> av.AudioFrame:
     return frame
 
 
-class SoundWriter:
-    """Encodes the sound of every clip in turn; `fill_to` ends each clip at the picture's time."""
+def _silent_packet() -> bytes:
+    """One AAC frame of digital silence from an encoder set up like the export's own.
 
-    def __init__(self, container: av.container.OutputContainer) -> None:
+    Every frame of silence after the encoder's first ones is the same bytes, and AAC frames
+    of silence overlap only with silence: an all-silent sound track (animatic takes) is
+    this packet repeated, not minutes of silence run through the encoder."""
+    encoder = av.CodecContext.create("aac", "w")
+    encoder.sample_rate, encoder.layout, encoder.format = RATE, LAYOUT, FORMAT  # type: ignore[attr-defined]
+    encoder.open()
+    packets = []
+    for index in range(4):
+        frame = _frame(np.zeros((CHANNELS, FRAME_SAMPLES), dtype=np.float32))
+        frame.pts = index * FRAME_SAMPLES
+        packets += encoder.encode(frame)  # type: ignore[arg-type]
+    return bytes(packets[-1])
+
+
+class SoundWriter:
+    """Encodes the sound of every clip in turn; `fill_to` ends each clip at the picture's time.
+
+    `silent` (no take has sound): the track is made of copies of one silent AAC frame."""
+
+    def __init__(self, container: av.container.OutputContainer, *, silent: bool = False) -> None:
         self.container = container
         self.stream = container.add_stream("aac", rate=RATE, layout=LAYOUT)
         self.stream.codec_context.time_base = Fraction(1, RATE)
         self.fifo = av.AudioFifo()
         self.queued = 0  # samples written into the fifo so far (the sound's length)
         self.encoded = 0
+        self.silence = _silent_packet() if silent else b""
 
     def add_take_sound(self, clip: Clip, until_seconds: float) -> None:
         """The take's own audio, cut at `until_seconds` on the episode's clock."""
@@ -50,6 +71,9 @@ class SoundWriter:
 
     def fill_to(self, until_seconds: float) -> None:
         """Silence up to `until_seconds` (a silent take, or a take whose sound is short)."""
+        if self.silence:
+            self.queued = round(until_seconds * RATE)
+            return self._copy_silence(final=False)
         missing = round(until_seconds * RATE) - self.queued
         while missing > 0:
             chunk = min(missing, RATE)
@@ -66,7 +90,7 @@ class SoundWriter:
         self._encode_ready()
 
     def _encode_ready(self, *, final: bool = False) -> None:
-        size = self.stream.codec_context.frame_size or 1024
+        size = self.stream.codec_context.frame_size or FRAME_SAMPLES
         while self.fifo.samples >= size or (final and self.fifo.samples):
             frame = self.fifo.read(min(size, self.fifo.samples))
             assert frame is not None  # noqa: S101
@@ -75,6 +99,18 @@ class SoundWriter:
             self.encoded += frame.samples
             self.container.mux(self.stream.encode(frame))
 
+    def _copy_silence(self, *, final: bool) -> None:
+        while self.queued - self.encoded >= FRAME_SAMPLES or (final and self.queued > self.encoded):
+            packet = av.Packet(self.silence)
+            packet.stream = self.stream
+            packet.time_base = Fraction(1, RATE)
+            packet.pts = packet.dts = self.encoded
+            packet.duration = min(FRAME_SAMPLES, self.queued - self.encoded)
+            self.encoded += packet.duration
+            self.container.mux(packet)
+
     def finish(self) -> None:
+        if self.silence:
+            return self._copy_silence(final=True)
         self._encode_ready(final=True)
         self.container.mux(self.stream.encode(None))
