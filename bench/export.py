@@ -1,4 +1,5 @@
-"""Benchmark episode export: python bench/export.py [scenes] (default 50; no Django needed).
+"""Benchmark episode export: python bench/export.py [scenes] [copy] (default 50 scenes; `copy`
+skips the re-encode path; no Django needed).
 
 Renders `scenes` animatic takes of 4–8 s at 720x1280 and 12 fps (cached between runs under
 the system temp folder), then prints seconds per minute of output for
@@ -65,7 +66,8 @@ def main() -> None:
         plain = time.perf_counter() - start
         print(f"plain file copy of the same takes: {plain:.3f} s; "
               f"copy path / file copy = {copy_wall / plain:.1f}x")  # fmt: skip
-        _run("re-encode", [_take(0, 24), *clips[1:]], out / "reencode.mp4")
+        if "copy" not in sys.argv[2:]:
+            _run("re-encode", [_take(0, 24), *clips[1:]], out / "reencode.mp4")
 
 
 if __name__ == "__main__":
