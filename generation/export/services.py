@@ -183,12 +183,15 @@ def _build(export: Export, folder: Path, work: Path) -> None:
     dialogues = [entry["dialogue"] for entry in export.manifest]
     assembly = assemble(clips, dialogues, target=work / f"{stem}.mp4", picture=picture,
                         on_progress=progress)  # fmt: skip
-    progress(progress.total, "Writing subtitles", force=True)
+    # Forced reports look at a cancel even when the picture went faster than the throttle.
+    if not progress(progress.total, "Writing subtitles", force=True):
+        raise ExportCancelled
     sidecars = [work / f"{stem}.srt", work / f"{stem}.vtt"]
     write_sidecars(assembly.cues, srt=sidecars[0], vtt=sidecars[1])
     outputs = [("video", "mp4"), ("subtitles_srt", "srt"), ("subtitles_vtt", "vtt")]
     if export.kind == ExportKind.FINAL:
-        progress(progress.total, "Packing the editor hand-off", force=True)
+        if not progress(progress.total, "Packing the editor hand-off", force=True):
+            raise ExportCancelled
         title = f"{export.episode.number}. {export.episode.title}"
         shots = [Shot(**entry) for entry in export.manifest]
         cut = timeline(title, shots, assembly.places, assembly.rate)
