@@ -9,4 +9,5 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "comicstudio.settings")
 app = Celery("comicstudio")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-app.autodiscover_tasks(["generation.takes"])  # the take tasks live in a sub-package
+# Sub-packages with their own tasks module.
+app.autodiscover_tasks(["generation.takes", "generation.export"])

@@ -235,3 +235,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# Exports: a running export whose worker has not reported for this long was lost (a killed
+# worker); its redelivered task takes it over and starts it again.
+COMICSTUDIO_EXPORT_STALE_SECONDS = int(os.environ.get("COMICSTUDIO_EXPORT_STALE_SECONDS", "60"))

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from generation import account_views, drafting_views, spending_views, studio_views, views
+from generation.export.urls import urlpatterns as export_urls
 
 app_name = "generation"
 urlpatterns = [
@@ -42,4 +43,5 @@ urlpatterns = [
     ),
     path("takes/<int:take_id>/video.mp4", views.take_video, name="take_video"),
     path("takes/<int:take_id>/thumbnail.jpg", views.take_thumbnail, name="take_thumbnail"),
+    *export_urls,
 ]

@@ -2,6 +2,7 @@
 
 from generation.credentials import ProjectGenerationSettings, ProviderCharacter, ProviderCredential
 from generation.drafting import ScriptAssistant
+from generation.export.models import Export
 from generation.models.takes import (
     ACTIVE_STATUSES,
     CANCELLABLE_STATUSES,
@@ -24,6 +25,7 @@ __all__ = [
     "IN_FLIGHT_STATUSES",
     "REVIEW_STATUS_AFTER",
     "UNAVAILABLE_STATUSES",
+    "Export",
     "GenerationStatus",
     "ListPrice",
     "ProjectGenerationSettings",

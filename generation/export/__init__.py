@@ -1,0 +1,1 @@
+"""The finished episode: exports (MP4 with subtitles and chapters), drafts, versions."""

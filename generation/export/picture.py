@@ -1,0 +1,165 @@
+"""The export's picture when it is re-encoded: every take scaled (boxed, never stretched) to
+the project's frame, one frame rate, yuv420p, a DRAFT watermark and slates for drafts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from fractions import Fraction
+
+import av
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from generation.export.probe import Clip, ClipInfo, ExportError
+
+X264_OPTIONS = {"preset": "veryfast", "crf": "20"}
+PIXEL_FORMAT = "yuv420p"
+WATERMARK_OPACITY = 0.45
+
+
+@dataclass(frozen=True)
+class Picture:
+    width: int
+    height: int
+    rate: Fraction
+    watermark: str = ""  # "DRAFT" on drafts
+
+
+def boxed(info: ClipInfo, picture: Picture) -> bool:
+    """The take has another aspect ratio: it gets black bars instead of being stretched."""
+    return abs(info.width * picture.height - info.height * picture.width) > picture.height
+
+
+def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    return ImageFont.load_default(size=size)
+
+
+def watermark_box(picture: Picture) -> tuple[int, int, int, int]:
+    """Where the watermark is drawn (left, top, right, bottom): a band in the upper third."""
+    band = picture.height // 8
+    top = picture.height // 6
+    return 0, top, picture.width, top + band
+
+
+def _watermark_alpha(picture: Picture) -> np.ndarray:
+    left, top, right, bottom = watermark_box(picture)
+    mask = Image.new("L", (right - left, bottom - top), 0)
+    draw = ImageDraw.Draw(mask)
+    font = _font(int((bottom - top) * 0.8))
+    draw.text(((right - left) / 2, (bottom - top) / 2), picture.watermark, fill=255, font=font,
+              anchor="mm")  # fmt: skip
+    return np.asarray(mask, dtype=np.float32) * (WATERMARK_OPACITY / 255)
+
+
+class PictureWriter:
+    """Encodes the frames of every clip, one after the other, into one H.264 stream."""
+
+    def __init__(self, container: av.container.OutputContainer, picture: Picture) -> None:
+        self.container = container
+        self.picture = picture
+        self.stream = container.add_stream("libx264", rate=picture.rate, options=X264_OPTIONS)
+        self.stream.width, self.stream.height = picture.width, picture.height
+        self.stream.pix_fmt = PIXEL_FORMAT
+        self.stream.codec_context.time_base = Fraction(1) / picture.rate
+        self.frames = 0
+        self.alpha = _watermark_alpha(picture) if picture.watermark else None
+
+    @property
+    def seconds(self) -> float:
+        return float(self.frames / self.picture.rate)
+
+    def _emit(self, frame: av.VideoFrame) -> None:
+        frame.pts = self.frames
+        frame.time_base = self.stream.codec_context.time_base  # decoded frames carry their own
+        try:
+            self.container.mux(self.stream.encode(frame))
+        except av.FFmpegError as exc:  # not the take's fault: say so rather than blame it
+            raise ExportError(f"Writing the episode's video failed ({exc}).") from exc
+        self.frames += 1
+
+    def _mark(self, frame: av.VideoFrame) -> av.VideoFrame:
+        if self.alpha is None:
+            return frame
+        planes = frame.to_ndarray()  # yuv420p: the luma plane is the first `height` rows
+        left, top, right, bottom = watermark_box(self.picture)
+        luma = planes[top:bottom, left:right].astype(np.float32)
+        # Light letters on dark pictures, dark ones on light pictures: readable on any take.
+        ink = np.where(luma < 128, 235.0, 16.0)
+        planes[top:bottom, left:right] = (luma + (ink - luma) * self.alpha).astype(np.uint8)
+        return av.VideoFrame.from_ndarray(planes, format=PIXEL_FORMAT)
+
+    def add_slate(self, clip: Clip, on_frame: Callable[[], None]) -> None:
+        """A still card with the scene's heading, for a scene with no take yet (drafts)."""
+        image = Image.new("RGB", (self.picture.width, self.picture.height), (24, 24, 28))
+        draw = ImageDraw.Draw(image)
+        font = _font(max(18, self.picture.width // 18))
+        middle = (self.picture.width / 2, self.picture.height / 2)
+        draw.text(middle, clip.label, fill=(235, 235, 235), font=font, anchor="mm")
+        frame = self._mark(av.VideoFrame.from_image(image).reformat(format=PIXEL_FORMAT))
+        for _ in range(round(clip.seconds * self.picture.rate)):
+            self._emit(frame)
+            on_frame()
+
+    def add_take(self, clip: Clip, info: ClipInfo, on_frame: Callable[[], None]) -> None:
+        """Re-time the take to the output's rate: each output frame shows the take's frame
+        on screen at that moment, so the length stays the take's length."""
+        assert clip.path is not None  # noqa: S101
+        wanted = round(info.seconds * self.picture.rate)
+        step = 1 / float(self.picture.rate)
+        shown, last, start = 0, None, None
+        try:
+            with av.open(str(clip.path)) as source:
+                stream = source.streams.video[0]
+                stream.thread_type = "AUTO"
+                graph = self._scaler(stream, info)
+                for frame in source.decode(stream):
+                    time = frame.time or 0.0
+                    start = time if start is None else start
+                    due = time - start - 1e-4  # output frames before this one show `last`
+                    while last is not None and shown < wanted and shown * step < due:
+                        self._emit(last)
+                        shown += 1
+                        on_frame()
+                    last = self._mark(self._fit(frame, graph))
+        except av.FFmpegError as exc:
+            raise ExportError(f"{clip.label}: the take's video cannot be decoded ({exc}).") from exc
+        if last is None:
+            raise ExportError(f"{clip.label}: the take's video has no frames.")
+        while shown < wanted:
+            self._emit(last)
+            shown += 1
+            on_frame()
+
+    def _scaler(self, stream: av.VideoStream, info: ClipInfo) -> av.filter.Graph | None:
+        size = (self.picture.width, self.picture.height)
+        if (info.width, info.height) == size and info.pix_fmt == PIXEL_FORMAT:
+            return None
+        graph = av.filter.Graph()
+        width, height = size
+        chain = [
+            graph.add_buffer(template=stream),
+            graph.add(
+                "scale",
+                f"{width}:{height}:force_original_aspect_ratio=decrease:force_divisible_by=2",
+            ),  # fmt: skip
+            graph.add("pad", f"{width}:{height}:(ow-iw)/2:(oh-ih)/2:black"),
+            graph.add("setsar", "1"),
+            graph.add("format", PIXEL_FORMAT),
+            graph.add("buffersink"),
+        ]
+        for a, b in zip(chain, chain[1:], strict=False):
+            a.link_to(b)
+        graph.configure()
+        return graph
+
+    def _fit(self, frame: av.VideoFrame, graph: av.filter.Graph | None) -> av.VideoFrame:
+        if graph is None:
+            return frame
+        graph.push(frame)
+        fitted = graph.pull()
+        assert isinstance(fitted, av.VideoFrame)  # noqa: S101
+        return fitted
+
+    def finish(self) -> None:
+        self.container.mux(self.stream.encode(None))

@@ -1,0 +1,58 @@
+"""Subtitles from the script's dialogue, timed to each scene's place in the episode.
+
+Within a scene the lines follow the dialogue order, each given a share of the scene's
+length in proportion to its length in characters (short lines still get a readable
+minimum share), inside a small margin at the scene's start and end.
+"""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass
+from pathlib import Path
+
+import pysubs2
+
+MARGIN_SECONDS = 0.25
+SHORTEST_LINE_WEIGHT = 12  # characters: "No." is on screen as long as a short sentence
+
+
+@dataclass(frozen=True)
+class Cue:
+    start: float
+    end: float
+    text: str
+
+
+def scene_cues(dialogue: list[dict[str, str]], *, start: float, end: float) -> list[Cue]:
+    """The scene's lines spread over its time in the episode."""
+    lines = [str(d.get("line", "")).strip() for d in dialogue]
+    lines = [line for line in lines if line]
+    if not lines or end <= start:
+        return []
+    margin = min(MARGIN_SECONDS, (end - start) * 0.05)
+    usable = end - start - 2 * margin
+    weights = [max(len(line), SHORTEST_LINE_WEIGHT) for line in lines]
+    cues, clock = [], start + margin
+    for line, weight in zip(lines, weights, strict=True):
+        length = usable * weight / sum(weights)
+        cues.append(Cue(start=clock, end=clock + length, text=line))
+        clock += length
+    return cues
+
+
+def write_sidecars(cues: list[Cue], *, srt: Path, vtt: Path) -> None:
+    """The cues as .srt and .vtt files (written by pysubs2)."""
+    subs = pysubs2.SSAFile()
+    for cue in cues:
+        event = pysubs2.SSAEvent(start=round(cue.start * 1000), end=round(cue.end * 1000))
+        event.plaintext = cue.text
+        subs.append(event)
+    subs.save(str(srt), format_="srt", encoding="utf-8")
+    subs.save(str(vtt), format_="vtt", encoding="utf-8")
+
+
+def mov_text_sample(text: str) -> bytes:
+    """One sample of an MP4 timed-text (tx3g / mov_text) track: a 16-bit length, then UTF-8."""
+    data = text.encode("utf-8")
+    return struct.pack(">H", len(data)) + data

@@ -1,0 +1,133 @@
+"""The episode's export page, one export's page with live progress, and its files."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST, require_safe
+
+from characters.protected_media import serve_file
+from characters.requests import AuthenticatedHttpRequest
+from generation.export.models import Export, ExportKind
+from generation.export.services import (
+    ExportRefused,
+    cancel_export,
+    is_stale,
+    may_export,
+    start_export,
+)
+from generation.export.timeline import blocking_scenes, latest_finished
+from projects.access import get_episode_for_user, require
+from projects.models import Membership
+
+FILES = {
+    "video": ("mp4", "video/mp4"),
+    "subtitles_srt": ("srt", "application/x-subrip; charset=utf-8"),
+    "subtitles_vtt": ("vtt", "text/vtt; charset=utf-8"),
+    "handoff": ("zip", "application/zip"),
+}
+
+
+def _export_for_user(
+    request: AuthenticatedHttpRequest, export_id: int
+) -> tuple[Export, Membership]:
+    export = get_object_or_404(Export.objects.select_related("episode__project"), pk=export_id)
+    _, member = get_episode_for_user(request.user, export.episode_id)  # 404 for outsiders
+    return export, member
+
+
+@login_required
+@require_safe
+def episode_exports(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
+    episode, member = get_episode_for_user(request.user, episode_id)
+    latest = latest_finished(episode)
+    context = {
+        "episode": episode,
+        "member": member,
+        "may_export": may_export(member),
+        "exports": episode.exports.select_related("requested_by"),
+        "blockers": blocking_scenes(episode),
+        "latest": latest,
+        "latest_stale": latest is not None and is_stale(latest),
+    }
+    return render(request, "generation/export/episode_exports.html", context)
+
+
+@login_required
+@require_POST
+def start(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
+    episode, member = get_episode_for_user(request.user, episode_id)
+    require(may_export(member))
+    kind = request.POST.get("kind", "")
+    if kind not in ExportKind.values:
+        messages.error(request, "Choose a final or a draft export.")
+        return redirect("generation:episode_exports", episode.pk)
+    try:
+        export = start_export(episode=episode, kind=kind, requested_by=request.user)
+    except ExportRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect("generation:episode_exports", episode.pk)
+    return redirect("generation:export_detail", export.pk)
+
+
+@login_required
+@require_safe
+def export_detail(request: AuthenticatedHttpRequest, export_id: int) -> HttpResponse:
+    export, member = _export_for_user(request, export_id)
+    files = [
+        (field, getattr(export, field), suffix)
+        for field, (suffix, _) in FILES.items()
+        if getattr(export, field)
+    ]
+    context = {
+        "export": export,
+        "episode": export.episode,
+        "member": member,
+        "may_export": may_export(member),
+        "files": files,
+        "stale": export.status == "succeeded" and is_stale(export),
+    }
+    return render(request, "generation/export/export_detail.html", context)
+
+
+@login_required
+@require_safe
+def export_progress(request: AuthenticatedHttpRequest, export_id: int) -> HttpResponse:
+    """The progress partial, polled every second while the export runs; then a page reload."""
+    export, member = _export_for_user(request, export_id)
+    response = render(
+        request,
+        "generation/export/export_detail.html#progress",
+        {"export": export, "may_export": may_export(member)},
+    )
+    if not export.is_active:
+        response["HX-Refresh"] = "true"  # the finished page shows the player and the files
+    return response
+
+
+@login_required
+@require_POST
+def cancel(request: AuthenticatedHttpRequest, export_id: int) -> HttpResponse:
+    export, member = _export_for_user(request, export_id)
+    require(may_export(member))
+    if cancel_export(export=export):
+        messages.info(request, f"Export {export.number} is being cancelled.")
+    else:
+        messages.error(request, f"Export {export.number} has already finished.")
+    return redirect("generation:export_detail", export.pk)
+
+
+@login_required
+@require_safe
+def export_file(request: AuthenticatedHttpRequest, export_id: int, field: str) -> HttpResponseBase:
+    export, _ = _export_for_user(request, export_id)
+    if field not in FILES:
+        raise Http404
+    suffix, content_type = FILES[field]
+    response = serve_file(request, getattr(export, field), content_type=content_type)
+    disposition = "attachment" if request.GET.get("download") else "inline"
+    response["Content-Disposition"] = f'{disposition}; filename="{export.file_name_stem}.{suffix}"'
+    return response
