@@ -160,17 +160,8 @@ def record_review(
 
 
 def cancel_take(*, take: Take, cancelled_by: User) -> bool:
-    """Cancel a take at any stage before it finished; its slot goes to the next take."""
-    if not take.mark_cancelled(f"Cancelled by {cancelled_by.username}."):
-        return False
-    if take.credential_id:
-        from generation import slots
-        from generation.engine import start_waiting
-
-        credential_id, take_id = take.credential_id, take.pk
-        transaction.on_commit(lambda: start_waiting(slots.release(credential_id, take_id)))
-    publish_take(take)
-    return True
+    """Cancel a take at any stage before it finished (its slot: see Take.mark_cancelled)."""
+    return take.mark_cancelled(f"Cancelled by {cancelled_by.username}.")
 
 
 def resubmit_take(*, take: Take, requested_by: User, provider: str | None = None) -> Take:

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 from cryptography.fernet import Fernet
 
+from comicstudio.embedded_redis import free_port
 from generation.credentials import ProviderCredential
 from generation.models import GenerationStatus, Take
 from projects.models import Episode, Project, Scene
@@ -47,6 +48,7 @@ def fast_engine(settings):  # type: ignore[no-untyped-def]
     settings.COMICSTUDIO_PROVIDER_TIMEOUT = 5
     settings.COMICSTUDIO_MAX_BACKOFF_SECONDS = 1
     settings.COMICSTUDIO_RECONCILE_GRACE_SECONDS = 1
+    settings.COMICSTUDIO_WATCH_POLL_SECONDS = 0.3
     return settings
 
 
@@ -58,6 +60,16 @@ def add_credential(
     fields.setdefault("concurrency_limit", 4)
     credential = ProviderCredential(studio=studio, provider=provider, base_url=base_url, **fields)
     credential.set_api_key(api_key)
+    credential.save()
+    return credential
+
+
+def add_refusing_credential(studio, **fields) -> ProviderCredential:  # type: ignore[no-untyped-def]
+    """An OpenAI-compatible credential whose base URL refuses every connection."""
+    credential = ProviderCredential(
+        studio=studio, provider="openai", base_url=f"http://127.0.0.1:{free_port()}/v1", **fields
+    )
+    credential.set_api_key(SECRET_KEY)
     credential.save()
     return credential
 
