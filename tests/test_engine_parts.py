@@ -167,3 +167,24 @@ def test_a_stalled_take_whose_job_runs_still_holds_a_slot_after_redis_lost_the_s
     holders = partial(slot_holders, credential.pk)
     _redis_lost(credential.pk)
     assert not slots.acquire(credential.pk, newcomer.pk, limit=1, holders=holders)
+
+
+@pytest.mark.django_db
+def test_the_providers_page_shows_a_credential_slowed_by_429s_and_refused_connections(
+    client, studio, owner
+):
+    from generation.credentials import ProviderCredential
+
+    credential = ProviderCredential(studio=studio, provider="openai", concurrency_limit=4)
+    credential.set_api_key("sk-test-pace-0001")
+    credential.save()
+    _redis_lost(credential.pk)
+    slots.slow_down(credential.pk, limit=4)
+    slots.count_retry(credential.pk, "connection")
+    client.force_login(owner)
+
+    page = client.get(f"/studios/{studio.pk}/providers/").content.decode()
+
+    row = page[page.index(f'id="credential-{credential.pk}"') :]
+    assert '4 <span class="meta">(slowed to 2 after 429s)</span>' in row
+    assert "<td>1</td>" in row.split("</tr>")[0]
