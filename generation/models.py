@@ -332,7 +332,7 @@ class Take(models.Model):
             unreachable_since=since,
             unanswered=models.F("unanswered") + 1,
             status_note=(
-                f"Provider not answering since {since:%H:%M:%S} UTC ({error}) "
+                f"Provider not answering since {since:%H:%M:%S} UTC ({error}). "
                 f"Asking again in {delay:.0f} s."
             )[:300],
             not_before=timezone.now() + timedelta(seconds=delay),
