@@ -217,8 +217,16 @@ class Take(models.Model):
 
     # State changes: each is a conditional UPDATE, so a duplicate or late task is a no-op.
     # A change schedules, on commit, what others must see: the card, and the slot freed.
-    def _transition(self, allowed: tuple[str, ...], *, publish: bool = True, **fields: Any) -> bool:
-        updated = Take.objects.filter(pk=self.pk, generation_status__in=allowed).update(**fields)
+    def _transition(
+        self,
+        allowed: tuple[str, ...],
+        *,
+        when: Q | None = None,
+        publish: bool = True,
+        **fields: Any,
+    ) -> bool:
+        takes = Take.objects.filter(pk=self.pk, generation_status__in=allowed)
+        updated = (takes.filter(when) if when is not None else takes).update(**fields)
         self.refresh_from_db()
         if updated == 1 and publish:
             self._publish()
@@ -279,10 +287,12 @@ class Take(models.Model):
         return max(0.0, (self.not_before - timezone.now()).total_seconds())
 
     def claim_for_submission(self) -> bool:
-        """Queued → submitted; False if another task got there first."""
+        """Queued → submitted once `not_before` has passed; False if another task got there
+        first (or a backoff started meanwhile)."""
         now = timezone.now()
         return self._transition(
             (GenerationStatus.QUEUED,),
+            when=Q(not_before__isnull=True) | Q(not_before__lte=now),
             generation_status=GenerationStatus.SUBMITTED,
             submitted_at=now,
             progress_updated_at=now,

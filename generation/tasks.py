@@ -75,6 +75,8 @@ def _request(take: Take) -> VideoRequest:
 
 def _next(task: CeleryTask, take: Take, seq: int, delay: float = 0) -> None:
     """Schedule the chain's next step (`seq + 1`)."""
+    if delay >= settings.COMICSTUDIO_SWEEP_SECONDS and take.may_send_in() < delay:
+        take.wait_until(delay)  # a long planned wait: the sweep must not call it quiet
     task.apply_async((take.pk, seq + 1), countdown=delay)
 
 
@@ -97,6 +99,12 @@ def _has_slot(take: Take) -> bool:
     return slots.acquire(credential_id, take.pk, limit=limit, holders=_holders(credential_id))
 
 
+def _busy(take: Take) -> bool:
+    """The take's chain took a step recently (the sweep would not call it quiet)."""
+    quiet = timedelta(seconds=settings.COMICSTUDIO_SWEEP_SECONDS)
+    return take.polled_at is not None and timezone.now() - take.polled_at < quiet
+
+
 def _got_slot(take: Take, seq: int) -> bool:
     if _has_slot(take):
         return True
@@ -114,6 +122,8 @@ def submit_take(take_id: int, seq: int | None = None) -> None:
     take = _load(take_id)
     if take is None or take.generation_status not in ACTIVE_STATUSES:
         return
+    if seq is None and take.generation_status != GenerationStatus.QUEUED and _busy(take):
+        return  # a late wake-up: the take's chain is at work sending it
     step = take.claim_step(seq)
     if step is None:
         return  # another task of this take's chain has this turn
