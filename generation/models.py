@@ -451,11 +451,14 @@ class Take(models.Model):
     def mark_cancelled(self, reason: str) -> bool:
         """Cancelled by a person, at any stage before it finished.
 
-        A job that runs at the provider is paid and keeps its slot until it ends.
+        A job that runs at the provider is paid and keeps its slot until it ends. A take
+        being sent (claimed, no job id yet) keeps its slot too: if the job is made, its
+        chain watches it; if not, the slot's lease runs out.
         """
         fields: dict[str, Any] = {}
         if self.job_running and self.cost == 0:
             fields = {"cost": take_cost(self), "cost_estimated": True}
+        sending = self.generation_status == GenerationStatus.SUBMITTED and not self.provider_job_id
         moved = self._transition(
             CANCELLABLE_STATUSES,
             generation_status=GenerationStatus.CANCELLED,
@@ -464,7 +467,7 @@ class Take(models.Model):
             finished_at=timezone.now(),
             **fields,
         )
-        if moved:
+        if moved and not sending:
             self._after_giving_up()
         return moved
 
@@ -481,8 +484,10 @@ class Take(models.Model):
         a job that failed at the provider costs nothing.
         """
         fields: dict[str, Any] = {"cost": Decimal("0"), "cost_estimated": False}
-        if paid:
-            fields = {} if cost is None else {"cost": cost, "cost_estimated": False}
+        if paid and cost is not None:
+            fields = {"cost": cost, "cost_estimated": False}
+        elif paid:  # the estimate made when we gave up, or now (cancelled while sending)
+            fields = {"cost": self.cost or take_cost(self), "cost_estimated": True}
         moved = self._transition(
             WATCHED_STATUSES,
             job_ended_at=timezone.now(),
