@@ -131,14 +131,16 @@ def test_poll_and_download_errors_never_lose_a_finished_paid_video(
     fake.poll_error_rate, fake.download_error_rate = 0.3, 1.0
     episode, takes = _start(studio, writer, [f"Shot {i}: a paper boat." for i in range(8)])
 
-    def paid_not_copied() -> Take | None:
-        return Take.objects.filter(job_ended_at__isnull=False, video="").first()
+    def paid_not_copied() -> list[Take]:
+        done = list(Take.objects.filter(job_ended_at__isnull=False, video=""))
+        return done if len(done) == 8 else []
 
-    waiting = wait_for(paid_not_copied, timeout=60, what="a finished job that cannot be copied")
-    price = waiting.duration_seconds * PRICE_PER_SECOND
-    assert waiting.cost == price and not waiting.cost_estimated  # paid when it finished
+    waiting = wait_for(paid_not_copied, timeout=90, what="finished jobs that cannot be copied")
+    price = waiting[0].duration_seconds * PRICE_PER_SECOND
+    assert {(t.cost, t.cost_estimated) for t in waiting} == {(price, False)}  # paid when done
+    assert {t.generation_status for t in waiting} == {GenerationStatus.RUNNING}
     budget = project_budget(episode.project)
-    assert budget.spent + budget.committed == 8 * price  # counted once, not as spent and due
+    assert (budget.spent, budget.committed) == (8 * price, 0)  # counted once, not also as due
     fake.download_error_rate = 0.5
     wait_for(lambda: all_final(takes), timeout=150, what="every take to end")
 
