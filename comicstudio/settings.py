@@ -220,9 +220,12 @@ COMICSTUDIO_RECONCILE_GRACE_SECONDS = float(
 COMICSTUDIO_WEBHOOK_POLL_SECONDS = float(os.environ.get("COMICSTUDIO_WEBHOOK_POLL_SECONDS", "60"))
 # The sweep re-drives takes whose tasks were lost (e.g. Redis restarted without data).
 COMICSTUDIO_SWEEP_SECONDS = float(os.environ.get("COMICSTUDIO_SWEEP_SECONDS", "30"))
+# How often a job we gave up on (stalled, cancelled) is asked whether it ended: it holds
+# its concurrency slot until then.
+COMICSTUDIO_WATCH_POLL_SECONDS = float(os.environ.get("COMICSTUDIO_WATCH_POLL_SECONDS", "60"))
 CELERY_BEAT_SCHEDULE = {
     "sweep-takes": {
-        "task": "generation.takes.tasks.sweep_takes",
+        "task": "generation.sweep_takes",
         "schedule": COMICSTUDIO_SWEEP_SECONDS,
     },
 }

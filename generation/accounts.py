@@ -55,6 +55,7 @@ def credential_rows(studio: Studio) -> list[dict[str, Any]]:
         rows.append({
             "credential": credential,
             "in_flight": slots.in_use(credential.pk),
+            "pace": slots.pace(credential.pk, limit=credential.concurrency_limit),
             "retries": slots.retry_counts(credential.pk),
         })  # fmt: skip
     return rows

@@ -17,8 +17,6 @@ from generation.models import (
     ReviewStatus,
     Take,
 )
-from generation.takes import slots
-from generation.takes.engine import start_waiting
 from generation.takes.events import poll_on_commit, publish_take
 
 if TYPE_CHECKING:
@@ -60,14 +58,8 @@ def record_review(
 
 
 def cancel_take(*, take: Take, cancelled_by: User) -> bool:
-    """Cancel a take at any stage before it finished; its slot goes to the next take."""
-    if not take.mark_cancelled(f"Cancelled by {cancelled_by.username}."):
-        return False
-    if take.credential_id:
-        credential_id, take_id = take.credential_id, take.pk
-        transaction.on_commit(lambda: start_waiting(slots.release(credential_id, take_id)))
-    publish_take(take)
-    return True
+    """Cancel a take at any stage before it finished (its slot: see Take.mark_cancelled)."""
+    return take.mark_cancelled(f"Cancelled by {cancelled_by.username}.")
 
 
 def handle_video_event(*, credential_id: int, job_id: str) -> bool:

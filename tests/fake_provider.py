@@ -10,12 +10,18 @@
 Jobs finish by the clock (`latency` seconds after creation). Markers in the prompt
 script one job: `[moderation]` fails it by moderation, `[rai]` is filtered by Veo's RAI,
 `[stuck]` stops at 99 %, `[drop]` closes the connection after creating the job,
-`[error]` fails it with a server error. `fail_next_creates` scripts 429 / 5xx answers.
-Every request is recorded; `max_in_flight()` says how many jobs ever ran at once.
+`[error]` fails it with a server error, `[long]` runs for `long_latency` seconds with its
+progress frozen (it keeps running after we stall it). `fail_next_creates` scripts 429 / 5xx
+answers. Fault modes: `thumbnails = False` leaves every thumbnail missing;
+`poll_error_rate` / `download_error_rate` answer that share of job reads / content
+downloads with a 500; `max_jobs` answers a create with 429 (Retry-After
+`busy_retry_after`) while that many jobs run. Every request is recorded; `max_in_flight()`
+says how many jobs ever ran at once.
 """
 
 from __future__ import annotations
 
+import random
 import re
 import threading
 import time
@@ -44,6 +50,7 @@ class Job:
     kind: str  # "openai" | "veo"
     body: dict[str, Any]
     remixed_from: str | None = None
+    latency: float | None = None  # None: the fake's `latency` (read when asked)
 
 
 @dataclass
@@ -67,6 +74,14 @@ class FakeProvider:
         self.character_clips: dict[str, bytes] = {}  # the uploaded video, by character id
         self.scripted_creates: list[tuple[int, dict[str, Any], dict[str, str]]] = []
         self.lock = threading.Lock()
+        self.create_lock = threading.Lock()  # a busy check and its create are one step
+        self.long_latency = 6.0
+        self.poll_error_rate = 0.0
+        self.download_error_rate = 0.0
+        self.max_jobs: int | None = None
+        self.busy_retry_after = 1.0
+        self.thumbnails = True  # False: the thumbnail variant is missing (404)
+        self.random = random.Random(8)  # noqa: S311 (a test's reproducible faults)
         from tests.fake_provider_http import handler_for  # it imports this module
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler_for(self))
@@ -105,6 +120,19 @@ class FakeProvider:
         with self.lock:
             self.scripted_creates.extend([(status, body, headers)] * count)
 
+    def fault(self, rate: float) -> bool:
+        """True for about `rate` of the calls (a scripted 500)."""
+        with self.lock:
+            return self.random.random() < rate
+
+    def running(self) -> int:
+        """Jobs running now (created, not finished)."""
+        now = time.time()
+        return sum(1 for job in self.submissions() if now < job.created + self.latency_of(job))
+
+    def latency_of(self, job: Job) -> float:
+        return self.latency if job.latency is None else job.latency
+
     # What happened.
     def submissions(self) -> list[Job]:
         with self.lock:
@@ -122,7 +150,7 @@ class FakeProvider:
         for job in self.submissions():
             events.append((job.created, 1))
             if "[stuck]" not in job.prompt:
-                events.append((job.created + self.latency, -1))
+                events.append((job.created + self.latency_of(job), -1))
         running = peak = 0
         for _, delta in sorted(events, key=lambda e: (e[0], e[1])):
             running += delta
@@ -137,19 +165,21 @@ class FakeProvider:
 
     # Job state by the clock.
     def state_of(self, job: Job) -> tuple[str, int]:
-        elapsed = time.time() - job.created
+        elapsed, latency = time.time() - job.created, self.latency_of(job)
         if "[stuck]" in job.prompt:
-            return "in_progress", min(99, int(elapsed / self.latency * 100))
-        if elapsed >= self.latency:
+            return "in_progress", min(99, int(elapsed / latency * 100))
+        if elapsed >= latency:
             if "[moderation]" in job.prompt or "[error]" in job.prompt:
                 return "failed", 0
             return "completed", 100
+        if "[long]" in job.prompt:
+            return "in_progress", 5
         return (
             ("queued", 0)
-            if elapsed < self.latency * 0.1
+            if elapsed < latency * 0.1
             else (
                 "in_progress",
-                int(elapsed / self.latency * 100),
+                int(elapsed / latency * 100),
             )
         )
 
@@ -175,6 +205,7 @@ class FakeProvider:
             kind=kind,
             body=body,
             remixed_from=remixed_from,
+            latency=self.long_latency if "[long]" in prompt else None,
         )
         with self.lock:
             self.jobs[job.id] = job
@@ -203,7 +234,9 @@ class FakeProvider:
             "status": status,
             "progress": progress,
             "created_at": int(job.created),
-            "completed_at": int(job.created + self.latency) if status == "completed" else None,
+            "completed_at": (
+                int(job.created + self.latency_of(job)) if status == "completed" else None
+            ),
             "expires_at": None,
             "prompt": job.prompt,
             "seconds": job.seconds,

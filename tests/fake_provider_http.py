@@ -98,6 +98,9 @@ def handler_for(fake: FakeProvider) -> type[BaseHTTPRequestHandler]:
             job = fake.jobs.get(match.group(1))
             if job is None:
                 return self._send(404, error_body("Video not found", code="not_found"))
+            rate = fake.download_error_rate if match.group(2) else fake.poll_error_rate
+            if fake.fault(rate):
+                return self._send(500, error_body("The server had an error", kind="server_error"))
             if not match.group(2):
                 return self._send(
                     200, fake.openai_video(job), {"openai-poll-after-ms": str(fake.poll_after_ms)}
@@ -106,6 +109,8 @@ def handler_for(fake: FakeProvider) -> type[BaseHTTPRequestHandler]:
                 return self._send(
                     400, error_body("Video is not ready yet.", code="video_not_ready")
                 )
+            if query.get("variant", ["video"])[0] == "thumbnail" and not fake.thumbnails:
+                return self._send(404, error_body("No thumbnail for this video", code="not_found"))
             if query.get("variant", ["video"])[0] == "thumbnail":
                 return self._send(200, JPEG_MAGIC, content_type="image/jpeg")
             return self._send(200, video_bytes(job.id), content_type="video/mp4")
@@ -156,8 +161,21 @@ def handler_for(fake: FakeProvider) -> type[BaseHTTPRequestHandler]:
             self._send(*scripted)
             return True
 
+        def _busy(self) -> bool:
+            """Answer 429 while the fake's limit of running jobs is reached."""
+            if fake.max_jobs is None or fake.running() < fake.max_jobs:
+                return False
+            kind = "rate_limit_exceeded"
+            body = error_body("Too many concurrent requests", kind=kind, code=kind)
+            self._send(429, body, {"Retry-After": str(fake.busy_retry_after)})
+            return True
+
         def _create(self, body: dict[str, Any]) -> None:
-            if self._scripted():
+            with fake.create_lock:
+                self._create_locked(body)
+
+        def _create_locked(self, body: dict[str, Any]) -> None:
+            if self._scripted() or self._busy():
                 return
             prompt = str(body.get("prompt", ""))
             if not prompt:

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 from cryptography.fernet import Fernet
 
+from comicstudio.embedded_redis import free_port
 from generation.credentials import ProviderCredential
 from generation.models import GenerationStatus, Take
 from projects.models import Episode, Project, Scene
@@ -47,6 +48,7 @@ def fast_engine(settings):  # type: ignore[no-untyped-def]
     settings.COMICSTUDIO_PROVIDER_TIMEOUT = 5
     settings.COMICSTUDIO_MAX_BACKOFF_SECONDS = 1
     settings.COMICSTUDIO_RECONCILE_GRACE_SECONDS = 1
+    settings.COMICSTUDIO_WATCH_POLL_SECONDS = 0.3
     return settings
 
 
@@ -67,6 +69,17 @@ def _seed_published_prices() -> None:
     from django.apps import apps
 
     importlib.import_module("generation.migrations.0004_seed_list_prices").seed(apps, None)
+
+
+def add_refusing_credential(studio, **fields) -> ProviderCredential:  # type: ignore[no-untyped-def]
+    """An OpenAI-compatible credential whose base URL refuses every connection."""
+    credential = ProviderCredential(
+        studio=studio, provider="openai", base_url=f"http://127.0.0.1:{free_port()}/v1", **fields
+    )
+    credential.set_api_key(SECRET_KEY)
+    credential.save()
+    _seed_published_prices()  # the door prices every paid take
+    return credential
 
 
 def batch_episode(studio, writer, actions: list[str], provider: str = "openai") -> Episode:  # type: ignore[no-untyped-def]

@@ -50,7 +50,7 @@ def test_a_429_storm_is_retried_after_retry_after_and_counted_per_credential(
     takes = _run(studio, writer, ["Rain.", "Snow.", "Hail."])
 
     assert {t.generation_status for t in takes} == {GenerationStatus.SUCCEEDED}
-    assert sum(t.retries for t in takes) == 6
+    assert sum(t.retries for t in takes) == 0  # 429s slow the credential's pace instead
     assert slots.retry_counts(credential.pk) == {"rate_limit": 6}
     assert set(fake.submissions_per_prompt().values()) == {1}
     creates = [r for r in fake.requests if r.method == "POST" and r.path == "/v1/videos"]

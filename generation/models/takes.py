@@ -6,13 +6,22 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
+from celery import current_app
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
+from django.db.models import Q
 from django.db.models.functions import Concat
 from django.utils import timezone
 
+from generation.money.pricing import take_cost
 from generation.providers import PROVIDERS
 from generation.providers.base import VideoRequest
+from generation.takes import slots
+from projects.live import publish_scene_changed
+
+# The engine's tasks, by name (they import this module): woken and watching takes.
+SUBMIT_TASK = "generation.submit_take"
+POLL_TASK = "generation.poll_take"
 
 
 class GenerationStatus(models.TextChoices):
@@ -34,6 +43,8 @@ IN_FLIGHT_STATUSES = (GenerationStatus.SUBMITTED, GenerationStatus.RUNNING)
 CANCELLABLE_STATUSES = (*ACTIVE_STATUSES, GenerationStatus.NEEDS_ATTENTION)
 # Failed for provider availability (not moderation): may go to the project's fallback.
 UNAVAILABLE_STATUSES = (GenerationStatus.FAILED, GenerationStatus.STALLED)
+# Given up by us, not by the provider: a job of theirs may still run, and is watched.
+WATCHED_STATUSES = (GenerationStatus.STALLED, GenerationStatus.CANCELLED)
 
 
 class ReviewStatus(models.TextChoices):
@@ -46,6 +57,28 @@ class ReviewStatus(models.TextChoices):
 
 def take_upload_path(take: Take, filename: str) -> str:
     return f"takes/{take.scene_id}/{take.number}/{filename}"
+
+
+class TakeQuerySet(models.QuerySet["Take"]):
+    def holding_slot(self) -> TakeQuerySet:
+        """Takes whose provider job may be running: each holds a slot of its credential."""
+        return self.filter(job_ended_at__isnull=True).filter(
+            Q(generation_status__in=IN_FLIGHT_STATUSES)
+            | (Q(generation_status__in=WATCHED_STATUSES) & ~Q(provider_job_id=""))
+        )
+
+    def watched(self) -> TakeQuerySet:
+        """Stalled or cancelled takes whose job still runs at the provider."""
+        return self.filter(
+            generation_status__in=WATCHED_STATUSES, job_ended_at__isnull=True
+        ).exclude(provider_job_id="")
+
+
+def slot_holders(credential_id: int) -> list[int]:
+    """The takes the database says hold one of the credential's slots (rebuilds Redis)."""
+    return list(
+        Take.objects.filter(credential_id=credential_id).holding_slot().values_list("pk", flat=True)
+    )
 
 
 class Take(models.Model):
@@ -84,7 +117,16 @@ class Take(models.Model):
     # What is happening right now (a retry, a wait for a free slot), shown on the card.
     status_note = models.CharField(max_length=300, blank=True)
     retries = models.PositiveIntegerField(default=0)
+    # No task may send the take before this (a backoff or the provider's Retry-After).
+    not_before = models.DateTimeField(null=True, blank=True)
+    # Since when polls or downloads get no answer, and how many in a row (their backoff).
+    unreachable_since = models.DateTimeField(null=True, blank=True)
+    unanswered = models.PositiveIntegerField(default=0)
+    # When the provider's job ended (done, failed, or past its retention): the slot is free.
+    job_ended_at = models.DateTimeField(null=True, blank=True)
     cost = models.DecimalField(max_digits=10, decimal_places=4, default=Decimal("0"))
+    # The cost is the price table's figure for the seconds requested, not the provider's bill.
+    cost_estimated = models.BooleanField(default=False)
     video = models.FileField(upload_to=take_upload_path, blank=True)
     thumbnail = models.FileField(upload_to=take_upload_path, blank=True)
 
@@ -96,9 +138,12 @@ class Take(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     progress_updated_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
-    # The last poll: when (the sweep looks for quiet takes) and its number (claim_poll).
+    # The last step of the take's one task chain (submit, poll, download): when (the
+    # sweep looks for quiet takes) and its number (claim_step).
     polled_at = models.DateTimeField(null=True, blank=True)
     poll_seq = models.PositiveIntegerField(default=0)
+
+    objects = TakeQuerySet.as_manager()
 
     class Meta:
         ordering = ["-number"]
@@ -166,20 +211,93 @@ class Take(models.Model):
             return f"{label} — {self.status_note}"
         return label
 
+    @property
+    def job_running(self) -> bool:
+        """The provider's job may still run (it was made and has not ended)."""
+        return bool(self.provider_job_id) and self.job_ended_at is None
+
     # State changes: each is a conditional UPDATE, so a duplicate or late task is a no-op.
-    def _transition(self, allowed: tuple[str, ...], **fields: Any) -> bool:
-        updated = Take.objects.filter(pk=self.pk, generation_status__in=allowed).update(**fields)
+    # A change schedules, on commit, what others must see: the card, and the slot freed.
+    def _transition(
+        self,
+        allowed: tuple[str, ...],
+        *,
+        when: Q | None = None,
+        publish: bool = True,
+        **fields: Any,
+    ) -> bool:
+        takes = Take.objects.filter(pk=self.pk, generation_status__in=allowed)
+        updated = (takes.filter(when) if when is not None else takes).update(**fields)
         self.refresh_from_db()
+        if updated == 1 and publish:
+            self._publish()
         return updated == 1
 
+    def _publish(self) -> None:
+        scene = self.scene
+        publish_scene_changed(
+            project_id=scene.episode.project_id, episode_id=scene.episode_id, scene_id=scene.pk
+        )
+
+    def _release_slot(self, *, wake: bool = True) -> None:
+        """After commit, free the take's slot and start the take that waited for it."""
+        if not self.credential_id:
+            return
+        credential_id, take_id = self.credential_id, self.pk
+
+        def release() -> None:
+            woken = slots.release(credential_id, take_id, wake=wake)
+            if woken is not None:
+                current_app.send_task(SUBMIT_TASK, args=(woken,))
+
+        transaction.on_commit(release)
+
+    def _watch(self) -> None:
+        """After commit, poll the job we gave up on (slowly) until the provider ends it."""
+        take_id = self.pk
+        countdown = settings.COMICSTUDIO_WATCH_POLL_SECONDS
+        transaction.on_commit(
+            lambda: current_app.send_task(POLL_TASK, args=(take_id, None), countdown=countdown)
+        )
+
+    def claim_step(self, seq: int | None) -> int | None:
+        """Claim step number `seq` of the take's task chain (the next when None).
+
+        A take is driven by one chain of tasks (submit, poll, download), numbered: a
+        duplicate (a redelivery, a sweep, a webhook, a wake-up) claims the same number as
+        the chain's next step and only one wins, so a take never has two chains.
+        """
+        seq = self.poll_seq + 1 if seq is None else seq
+        updated = Take.objects.filter(pk=self.pk, poll_seq=seq - 1).update(
+            poll_seq=seq, polled_at=timezone.now()
+        )
+        self.refresh_from_db()
+        return seq if updated == 1 else None
+
+    def wait_until(self, seconds: float) -> None:
+        """Nothing sends the take for `seconds` (the sweep too leaves it alone until then)."""
+        Take.objects.filter(pk=self.pk).update(
+            not_before=timezone.now() + timedelta(seconds=seconds)
+        )
+        self.refresh_from_db()
+
+    def may_send_in(self) -> float:
+        """Seconds until the take may be sent (0 when it may now)."""
+        if self.not_before is None:
+            return 0.0
+        return max(0.0, (self.not_before - timezone.now()).total_seconds())
+
     def claim_for_submission(self) -> bool:
-        """Queued → submitted; False if another task got there first."""
+        """Queued → submitted once `not_before` has passed; False if another task got there
+        first (or a backoff started meanwhile)."""
         now = timezone.now()
         return self._transition(
             (GenerationStatus.QUEUED,),
+            when=Q(not_before__isnull=True) | Q(not_before__lte=now),
             generation_status=GenerationStatus.SUBMITTED,
             submitted_at=now,
             progress_updated_at=now,
+            not_before=None,
         )
 
     def record_job_id(self, job_id: str) -> bool:
@@ -190,15 +308,24 @@ class Take(models.Model):
         self.refresh_from_db()
         return updated == 1
 
-    def requeue(self, note: str, *, count_retry: bool = True) -> bool:
-        """Submitted (no job was made) → queued again, saying why; counts the retry."""
-        return self._transition(
+    def requeue(
+        self, note: str, *, delay: float = 0, count_retry: bool = True, wake: bool = True
+    ) -> bool:
+        """Submitted (no job was made) → queued again for `delay` s, saying why.
+
+        Its slot is freed; `wake=False` (a 429) does not hand it to the next take.
+        """
+        moved = self._transition(
             (GenerationStatus.SUBMITTED,),
             generation_status=GenerationStatus.QUEUED,
             provider_job_id="",
             status_note=note,
             retries=models.F("retries") + int(count_retry),
+            not_before=timezone.now() + timedelta(seconds=delay),
         )
+        if moved:
+            self._release_slot(wake=wake)
+        return moved
 
     def note(self, text: str, *, count_retry: bool = False) -> bool:
         """Say what is happening now (shown on the card) without changing the state."""
@@ -208,28 +335,48 @@ class Take(models.Model):
             retries=models.F("retries") + int(count_retry),
         )
 
-    def claim_poll(self, seq: int | None) -> int | None:
-        """Claim poll number `seq` (the next one when None); None if another poll has it.
+    def provider_silent(self, error: str, *, delay: float) -> bool:
+        """A poll or download got no answer: say since when, ask again in `delay` s."""
+        since = self.unreachable_since or timezone.now()
+        return self._transition(
+            (*IN_FLIGHT_STATUSES, *WATCHED_STATUSES),
+            unreachable_since=since,
+            unanswered=models.F("unanswered") + 1,
+            status_note=(
+                f"Provider not answering since {since:%H:%M:%S} UTC ({error}). "
+                f"Asking again in {delay:.0f} s."
+            )[:300],
+            not_before=timezone.now() + timedelta(seconds=delay),
+        )
 
-        Polls of a take form one chain, numbered: a duplicate (a redelivery, a sweep, a
-        webhook) claims the same number as the chain's next poll, and only one wins.
-        """
-        seq = self.poll_seq + 1 if seq is None else seq
-        updated = Take.objects.filter(
-            pk=self.pk, poll_seq=seq - 1, generation_status__in=IN_FLIGHT_STATUSES
-        ).update(poll_seq=seq, polled_at=timezone.now())
-        self.refresh_from_db()
-        return seq if updated == 1 else None
+    def provider_answered(self) -> None:
+        """A poll was answered: the provider is not silent (any more)."""
+        if self.unreachable_since is not None:
+            Take.objects.filter(pk=self.pk).update(unreachable_since=None, unanswered=0)
+            self.refresh_from_db()
+
+    def past_retention(self, retention_seconds: int) -> bool:
+        """Longer than the provider keeps a result since the job ended (or since it last
+        answered, when we do not know that it ended): nothing is left to save."""
+        since = self.job_ended_at or self.unreachable_since
+        return since is not None and timezone.now() - since > timedelta(seconds=retention_seconds)
 
     def record_progress(self, progress: int) -> bool:
         """Running, with progress; True when something a viewer would see changed."""
-        if progress == self.progress and self.generation_status == GenerationStatus.RUNNING:
+        answered = self.unreachable_since is not None
+        if (
+            progress == self.progress
+            and self.generation_status == GenerationStatus.RUNNING
+            and not answered
+        ):
             return False
         return self._transition(
             IN_FLIGHT_STATUSES,
             generation_status=GenerationStatus.RUNNING,
             progress=max(progress, self.progress),
             progress_updated_at=timezone.now(),
+            unreachable_since=None,
+            unanswered=0,
         )
 
     def is_stalled(self, limit_seconds: int | None = None) -> bool:
@@ -242,7 +389,26 @@ class Take(models.Model):
         """Seconds since the take was submitted (0 before)."""
         return (timezone.now() - self.submitted_at).total_seconds() if self.submitted_at else 0.0
 
-    def mark_succeeded(self, *, video_name: str, thumbnail_name: str, cost: Decimal) -> bool:
+    def record_job_done(self, *, cost: Decimal | None) -> bool:
+        """The provider finished the job: it is paid (its bill, else the price table's
+        figure for the video it made) and its slot is free while we copy the video."""
+        moved = self._transition(
+            IN_FLIGHT_STATUSES,
+            generation_status=GenerationStatus.RUNNING,
+            progress=100,
+            job_ended_at=timezone.now(),
+            cost=take_cost(self) if cost is None else cost,
+            cost_estimated=False,
+            status_note="Copying the finished video",
+            unreachable_since=None,
+            unanswered=0,
+            not_before=None,
+        )
+        if moved:
+            self._release_slot()
+        return moved
+
+    def mark_succeeded(self, *, video_name: str, thumbnail_name: str) -> bool:
         """The result is in our storage: the take is done."""
         return self._transition(
             IN_FLIGHT_STATUSES,
@@ -250,21 +416,38 @@ class Take(models.Model):
             progress=100,
             video=video_name,
             thumbnail=thumbnail_name,
-            cost=cost,
             error="",
             status_note="",
             finished_at=timezone.now(),
+            unreachable_since=None,
         )
 
-    def mark_failed(self, error: str, *, status: str = GenerationStatus.FAILED) -> bool:
-        """Failed, blocked, stalled or needing attention, with the message a person reads."""
-        return self._transition(
-            ACTIVE_STATUSES,
-            generation_status=status,
-            error=error,
-            status_note="",
-            finished_at=timezone.now(),
-        )
+    def mark_failed(
+        self,
+        error: str,
+        *,
+        status: str = GenerationStatus.FAILED,
+        job_running: bool = False,
+        paid: bool = False,
+    ) -> bool:
+        """Failed, blocked, stalled or needing attention, with the message a person reads.
+
+        `job_running`: we give up while the provider's job still runs (a stall): it keeps
+        its slot and is watched until it ends. Otherwise the job (if any) is over. A job
+        that ran (`job_running` or `paid`) is paid: the price table's figure, marked
+        estimated, stands until the provider says what it billed.
+        """
+        now = timezone.now()
+        watch = job_running and self.job_running
+        fields: dict[str, Any] = {"generation_status": status, "error": error}
+        if (watch or paid) and self.provider_job_id and self.cost == 0:
+            fields |= {"cost": take_cost(self), "cost_estimated": True}
+        if not watch and self.job_ended_at is None:
+            fields["job_ended_at"] = now
+        moved = self._transition(ACTIVE_STATUSES, status_note="", finished_at=now, **fields)
+        if moved:
+            self._after_giving_up()
+        return moved
 
     def explain(self, text: str) -> None:
         """Add a sentence to a finished take's error (why nothing more happened)."""
@@ -274,14 +457,54 @@ class Take(models.Model):
         self.refresh_from_db(fields=["error"])
 
     def mark_cancelled(self, reason: str) -> bool:
-        """Cancelled by a person, at any stage before it finished."""
-        return self._transition(
+        """Cancelled by a person, at any stage before it finished.
+
+        A job that runs at the provider is paid and keeps its slot until it ends. A take
+        being sent (claimed, no job id yet) keeps its slot too: if the job is made, its
+        chain watches it; if not, the slot's lease runs out.
+        """
+        fields: dict[str, Any] = {}
+        if self.job_running and self.cost == 0:
+            fields = {"cost": take_cost(self), "cost_estimated": True}
+        sending = self.generation_status == GenerationStatus.SUBMITTED and not self.provider_job_id
+        moved = self._transition(
             CANCELLABLE_STATUSES,
             generation_status=GenerationStatus.CANCELLED,
             error=reason,
             status_note="",
             finished_at=timezone.now(),
+            **fields,
         )
+        if moved and not sending:
+            self._after_giving_up()
+        return moved
+
+    def _after_giving_up(self) -> None:
+        if self.generation_status in WATCHED_STATUSES and self.job_running:
+            self._watch()
+        else:
+            self._release_slot()
+
+    def record_watched_end(self, *, cost: Decimal | None, paid: bool) -> bool:
+        """A job we had given up on ended at the provider (or its retention passed).
+
+        `paid`: it made a video, so what the provider bills (else the estimate) stands;
+        a job that failed at the provider costs nothing.
+        """
+        fields: dict[str, Any] = {"cost": Decimal("0"), "cost_estimated": False}
+        if paid and cost is not None:
+            fields = {"cost": cost, "cost_estimated": False}
+        elif paid:  # the estimate made when we gave up, or now (cancelled while sending)
+            fields = {"cost": self.cost or take_cost(self), "cost_estimated": True}
+        moved = self._transition(
+            WATCHED_STATUSES,
+            job_ended_at=timezone.now(),
+            unreachable_since=None,
+            **fields,
+        )
+        if moved:
+            self._release_slot()
+        return moved
 
 
 class ReviewAction(models.TextChoices):

@@ -37,7 +37,10 @@ class Budget:
 
 def _committed(project: Project) -> Decimal:
     active = (
-        Take.objects.filter(scene__episode__project=project, generation_status__in=ACTIVE_STATUSES)
+        # A take whose job finished has its cost recorded (in `spent`) while it downloads.
+        Take.objects.filter(
+            scene__episode__project=project, generation_status__in=ACTIVE_STATUSES, cost=0
+        )
         .values("provider", "duration_seconds", "width", "height")
         .annotate(n=Count("pk"))
     )

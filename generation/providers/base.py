@@ -7,6 +7,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import ClassVar
 
+import httpx2
+
 
 @dataclass(frozen=True)
 class PromptShape:
@@ -86,10 +88,63 @@ class ProviderError(Exception):
     # The request may have reached the provider (timeout, connection dropped after
     # sending): never resend blindly, reconcile first.
     ambiguous: bool = False
-    kind: str = ""  # "rate_limit" | "server" for transient errors counted per credential
+    # "rate_limit" | "server" | "connection" for transient errors counted per credential
+    kind: str = ""
 
     def __str__(self) -> str:
         return self.message
+
+
+def _never_connected(exc: BaseException) -> bool:
+    """True when the cause chain shows the connection was never established."""
+    seen: BaseException | None = exc
+    for _ in range(10):  # a cause chain is short; never loop on a cycle
+        if seen is None:
+            return False
+        if isinstance(seen, httpx2.ConnectError | httpx2.ConnectTimeout | ConnectionRefusedError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def transport_error(exc: BaseException, *, creating: bool) -> ProviderError:
+    """A request that got no HTTP answer.
+
+    A connection that was never established (refused, no route, connect timeout) sent
+    nothing: a plain transient error. Anything later (a read timeout, a dropped
+    connection) may have reached the provider, so a create is ambiguous: reconcile it.
+    """
+    if _never_connected(exc):
+        return ProviderError(
+            "The provider could not be reached (connection refused or timed out).",
+            kind="connection",
+        )
+    return ProviderError("The provider did not answer in time.", ambiguous=creating, kind="server")
+
+
+def status_error(
+    status: int, message: str, *, code: str = "", retry_after: float | None = None
+) -> ProviderError:
+    """Our ProviderError for an HTTP error answer: the one status → error mapping."""
+    if status in (401, 403):
+        return ProviderError(
+            f"The provider refused this studio's credential ({status}): "
+            "an owner should check it under Providers.",
+            permanent=True,
+        )
+    if status == 429 and code == "insufficient_quota":  # waiting does not refill a quota
+        return ProviderError(f"The provider's quota is used up (429): {message}", permanent=True)
+    if status == 429:
+        return ProviderError(
+            f"The provider is busy (429): {message}", retry_after=retry_after, kind="rate_limit"
+        )
+    if status >= 500:
+        return ProviderError(
+            f"The provider had an error ({status}): {message}",
+            retry_after=retry_after,
+            kind="server",
+        )
+    return ProviderError(f"The provider refused the request: {message}", permanent=True)
 
 
 class Provider:
@@ -112,6 +167,9 @@ class Provider:
     # (generation/money/pricing.py), the one source of every price.
     default_model: ClassVar[str] = ""
     can_remix: ClassVar[bool] = False
+    # How long the provider keeps a job's result after it finished: until then a job we
+    # cannot reach or download from may still be saved, and is never given up.
+    retention_seconds: ClassVar[int] = 3600
 
     def __init__(self, config: ProviderConfig | None = None) -> None:
         if self.costs_money and config is None:

@@ -9,6 +9,7 @@ job; our tasks retry instead, reconciling an ambiguous create by listing recent 
 from __future__ import annotations
 
 import json
+import logging
 import warnings
 from decimal import Decimal
 from functools import lru_cache
@@ -24,8 +25,11 @@ from generation.providers.base import (
     Provider,
     ProviderError,
     VideoRequest,
+    status_error,
+    transport_error,
 )
 
+log = logging.getLogger(__name__)
 # Error codes the API uses for moderation and policy refusals: final, never retried.
 BLOCKED_CODES = {"moderation_blocked", "content_policy_violation", "policy_violation"}
 _STATES = {"queued": "queued", "in_progress": "running", "completed": "succeeded"}
@@ -71,6 +75,7 @@ class OpenAIVideosProvider(Provider):
     prompt_shape = PromptShape(
         takes_characters=True, makes_audio=True, rejects_faces=True, max_prompt_chars=4000
     )
+    retention_seconds = 3600  # a finished video can be downloaded for about an hour
     capabilities = Capabilities(
         durations=(4, 8, 12),
         sizes=((720, 1280), (1280, 720), (1024, 1792), (1792, 1024)),
@@ -96,15 +101,7 @@ class OpenAIVideosProvider(Provider):
     def _error(self, exc: openai.OpenAIError, *, creating: bool = False) -> ProviderError:
         """Our ProviderError for an SDK error; never carries the key."""
         if isinstance(exc, openai.APIConnectionError):  # includes timeouts
-            return ProviderError(
-                "The provider did not answer in time.", ambiguous=creating, kind="server"
-            )
-        if isinstance(exc, openai.AuthenticationError | openai.PermissionDeniedError):
-            return ProviderError(
-                f"The provider refused this studio's credential ({exc.status_code}): "
-                "an owner should check it under Providers.",
-                permanent=True,
-            )
+            return transport_error(exc, creating=creating)
         if not isinstance(exc, openai.APIStatusError):
             return ProviderError(self._scrub(str(exc)), permanent=True)
         body = exc.body if isinstance(exc.body, dict) else {}
@@ -114,19 +111,9 @@ class OpenAIVideosProvider(Provider):
             return ProviderError(
                 f"Refused by the provider: {message}", permanent=True, blocked=True
             )
-        if exc.status_code == 429:
-            return ProviderError(
-                f"The provider is busy (429): {message}",
-                retry_after=_retry_after(exc.response),
-                kind="rate_limit",
-            )
-        if exc.status_code >= 500:
-            return ProviderError(
-                f"The provider had an error ({exc.status_code}): {message}",
-                retry_after=_retry_after(exc.response),
-                kind="server",
-            )
-        return ProviderError(f"The provider refused the request: {message}", permanent=True)
+        return status_error(
+            exc.status_code, message, code=code, retry_after=_retry_after(exc.response)
+        )
 
     def submit(self, request: VideoRequest) -> str:
         extra = {"characters": list(request.character_ids)} if request.character_ids else None
@@ -189,9 +176,13 @@ class OpenAIVideosProvider(Provider):
             client = self._client()
             videos = client.videos
             videos.download_content(job_id, variant="video").write_to_file(video_path)
-            videos.download_content(job_id, variant="thumbnail").write_to_file(thumbnail_path)
         except openai.OpenAIError as exc:
             raise self._error(exc) from None
+        try:
+            videos.download_content(job_id, variant="thumbnail").write_to_file(thumbnail_path)
+        except openai.OpenAIError as exc:  # the video is what was paid for: make one from it
+            log.info("job %s: no thumbnail from the provider (%s)", job_id, self._error(exc))
+            thumbnail_path.unlink(missing_ok=True)
 
     def find_job(self, request: VideoRequest, *, since: float, exclude: set[str]) -> str | None:
         try:

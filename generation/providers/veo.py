@@ -24,6 +24,8 @@ from generation.providers.base import (
     Provider,
     ProviderError,
     VideoRequest,
+    status_error,
+    transport_error,
 )
 
 DEFAULT_MODEL = "veo-3.1-generate-preview"
@@ -49,6 +51,7 @@ class VeoProvider(Provider):
     prompt_shape = PromptShape(
         max_references=3, makes_audio=True, negative_field=True, max_prompt_chars=4000
     )
+    retention_seconds = 2 * 24 * 3600  # a finished operation's result is kept two days
     capabilities = Capabilities(
         durations=(4, 6, 8),
         sizes=((720, 1280), (1280, 720)),
@@ -72,23 +75,8 @@ class VeoProvider(Provider):
         key = self.config.api_key if self.config else ""
         if isinstance(exc, errors.APIError):
             message = str(exc.message or exc.status or "").replace(key, "[key]")
-            if exc.code in (401, 403):
-                return ProviderError(
-                    f"The provider refused this studio's credential ({exc.code}): "
-                    "an owner should check it under Providers.",
-                    permanent=True,
-                )
-            if exc.code == 429:
-                return ProviderError(f"The provider is busy (429): {message}", kind="rate_limit")
-            if exc.code >= 500:
-                return ProviderError(
-                    f"The provider had an error ({exc.code}): {message}", kind="server"
-                )
-            return ProviderError(f"The provider refused the request: {message}", permanent=True)
-        # Timeouts and dropped connections: the request may have arrived.
-        return ProviderError(
-            "The provider did not answer in time.", ambiguous=creating, kind="server"
-        )
+            return status_error(exc.code, message)
+        return transport_error(exc, creating=creating)
 
     def _config(self, request: VideoRequest) -> types.GenerateVideosConfig:
         references = [
@@ -157,19 +145,4 @@ class VeoProvider(Provider):
         video = videos[0].video if videos else None
         if video is None or not video.video_bytes:
             raise ProviderError("The provider's result has no video to copy.", permanent=True)
-        video_path.write_bytes(video.video_bytes)
-        _write_thumbnail(video_path, thumbnail_path)
-
-
-def _write_thumbnail(video_path: Path, thumbnail_path: Path) -> None:
-    """Veo gives no thumbnail: take the first frame, or a plain frame if it cannot be read."""
-    import av
-    from PIL import Image
-
-    try:
-        with av.open(str(video_path)) as container:
-            frame = next(container.decode(video=0))
-            image = frame.to_image()
-    except (av.error.FFmpegError, StopIteration, OSError):
-        image = Image.new("RGB", (360, 640), (32, 32, 40))
-    image.convert("RGB").save(thumbnail_path, "JPEG", quality=80)
+        video_path.write_bytes(video.video_bytes)  # no thumbnail: made from the video

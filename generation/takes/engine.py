@@ -1,8 +1,9 @@
-"""What the tasks share: the provider of a take, backoff, slots, and ending a take.
+"""What the tasks share: the provider of a take, backoff, retries, and ending a take.
 
-Every ending goes through `finish`, which frees the take's concurrency slot, starts the
-next waiting take, publishes the card and, where the project asks for it, re-queues a
-take that failed for provider availability on the project's fallback provider.
+Every ending goes through `finish`, whose model method frees the take's concurrency slot
+(or keeps it while the provider's job still runs) and publishes the card; where the
+project asks for it, a take that failed for provider availability is re-queued on the
+project's fallback provider.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from generation.models import UNAVAILABLE_STATUSES, GenerationStatus, Take
 from generation.providers import Provider, ProviderError, get_provider
 from generation.takes import slots
 from generation.takes.door import TakeKind, start_takes
-from generation.takes.events import publish_take, send_submit
+from generation.takes.events import send_submit
 
 log = logging.getLogger(__name__)
 
@@ -33,25 +34,18 @@ def backoff(attempt: int, retry_after: float | None = None) -> float:
     return max(retry_after or 0.0, random.uniform(0.5, max(ceiling, 1.0)))  # noqa: S311
 
 
-def start_waiting(take_id: int | None) -> None:
-    """Start the take that waited for the slot just freed."""
-    if take_id is not None:
-        send_submit(take_id)
-
-
-def free_slot(take: Take) -> None:
-    """Give the take's slot back and start the next waiting take."""
-    if take.credential_id:
-        start_waiting(slots.release(take.credential_id, take.pk))
-
-
-def finish(take: Take, error: str, *, status: str = GenerationStatus.FAILED) -> None:
-    """End a take that did not succeed; free its slot; maybe fall back."""
-    if not take.mark_failed(error, status=status):
+def finish(
+    take: Take,
+    error: str,
+    *,
+    status: str = GenerationStatus.FAILED,
+    job_running: bool = False,
+    paid: bool = False,
+) -> None:
+    """End a take that did not succeed (see Take.mark_failed); maybe fall back."""
+    if not take.mark_failed(error, status=status, job_running=job_running, paid=paid):
         return
     log.info("take %s ended %s: %s", take.pk, status, error)
-    free_slot(take)
-    publish_take(take)
     if status in UNAVAILABLE_STATUSES:
         settings_ = getattr(take.scene.episode.project, "generation_settings", None)
         if settings_ and settings_.auto_fallback and settings_.fallback_provider != take.provider:
@@ -84,10 +78,28 @@ def fail(take: Take, exc: ProviderError) -> None:
 
 
 def count_transient(take: Take, exc: ProviderError) -> bool:
-    """Count a transient error on the take and its credential; False when out of retries."""
+    """Count a transient submit error on the take and its credential; False when out of retries."""
     if take.credential_id:
         slots.count_retry(take.credential_id, exc.kind)
     if take.retries >= settings.COMICSTUDIO_MAX_RETRIES:
         finish(take, f"The provider stayed unavailable after {take.retries} retries: {exc}")
         return False
     return True
+
+
+def slow_down(take: Take) -> int:
+    """A 429: the credential's pace halves; returns it."""
+    if take.credential is None:
+        return 1
+    slots.count_retry(take.credential.pk, "rate_limit")
+    return slots.slow_down(take.credential.pk, limit=take.credential.concurrency_limit)
+
+
+def speed_up(take: Take) -> None:
+    """An accepted submit: the credential's pace grows back, waking a take if it grew."""
+    if take.credential is None:
+        return
+    if slots.speed_up(take.credential.pk, limit=take.credential.concurrency_limit):
+        waiting = slots.next_waiting(take.credential.pk)
+        if waiting is not None:
+            send_submit(waiting)

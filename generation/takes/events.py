@@ -9,11 +9,8 @@ from __future__ import annotations
 from celery import current_app
 from django.db import transaction
 
-from generation.models import Take
+from generation.models import POLL_TASK, SUBMIT_TASK, Take
 from projects.live import publish_scene_changed
-
-SUBMIT_TASK = "generation.takes.tasks.submit_take"
-POLL_TASK = "generation.takes.tasks.poll_take"
 
 
 def publish_take(take: Take) -> None:

@@ -1,9 +1,14 @@
 """Celery tasks that drive a take: submit → poll (re-scheduled, never sleeping) → download.
 
-Tasks take ids, re-fetch, and claim their step with a conditional update, so a task
-delivered twice (acks_late after a worker died) does nothing the second time. Money is
-never spent twice: the job id is stored the moment it is returned, and a submit whose
-outcome is unknown is reconciled with the provider's job list or left to a person.
+Each task reads load → claim → call the provider → transition. A take is driven by one
+chain of tasks, numbered (`Take.claim_step`): a task delivered twice, a sweep or a
+wake-up claims the same step as the chain's next task and only one of them runs, so a
+take never has two chains. Money is never spent twice: the job id is stored the moment
+it is returned, and a submit whose outcome is unknown is reconciled with the provider's
+job list or left to a person. A job the provider finished is paid and kept: polls and
+downloads that get no answer are retried with backoff until the provider's retention
+ends, never given up earlier. Transitions are model methods that publish the card and
+free (or keep) the slot themselves.
 """
 
 from __future__ import annotations
@@ -11,31 +16,35 @@ from __future__ import annotations
 import logging
 import tempfile
 from datetime import timedelta
-from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
-from celery import Task, shared_task
+from celery import shared_task
+from celery.app.task import Task as CeleryTask
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
+from django.db.models import Q
 from django.utils import timezone
 
 from generation.models import (
     ACTIVE_STATUSES,
     IN_FLIGHT_STATUSES,
+    WATCHED_STATUSES,
     GenerationStatus,
     Take,
+    slot_holders,
     take_upload_path,
 )
-from generation.money.pricing import take_cost
 from generation.prompts import build_request, compile_scene
 from generation.providers import Provider, ProviderError
-from generation.providers.base import VideoRequest
+from generation.providers.base import JobStatus, VideoRequest
 from generation.takes import engine, slots
-from generation.takes.events import publish_take
+from generation.thumbnails import thumbnail_from_video
 
 log = logging.getLogger(__name__)
 SLOT_RECHECK_SECONDS = 15  # a waiting take looks again even if no release woke it
+WAITING_NOTE = "Waiting for a free slot"
 NEEDS_ATTENTION_MESSAGE = (
     "The provider may or may not have started this take (the connection failed after "
     "sending) and it cannot be looked up. Check the provider's dashboard, then resubmit "
@@ -66,37 +75,62 @@ def _request(take: Take) -> VideoRequest:
     )
 
 
-def _schedule_poll(take: Take, delay: float | None = None, *, seq: int | None = None) -> None:
-    """The next poll of the take's chain (`seq`), or a new chain's first poll."""
-    if delay is None:
-        webhooks = take.credential is not None and take.credential.has_webhooks
-        delay = (
-            settings.COMICSTUDIO_WEBHOOK_POLL_SECONDS
-            if webhooks
-            else settings.COMICSTUDIO_POLL_SECONDS
-        )
-    poll_take.apply_async((take.pk, seq), countdown=delay)
+def _next(task: CeleryTask, take: Take, seq: int, delay: float = 0) -> None:
+    """Schedule the chain's next step (`seq + 1`)."""
+    if delay >= settings.COMICSTUDIO_SWEEP_SECONDS and take.may_send_in() < delay:
+        take.wait_until(delay)  # a long planned wait: the sweep must not call it quiet
+    task.apply_async((take.pk, seq + 1), countdown=delay)
 
 
-def _got_slot(take: Take) -> bool:
+def _poll_delay(take: Take, hint: float | None = None) -> float:
+    # The provider's hint is a minimum: never poll sooner than it asks. With webhooks
+    # configured, polling is only a rare safety net.
+    if take.credential is not None and take.credential.has_webhooks:
+        return settings.COMICSTUDIO_WEBHOOK_POLL_SECONDS
+    return max(hint or 0, settings.COMICSTUDIO_POLL_SECONDS)
+
+
+def _holders(credential_id: int) -> partial[list[int]]:
+    return partial(slot_holders, credential_id)
+
+
+def _has_slot(take: Take) -> bool:
     if take.credential is None:
         return True
-    limit = take.credential.concurrency_limit
-    if slots.acquire(take.credential.pk, take.pk, limit=limit):
+    credential_id, limit = take.credential.pk, take.credential.concurrency_limit
+    return slots.acquire(credential_id, take.pk, limit=limit, holders=_holders(credential_id))
+
+
+def _busy(take: Take) -> bool:
+    """The take's chain took a step recently (the sweep would not call it quiet)."""
+    quiet = timedelta(seconds=settings.COMICSTUDIO_SWEEP_SECONDS)
+    return take.polled_at is not None and timezone.now() - take.polled_at < quiet
+
+
+def _got_slot(take: Take, seq: int) -> bool:
+    if _has_slot(take):
         return True
-    slots.wait(take.credential.pk, take.pk, order=take.created_at.timestamp())
-    if take.status_note != "Waiting for a free slot":
-        take.note("Waiting for a free slot")
-        publish_take(take)
-    submit_take.apply_async((take.pk,), countdown=SLOT_RECHECK_SECONDS)
+    assert take.credential_id is not None  # noqa: S101 (no credential: never waits)
+    slots.wait(take.credential_id, take.pk, order=take.created_at.timestamp())
+    if take.status_note != WAITING_NOTE:
+        take.note(WAITING_NOTE)
+    _next(submit_take, take, seq, SLOT_RECHECK_SECONDS)
     return False
 
 
-@shared_task(ignore_result=True)
-def submit_take(take_id: int) -> None:
-    """Send a queued take to its provider (once a slot is free) and store the job id at once."""
+@shared_task(name="generation.submit_take", ignore_result=True)
+def submit_take(take_id: int, seq: int | None = None) -> None:
+    """Send a queued take to its provider (once it may and a slot is free); store the job id."""
     take = _load(take_id)
     if take is None or take.generation_status not in ACTIVE_STATUSES:
+        return
+    if seq is None and take.generation_status != GenerationStatus.QUEUED and _busy(take):
+        return  # a late wake-up: the take's chain is at work sending it
+    step = take.claim_step(seq)
+    if step is None:
+        return  # another task of this take's chain has this turn
+    if take.may_send_in() > 0:  # a backoff or Retry-After is not over: wait it out
+        _next(submit_take, take, step, take.may_send_in())
         return
     try:
         provider = engine.provider_for(take)
@@ -104,47 +138,62 @@ def submit_take(take_id: int) -> None:
         engine.fail(take, exc)
         return
     if take.generation_status != GenerationStatus.QUEUED:
-        # Redelivered after a crash between the claim and the job id.
-        if take.generation_status == GenerationStatus.SUBMITTED and not take.provider_job_id:
-            if provider.capabilities.free_to_resubmit:
-                _send(take, provider)
-            else:
-                _reconcile(take, provider)
-        return
-    if not _got_slot(take) or not take.claim_for_submission():
-        return
-    publish_take(take)
-    _send(take, provider)
+        _resume(take, provider, step)
+    elif _got_slot(take, step) and take.claim_for_submission():
+        # Check the slot again now that the database shows the take in flight: if Redis
+        # lost it meanwhile, the rebuilt set decides (see slots.py).
+        if _has_slot(take):
+            _send(take, provider, step)
+        elif take.requeue(WAITING_NOTE, count_retry=False, wake=False):
+            _next(submit_take, take, step)
 
 
-def _send(take: Take, provider: Provider) -> None:
+def _resume(take: Take, provider: Provider, step: int) -> None:
+    """A submit step for a take already past its claim (a crash, a sweep)."""
+    if take.job_running:
+        _next(poll_take, take, step)
+    elif take.provider_job_id:
+        _next(download_take, take, step)
+    elif provider.capabilities.free_to_resubmit:
+        _send(take, provider, step)
+    else:  # a crash between the claim and the job id: the job may exist
+        _reconcile(take, provider, step)
+
+
+def _send(take: Take, provider: Provider, step: int) -> None:
     try:
         if take.remix_of_job_id:
             job_id = provider.remix(take.remix_of_job_id, take.prompt)
         else:
             job_id = provider.submit(_request(take))
     except ProviderError as exc:
-        _submit_failed(take, provider, exc)
+        _submit_failed(take, provider, exc, step)
         return
     take.record_job_id(job_id)
-    _schedule_poll(take)
+    engine.speed_up(take)
+    _next(poll_take, take, step, _poll_delay(take))
 
 
-def _submit_failed(take: Take, provider: Provider, exc: ProviderError) -> None:
+def _submit_failed(take: Take, provider: Provider, exc: ProviderError, step: int) -> None:
     if exc.ambiguous:
         log.warning("take %s: submit outcome unknown, reconciling", take.pk)
-        _reconcile(take, provider)
+        _reconcile(take, provider, step)
     elif exc.permanent:
         engine.fail(take, exc)
+    elif exc.kind == "rate_limit":
+        # The credential's pace slows; the take keeps its retries and waits its turn.
+        pace = engine.slow_down(take)
+        delay = engine.backoff(1, exc.retry_after)
+        note = f"{exc} Trying again in {delay:.0f} s, {pace} at a time."
+        if take.requeue(note, delay=delay, count_retry=False, wake=False):
+            _next(submit_take, take, step, delay)
     elif engine.count_transient(take, exc):
         delay = engine.backoff(take.retries, exc.retry_after)
-        take.requeue(f"{exc} Retry {take.retries + 1} in {delay:.0f} s.")
-        engine.free_slot(take)
-        publish_take(take)
-        submit_take.apply_async((take.pk,), countdown=delay)
+        if take.requeue(f"{exc} Retry {take.retries + 1} in {delay:.0f} s.", delay=delay):
+            _next(submit_take, take, step, delay)
 
 
-def _reconcile(take: Take, provider: Provider) -> None:
+def _reconcile(take: Take, provider: Provider, step: int) -> None:
     """Find the job an ambiguous submit may have made; resubmit only if it surely was not."""
     sent_at = take.submitted_at or take.created_at
     known = set(
@@ -155,14 +204,11 @@ def _reconcile(take: Take, provider: Provider) -> None:
     try:
         job_id = provider.find_job(_request(take), since=sent_at.timestamp(), exclude=known)
     except ProviderError as exc:
-        if exc.permanent:
-            engine.finish(take, NEEDS_ATTENTION_MESSAGE, status=GenerationStatus.NEEDS_ATTENTION)
-        else:
-            submit_take.apply_async((take.pk,), countdown=engine.backoff(take.retries))
+        _reconcile_failed(take, exc, step)
         return
     if job_id:
         take.record_job_id(job_id)
-        _schedule_poll(take, 0)
+        _next(poll_take, take, step)
         return
     # A create may still be on its way (another execution of this step, up to the SDK's
     # time limit) or not listed yet: only after both may "not found" mean "never sent".
@@ -170,42 +216,56 @@ def _reconcile(take: Take, provider: Provider) -> None:
         seconds=settings.COMICSTUDIO_PROVIDER_TIMEOUT + settings.COMICSTUDIO_RECONCILE_GRACE_SECONDS
     )
     if timezone.now() - sent_at < grace:
-        submit_take.apply_async((take.pk,), countdown=grace.total_seconds())
+        _next(submit_take, take, step, grace.total_seconds())
     elif take.requeue(
         "The provider never received the request: sending it again.", count_retry=False
     ):
-        engine.free_slot(take)
-        submit_take.delay(take.pk)
+        _next(submit_take, take, step)
 
 
-@shared_task(ignore_result=True)
-def poll_take(take_id: int, seq: int | None = None) -> None:
-    """Ask the provider how the job is doing; re-schedule itself until it is done."""
-    take = _load(take_id)
-    if take is None or take.generation_status not in IN_FLIGHT_STATUSES or not take.provider_job_id:
+def _reconcile_failed(take: Take, exc: ProviderError, step: int) -> None:
+    if exc.permanent or take.retries >= settings.COMICSTUDIO_MAX_RETRIES:
+        engine.finish(take, NEEDS_ATTENTION_MESSAGE, status=GenerationStatus.NEEDS_ATTENTION)
         return
-    seq = take.claim_poll(seq)
-    if seq is None:
-        return  # another poll of this take has this turn: one chain is enough
+    delay = engine.backoff(take.retries + 1, exc.retry_after)
+    take.note(f"Looking for the job the provider may have made: {exc}", count_retry=True)
+    take.wait_until(delay)
+    _next(submit_take, take, step, delay)
+
+
+@shared_task(name="generation.poll_take", ignore_result=True)
+def poll_take(take_id: int, seq: int | None = None) -> None:
+    """Ask the provider how the job is doing; re-schedule itself until it ends."""
+    take = _load(take_id)
+    watched = take is not None and take.generation_status in WATCHED_STATUSES
+    if take is None or not take.job_running:
+        return
+    if not (watched or take.generation_status in IN_FLIGHT_STATUSES):
+        return
+    step = take.claim_step(seq)
+    if step is None:
+        return
     try:
         provider = engine.provider_for(take)
     except ProviderError as exc:  # e.g. the credential was removed meanwhile
-        engine.fail(take, exc)
+        _give_up(take, exc)
         return
     if take.credential_id:
-        slots.renew(take.credential_id, take.pk)
-    limit = take.credential.stall_seconds if take.credential else None
+        slots.renew(take.credential_id, take.pk, holders=_holders(take.credential_id))
     try:
         status = provider.poll(take.provider_job_id)
     except ProviderError as exc:
-        if exc.permanent:
-            engine.fail(take, exc)
-        elif engine.count_transient(take, exc):
-            delay = engine.backoff(take.retries, exc.retry_after)
-            take.note(f"{exc} Asking again in {delay:.0f} s.", count_retry=True)
-            publish_take(take)
-            _schedule_poll(take, delay, seq=seq + 1)
+        _unanswered(take, provider, exc, step, poll_take)
         return
+    if watched:
+        _watched(take, status, step)
+    else:
+        _polled(take, provider, status, step)
+
+
+def _polled(take: Take, provider: Provider, status: JobStatus, step: int) -> None:
+    limit = take.credential.stall_seconds if take.credential else None
+    deadline = settings.COMICSTUDIO_TAKE_DEADLINE_SECONDS
     if status.state in ("failed", "blocked"):
         blocked = status.state == "blocked"
         engine.finish(
@@ -213,31 +273,65 @@ def poll_take(take_id: int, seq: int | None = None) -> None:
             status.error,
             status=GenerationStatus.BLOCKED if blocked else GenerationStatus.FAILED,
         )
-    elif status.state == "succeeded":
-        # The provider's job is over: its slot goes to the next take while we download.
-        engine.free_slot(take)
-        download_take.delay(take.pk, str(status.cost) if status.cost is not None else None)
-    elif take.elapsed_seconds() > settings.COMICSTUDIO_TAKE_DEADLINE_SECONDS:
-        seconds = settings.COMICSTUDIO_TAKE_DEADLINE_SECONDS
-        engine.finish(
-            take,
-            f"Not finished after {seconds} s: past the hard deadline for a take.",
-            status=GenerationStatus.STALLED,
-        )
+    elif status.state == "succeeded":  # paid: the cost is recorded and the slot freed now
+        if take.record_job_done(cost=status.cost):
+            _next(download_take, take, step)
+    elif take.elapsed_seconds() > deadline:
+        message = f"Not finished after {deadline} s: past the hard deadline for a take."
+        engine.finish(take, message, status=GenerationStatus.STALLED, job_running=True)
     elif take.is_stalled(limit):
         seconds = limit or settings.COMICSTUDIO_STALL_SECONDS
-        engine.finish(
-            take,
-            f"No progress for {seconds} s: the provider seems stuck.",
-            status=GenerationStatus.STALLED,
-        )
+        message = f"No progress for {seconds} s: the provider seems stuck."
+        engine.finish(take, message, status=GenerationStatus.STALLED, job_running=True)
     else:
         _record_running(take, provider, status.progress)
-        # The provider's hint is a minimum: never poll sooner than it asks. With webhooks
-        # configured, _schedule_poll polls only rarely, as a safety net.
-        webhooks = take.credential is not None and take.credential.has_webhooks
-        hint = max(status.poll_after or 0, settings.COMICSTUDIO_POLL_SECONDS)
-        _schedule_poll(take, None if webhooks else hint, seq=seq + 1)
+        _next(poll_take, take, step, _poll_delay(take, status.poll_after))
+
+
+def _watched(take: Take, status: JobStatus, step: int) -> None:
+    """A job we gave up on: it holds its slot until the provider ends it."""
+    if status.state == "succeeded":
+        take.record_watched_end(cost=status.cost, paid=True)
+    elif status.state in ("failed", "blocked"):
+        take.record_watched_end(cost=None, paid=False)
+    else:
+        take.provider_answered()
+        _next(poll_take, take, step, settings.COMICSTUDIO_WATCH_POLL_SECONDS)
+
+
+def _give_up(take: Take, exc: ProviderError) -> None:
+    """Nothing more can be asked about the job (gone, or past the provider's retention)."""
+    if take.generation_status in WATCHED_STATUSES:
+        take.record_watched_end(cost=None, paid=True)
+    else:
+        engine.finish(take, str(exc), paid=True)
+
+
+def _unanswered(
+    take: Take, provider: Provider, exc: ProviderError, step: int, task: CeleryTask
+) -> None:
+    """A poll or download failed: ask again with backoff until the provider's retention ends.
+
+    A job alive or done at the provider is never given up before then: the card says
+    since when the provider is not answering, and a person may cancel.
+    """
+    if exc.permanent:
+        _give_up(take, exc)
+        return
+    if take.credential_id:
+        slots.count_retry(take.credential_id, exc.kind)
+    if take.past_retention(provider.retention_seconds):
+        hours = provider.retention_seconds / 3600
+        _give_up(
+            take,
+            ProviderError(
+                f"The provider did not answer for longer than it keeps a video ({hours:g} h): {exc}"
+            ),
+        )
+        return
+    delay = engine.backoff(take.unanswered + 1, exc.retry_after)
+    take.provider_silent(str(exc), delay=delay)
+    _next(task, take, step, delay)
 
 
 def _record_running(take: Take, provider: Provider, progress: int) -> None:
@@ -246,64 +340,72 @@ def _record_running(take: Take, provider: Provider, progress: int) -> None:
         elapsed, typical = int(take.elapsed_seconds()), provider.capabilities.typical_seconds
         progress = min(95, 100 * elapsed // typical)
         note = f"{elapsed} s of about {typical} s"
-    changed = take.record_progress(progress)
+    take.record_progress(progress)
     if take.status_note != note:
-        changed = take.note(note) or changed
-    if changed:
-        publish_take(take)
+        take.note(note)
 
 
-@shared_task(bind=True, ignore_result=True, max_retries=5)
-def download_take(self: Task, take_id: int, reported_cost: str | None = None) -> None:
-    """Copy the finished video into our storage and mark the take succeeded.
+@shared_task(name="generation.download_take", ignore_result=True)
+def download_take(take_id: int, seq: int | None = None) -> None:
+    """Copy the finished (and already paid) video into our storage: the take succeeded.
 
-    Retried on its own when the download fails: the take is never generated again for it.
+    Retried with backoff until the provider's retention ends; the take is never generated
+    again for it. A missing thumbnail is made from the video.
     """
     take = _load(take_id)
     if take is None or take.generation_status not in IN_FLIGHT_STATUSES:
         return
-    provider = engine.provider_for(take)
+    if take.job_ended_at is None:
+        return
+    step = take.claim_step(seq)
+    if step is None:
+        return
+    try:
+        provider = engine.provider_for(take)
+    except ProviderError as exc:
+        _give_up(take, exc)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         video, thumb = Path(tmp) / "video.mp4", Path(tmp) / "thumbnail.jpg"
         try:
             provider.download(take.provider_job_id, video_path=video, thumbnail_path=thumb)
         except (ProviderError, OSError) as exc:
-            permanent = isinstance(exc, ProviderError) and exc.permanent
-            if permanent or self.request.retries >= self.max_retries:
-                engine.finish(take, f"The video could not be downloaded: {exc}")
-                return
-            raise self.retry(countdown=2 ** (self.request.retries + 1)) from exc
+            error = exc if isinstance(exc, ProviderError) else ProviderError(str(exc))
+            _unanswered(take, provider, error, step, download_take)
+            return
+        if not thumb.exists() or thumb.stat().st_size == 0:
+            thumbnail_from_video(video, thumb)
         with video.open("rb") as v, thumb.open("rb") as t:
             video_name = default_storage.save(take_upload_path(take, "video.mp4"), File(v))
             thumb_name = default_storage.save(take_upload_path(take, "thumbnail.jpg"), File(t))
-    cost = Decimal(reported_cost) if reported_cost else take_cost(take)
-    if take.mark_succeeded(video_name=video_name, thumbnail_name=thumb_name, cost=cost):
-        engine.free_slot(take)
-        publish_take(take)
+    if take.mark_succeeded(video_name=video_name, thumbnail_name=thumb_name):
         provider.release(take.provider_job_id)
     else:  # cancelled, or finished by a duplicate task meanwhile: keep nothing twice
         default_storage.delete(video_name)
         default_storage.delete(thumb_name)
 
 
-@shared_task(ignore_result=True)
+@shared_task(name="generation.sweep_takes", ignore_result=True)
 def sweep_takes() -> None:
-    """Re-drive takes whose tasks were lost (Redis lost its data, a queue was purged).
+    """Re-drive takes whose chain was lost (Redis lost its data, a queue was purged).
 
-    Run by beat; duplicates are harmless because every step claims its work.
+    Run by beat. A take whose chain is alive is never quiet (each step stamps it, and a
+    planned wait counts as activity); a sweep's task takes over a chain, it never adds one.
     """
-    quiet = timezone.now() - timedelta(seconds=settings.COMICSTUDIO_SWEEP_SECONDS)
-    for take in Take.objects.filter(generation_status__in=ACTIVE_STATUSES).select_related(
-        "credential"
-    ):
-        last = max(
-            filter(
-                None, [take.polled_at, take.progress_updated_at, take.submitted_at, take.created_at]
-            )
-        )
-        if last > quiet:
+    now = timezone.now()
+    active = Q(generation_status__in=ACTIVE_STATUSES)
+    watched = Q(pk__in=Take.objects.watched().values("pk"))
+    for take in Take.objects.filter(active | watched).select_related("credential"):
+        stamps = [take.polled_at, take.progress_updated_at, take.submitted_at, take.created_at]
+        last = max(filter(None, [*stamps, take.not_before]))
+        quiet = settings.COMICSTUDIO_SWEEP_SECONDS
+        if take.generation_status in WATCHED_STATUSES:
+            quiet += settings.COMICSTUDIO_WATCH_POLL_SECONDS
+        if now - last < timedelta(seconds=quiet):
             continue
-        if take.generation_status in IN_FLIGHT_STATUSES and take.provider_job_id:
+        if take.job_running:
             poll_take.delay(take.pk)
+        elif take.provider_job_id:
+            download_take.delay(take.pk)
         else:
             submit_take.delay(take.pk)
