@@ -200,7 +200,7 @@ def test_a_stalled_take_holds_its_slot_until_its_job_ends_and_is_paid_estimated(
 ):
     credential = add_credential(studio, fake, concurrency_limit=1, stall_seconds=1)
     fake.long_latency = 5
-    _, (stalled, second) = _start(studio, writer, ["A long shot [long].", "Then this."])
+    stalled, second = _one_after_the_other(studio, writer)
 
     wait_for(lambda: all_final([stalled, second]), timeout=60, what="both takes to end")
 
@@ -220,8 +220,7 @@ def test_a_cancelled_take_whose_job_runs_keeps_its_slot_and_records_the_estimate
 ):
     credential = add_credential(studio, fake, concurrency_limit=1)
     fake.long_latency = 4
-    _, (cancelled, second) = _start(studio, writer, ["A long shot [long].", "Then this."])
-    wait_for(lambda: _refreshed(cancelled).provider_job_id, what="the first job")
+    cancelled, second = _one_after_the_other(studio, writer)
 
     assert cancel_take(take=cancelled, cancelled_by=writer)
     cancelled.refresh_from_db()
@@ -234,6 +233,16 @@ def test_a_cancelled_take_whose_job_runs_keeps_its_slot_and_records_the_estimate
     first_job, second_job = fake.submissions()
     assert second_job.created >= first_job.created + 4
     assert fake.max_in_flight() == 1
+
+
+def _one_after_the_other(studio, writer) -> tuple[Take, Take]:  # type: ignore[no-untyped-def]
+    """A long take that has its job, then a second take (which must wait for its slot)."""
+    episode = batch_episode(studio, writer, ["A long shot [long].", "Then this."])
+    first_scene, second_scene = scenes_of(episode)
+    (first,) = request_takes(scenes=[first_scene], requested_by=writer)
+    wait_for(lambda: _refreshed(first).provider_job_id, what="the first job")
+    (second,) = request_takes(scenes=[second_scene], requested_by=writer)
+    return first, second
 
 
 def _refreshed(take: Take) -> Take:
