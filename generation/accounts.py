@@ -11,8 +11,11 @@ from django.db.models import Count, Q, Sum
 from generation import slots
 from generation.credentials import ProjectGenerationSettings, ProviderCredential
 from generation.models import ACTIVE_STATUSES, ReviewStatus, Take
+from generation.providers.endpoints import EndpointRefused, check_base_url
 from generation.services import GenerationRefused, credential_for
 from projects.models import Project, Studio
+
+KEY_FOR_NEW_URL = "Enter the API key again to change the base URL: the key is sent to that address."
 
 
 def save_credential(*, studio: Studio, provider: str, api_key: str, webhook_secret: str,
@@ -24,6 +27,13 @@ def save_credential(*, studio: Studio, provider: str, api_key: str, webhook_secr
         ).first() or ProviderCredential(studio=studio, provider=provider)
         if not api_key and not credential.api_key_sealed:
             raise GenerationRefused("Enter the API key: a new credential needs one.")
+        base_url = fields.get("base_url", credential.base_url)
+        if not api_key and base_url != credential.base_url:
+            raise GenerationRefused(KEY_FOR_NEW_URL)
+        try:
+            check_base_url(base_url)
+        except EndpointRefused as exc:
+            raise GenerationRefused(str(exc)) from None
         if api_key:
             credential.set_api_key(api_key)
         if webhook_secret:
