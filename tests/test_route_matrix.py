@@ -184,3 +184,26 @@ def test_socket_accepts_members_only(route, world):
 
     answers = {identity: connects(identity) for identity in IDENTITIES}
     assert answers == {i: i in may for i in IDENTITIES}
+
+
+MEDIA = {
+    "characters:reference_image": "image/png",
+    "characters:reference_thumbnail": "image/jpeg",
+    "characters:reference_clip": "video/mp4",
+    "generation:take_video": "video/mp4",
+    "generation:take_thumbnail": "image/jpeg",
+}
+
+
+@pytest.mark.django_db
+def test_media_carry_their_validated_type_nosniff_and_a_disposition(world):
+    users, values = world
+    client = Client()
+    client.force_login(users["viewer"])
+    for name, content_type in MEDIA.items():
+        for headers in ({}, {"Range": "bytes=0-9"}):
+            response = client.get(_url(name, values), headers=headers)
+            assert response.status_code in (200, 206), name
+            assert response["Content-Type"] == content_type, name
+            assert response["X-Content-Type-Options"] == "nosniff", name
+            assert response["Content-Disposition"] == "inline", name
