@@ -82,6 +82,8 @@ def _upright_rgb(image: Image.Image, fmt: str) -> Image.Image:
 
 def open_reference(upload: IO[bytes], *, size: int, max_pixels: int) -> Image.Image:
     """The image opened lazily (no pixels decoded yet) once its header passed every check."""
+    if size == 0:
+        raise ValidationError("This file is empty. Choose the image again.")
     if size > MAX_IMAGE_BYTES:
         raise ValidationError(f"This image is larger than {_megabytes(MAX_IMAGE_BYTES)}.")
     image = _open(upload)
