@@ -66,7 +66,7 @@ def test_a_large_jpeg_preview_is_decoded_at_reduced_scale(client, writer):
 
     assert response.status_code == 200
     assert "data:image/jpeg;base64," in response.content.decode()
-    assert growth.mb < 20, growth.mb
+    assert growth.mb < 40, growth.mb  # decoded whole, its pixels alone would take 47 MB
 
 
 def test_the_preview_is_for_studio_members_only(client):
