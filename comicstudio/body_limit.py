@@ -17,7 +17,6 @@ Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
 def too_large_message() -> str:
@@ -39,7 +38,7 @@ def _declared_length(scope: Scope) -> int | None:
 class BodyLimit:
     """Wraps the HTTP app; WebSockets and lifespan pass through untouched."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: Any) -> None:  # Django's ASGIHandler, typed with its own names
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

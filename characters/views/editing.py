@@ -89,7 +89,8 @@ def preview(request: AuthenticatedHttpRequest) -> HttpResponse:
     try:
         with decode_slot(request.user.pk):
             for field, upload in request.FILES.items():
-                previews.append(_preview_one(field, upload))
+                if isinstance(upload, UploadedFile):
+                    previews.append(_preview_one(field, upload))
     except DecodersBusy as exc:
         return _previews(request, [{"field": "image", "errors": [str(exc)]}], status=exc.status)
     refused = any(p.get("errors") for p in previews)
