@@ -76,7 +76,7 @@ def test_a_bad_reference_is_refused_with_a_clear_message_and_nothing_is_saved(
 ):
     response = _create(client, upload(make(), "front.png"))
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert message in response.content.decode()
     assert Character.objects.count() == 0
     assert ReferenceImage.objects.count() == 0
