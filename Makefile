@@ -22,7 +22,7 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/mypy .
+	DJANGO_DEBUG=1 $(BIN)/mypy .  # the plugin loads the settings: the local ones
 
 clean:
 	rm -rf $(VENV) var

@@ -30,3 +30,9 @@ def get_reference_for_user(user: Viewer, reference_id: int) -> ReferenceImage:
     """A reference image of a character the user may see; 404 otherwise."""
     visible = Character.objects.visible_to(user)
     return get_object_or_404(ReferenceImage.objects.filter(character__in=visible), pk=reference_id)
+
+
+def belongs_to_a_studio(user: Viewer) -> bool:
+    """Whether the user is a member of any studio (studios are named here only by relation)."""
+    studios = Character.approved_studios.field.related_model._default_manager
+    return bool(user.is_authenticated and studios.filter(memberships__user=user).exists())

@@ -19,9 +19,13 @@ from PIL import Image, ImageOps
 
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
 MAX_IMAGE_PIXELS = 40_000_000  # e.g. 8000 x 5000; a decompression bomb is far above this
+MIN_REFERENCE_SIDE = 256  # providers want detail: a thumbnail-sized reference is useless
 MAX_CLIP_BYTES = 20 * 1024 * 1024
 CLIP_SECONDS = (2.0, 4.0)
 CLIP_TOLERANCE = 0.05  # encoders round the last frame: 4.04 s is a 4 s clip
+# PyAV names MP4 and QuickTime alike ("mov,mp4,m4a,3gp,3g2,mj2"): the file type box's
+# major brand tells them apart. QuickTime says "qt  ", 3GP "3gp4" and so on.
+MP4_BRANDS = frozenset({"isom", "iso2", "iso3", "iso4", "iso5", "iso6", "mp41", "mp42", "avc1"})
 
 FORMATS = {
     "PNG": ("image/png", ".png"),
@@ -57,9 +61,9 @@ def _open(upload: IO[bytes]) -> Image.Image:
         ) from exc
 
 
-def _too_many_pixels() -> ValidationError:
+def _too_many_pixels(max_pixels: int = MAX_IMAGE_PIXELS) -> ValidationError:
     return ValidationError(
-        f"This image has too many pixels (at most {MAX_IMAGE_PIXELS // 1_000_000} megapixels): "
+        f"This image has too many pixels (at most {max_pixels // 1_000_000} megapixels): "
         "it may be a decompression bomb. Upload a smaller image."
     )
 
@@ -76,8 +80,10 @@ def _upright_rgb(image: Image.Image, fmt: str) -> Image.Image:
     return upright.convert("RGB")  # CMYK, palette, 16-bit, greyscale: plain RGB
 
 
-def check_image(upload: IO[bytes], *, size: int) -> CheckedImage:
-    """The image re-encoded without metadata, or a ValidationError saying what is wrong."""
+def open_reference(upload: IO[bytes], *, size: int, max_pixels: int) -> Image.Image:
+    """The image opened lazily (no pixels decoded yet) once its header passed every check."""
+    if size == 0:
+        raise ValidationError("This file is empty. Choose the image again.")
     if size > MAX_IMAGE_BYTES:
         raise ValidationError(f"This image is larger than {_megabytes(MAX_IMAGE_BYTES)}.")
     image = _open(upload)
@@ -85,13 +91,24 @@ def check_image(upload: IO[bytes], *, size: int) -> CheckedImage:
         raise ValidationError(
             f"{image.format or 'This'} images are not accepted. Upload a PNG, JPEG or WebP image."
         )
-    if image.width * image.height > MAX_IMAGE_PIXELS:
-        raise _too_many_pixels()
+    if image.width * image.height > max_pixels:
+        raise _too_many_pixels(max_pixels)
     if getattr(image, "n_frames", 1) > 1:
         raise ValidationError(
             "Animated images are not accepted as references. Upload a still image "
             "(or a 2–4 s clip as the reference clip)."
         )
+    if min(image.size) < MIN_REFERENCE_SIDE:
+        raise ValidationError(
+            f"This image is {image.width}×{image.height} pixels: a reference needs at least "
+            f"{MIN_REFERENCE_SIDE} pixels on its short side."
+        )
+    return image
+
+
+def check_image(upload: IO[bytes], *, size: int) -> CheckedImage:
+    """The image re-encoded without metadata, or a ValidationError saying what is wrong."""
+    image = open_reference(upload, size=size, max_pixels=MAX_IMAGE_PIXELS)
     fmt = str(image.format)
     upright = _upright_rgb(image, fmt)
     buffer = io.BytesIO()
@@ -110,14 +127,17 @@ def check_clip(upload: IO[bytes], *, size: int) -> float:
         raise ValidationError(f"This clip is larger than {_megabytes(MAX_CLIP_BYTES)}.")
     try:
         with av.open(upload, mode="r") as container:
-            is_mp4 = "mp4" in container.format.name.split(",")
+            brand = str(container.metadata.get("major_brand", "")).strip()
+            is_mp4 = "mp4" in container.format.name.split(",") and brand in MP4_BRANDS
             streams = container.streams.video
             codec = streams[0].codec_context.name if streams else ""
             seconds = _duration(container)
     except (av.FFmpegError, OSError, ValueError) as exc:
         raise ValidationError("This file is not a video we can read. Upload an MP4.") from exc
     if not is_mp4 or codec != "h264":
-        raise ValidationError("The reference clip must be an MP4 with H.264 video.")
+        raise ValidationError(
+            "The reference clip must be an MP4 with H.264 video (not QuickTime .mov, MKV or WebM)."
+        )
     low, high = CLIP_SECONDS
     if not low - CLIP_TOLERANCE <= seconds <= high + CLIP_TOLERANCE:
         raise ValidationError(

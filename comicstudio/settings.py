@@ -5,9 +5,11 @@ Local defaults are safe and need no services: SQLite under var/, and the Redis t
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -19,7 +21,8 @@ def env_bool(name: str, default: bool) -> bool:
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("COMICSTUDIO_VAR_DIR", BASE_DIR / "var"))
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
+# Off unless turned on: `manage.py runstudio` (`make run`) and the tests set DJANGO_DEBUG=1.
+DEBUG = env_bool("DJANGO_DEBUG", False)
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
@@ -41,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "axes",
     "comicstudio",
     "characters",
     "projects",
@@ -49,6 +53,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -57,7 +62,38 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "comicstudio.not_found.SameNotFound",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# HTTPS in production (behind a TLS-terminating proxy, set DJANGO_SECURE_PROXY_SSL_HEADER=1).
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
+# Submitting a domain to the browsers' preload list is its owner's decision, not ours.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy on every response: scripts and styles from our own static files
+# only (no inline code); image previews are data: URLs; the storyboard's socket is 'self'.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "media-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "font-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
 
 ROOT_URLCONF = "comicstudio.urls"
 ASGI_APPLICATION = "comicstudio.asgi.application"
@@ -103,6 +139,24 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses logins while locked out
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login throttling (django-axes), for the app's and the admin's login alike: after this many
+# failures a username is locked, and so is an address, each on its own, for the cool-off.
+# Unlock early with `manage.py axes_reset_username NAME` or `axes_reset_ip ADDRESS`.
+AXES_FAILURE_LIMIT = int(os.environ.get("COMICSTUDIO_LOGIN_FAILURES", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("COMICSTUDIO_LOGIN_LOCK_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+# Behind a proxy, name the header that carries the client's address (e.g. X-Forwarded-For).
+AXES_IPWARE_META_PRECEDENCE_ORDER = [
+    h for h in os.environ.get("COMICSTUDIO_CLIENT_IP_HEADERS", "").split(",") if h
+] + ["REMOTE_ADDR"]
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "projects:home"
 LOGOUT_REDIRECT_URL = "login"
@@ -158,6 +212,19 @@ MEDIA_ROOT = Path(os.environ.get("COMICSTUDIO_MEDIA_ROOT", VAR_DIR / "media"))
 # With a front server (nginx), set e.g. "/protected-media/" to hand files off via X-Accel-Redirect.
 MEDIA_ACCEL_REDIRECT_PREFIX = os.environ.get("COMICSTUDIO_MEDIA_ACCEL_REDIRECT", "")
 
+# The largest request body accepted (the character form: three 10 MB images and a 20 MB
+# clip); larger ones are refused with 413 before they are read (comicstudio/body_limit.py).
+COMICSTUDIO_MAX_REQUEST_BYTES = int(os.environ.get("COMICSTUDIO_MAX_REQUEST_BYTES", 52_428_800))
+# Image previews decoding at once, per process and per user of that process.
+COMICSTUDIO_PREVIEW_DECODES = int(os.environ.get("COMICSTUDIO_PREVIEW_DECODES", "2"))
+COMICSTUDIO_PREVIEW_DECODES_PER_USER = 1
+# Past its limit an uploaded file is no longer stored (characters/upload_handlers.py).
+FILE_UPLOAD_HANDLERS = [
+    "characters.upload_handlers.CappedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
 # The embedded Redis of `runstudio` listens here unless REDIS_URL names another one.
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6390/0")
 
@@ -203,6 +270,9 @@ COMICSTUDIO_STALL_SECONDS = int(os.environ.get("COMICSTUDIO_STALL_SECONDS", "600
 # Fernet key for provider credentials at rest (`Fernet.generate_key()`); required when
 # DJANGO_DEBUG is off, derived from the local SECRET_KEY otherwise.
 COMICSTUDIO_CREDENTIALS_KEY = os.environ.get("COMICSTUDIO_CREDENTIALS_KEY", "")
+# Provider and chat-model base URLs may name loopback/private hosts only where this is on:
+# the local run and the tests (their fake providers listen on 127.0.0.1), never by default.
+COMICSTUDIO_ALLOW_PRIVATE_ENDPOINTS = env_bool("COMICSTUDIO_ALLOW_PRIVATE_ENDPOINTS", DEBUG)
 # Time limit of every provider SDK call, in seconds.
 COMICSTUDIO_PROVIDER_TIMEOUT = float(os.environ.get("COMICSTUDIO_PROVIDER_TIMEOUT", "60"))
 # A take still in flight this long after it was submitted is stalled, progress or not.
@@ -237,6 +307,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # django-axes logs every login at INFO; failures and lockouts are warnings.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
 
 # Exports: a running export whose worker has not reported for this long was lost (a killed

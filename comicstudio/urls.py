@@ -10,3 +10,5 @@ urlpatterns = [
     path("", include("generation.board.urls")),
     path("", include("projects.urls")),
 ]
+
+handler404 = "comicstudio.not_found.page_not_found"

@@ -121,9 +121,9 @@ def characters(request: AuthenticatedHttpRequest, studio_id: int) -> HttpRespons
             else:
                 messages.success(request, "Character registered with the provider.")
                 return redirect("generation:characters", studio_id=studio.pk)
-    registered = ProviderCharacter.objects.filter(credential__studio=studio).select_related(
-        "character", "credential"
-    )
+    registered = ProviderCharacter.objects.filter(
+        credential__studio=studio, character__in=Character.objects.visible_to(request.user)
+    ).select_related("character", "credential")
     without_clip = Character.objects.filter(owner=request.user, reference_clip="")
     context = {
         "studio": studio,

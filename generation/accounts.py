@@ -10,6 +10,7 @@ from django.db.models import Count, Q, Sum
 
 from generation.credentials import ProjectGenerationSettings, ProviderCredential, find_credential
 from generation.models import ACTIVE_STATUSES, ReviewStatus, Take
+from generation.providers.endpoints import EndpointRefused, check_base_url
 from generation.services import GenerationRefused
 from generation.takes import slots
 from projects.activity import changed_fields, record_activity
@@ -18,6 +19,8 @@ from projects.team_models import ActivityVerb
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
+
+KEY_FOR_NEW_URL = "Enter the API key again to change the base URL: the key is sent to that address."
 
 
 def save_credential(*, studio: Studio, provider: str, api_key: str, webhook_secret: str,
@@ -29,6 +32,13 @@ def save_credential(*, studio: Studio, provider: str, api_key: str, webhook_secr
         ).first() or ProviderCredential(studio=studio, provider=provider)
         if not api_key and not credential.api_key_sealed:
             raise GenerationRefused("Enter the API key: a new credential needs one.")
+        base_url = fields.get("base_url", credential.base_url)
+        if not api_key and base_url != credential.base_url:
+            raise GenerationRefused(KEY_FOR_NEW_URL)
+        try:
+            check_base_url(base_url)
+        except EndpointRefused as exc:
+            raise GenerationRefused(str(exc)) from None
         if api_key:
             credential.set_api_key(api_key)
         if webhook_secret:

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 
 from generation.credentials import seal, unseal
+from generation.providers.endpoints import EndpointRefused, check_base_url
 from projects.screenplay.write import SceneText, write_script
 
 SCENES_SCHEMA: dict[str, Any] = {
@@ -141,6 +142,10 @@ def draft_script(*, studio_id: int, prose: str) -> str:
         raise DraftRefused("Paste the prose to draft scenes from.")
     if len(prose) > MAX_PROSE_CHARS:
         raise DraftRefused(f"The prose is {len(prose)} characters; at most {MAX_PROSE_CHARS}.")
+    try:
+        check_base_url(assistant.base_url)  # again at use: DNS may have changed
+    except EndpointRefused as exc:
+        raise DraftRefused(str(exc)) from None
     key = unseal(assistant.api_key_sealed)
     client = openai.OpenAI(
         api_key=key,
@@ -180,6 +185,14 @@ def save_assistant(*, studio_id: int, api_key: str, base_url: str, model: str) -
     assistant = ScriptAssistant.objects.filter(studio_id=studio_id).first()
     if assistant is None and not api_key:
         raise DraftRefused("Enter the chat model's API key.")
+    if assistant is not None and not api_key and base_url != assistant.base_url:
+        raise DraftRefused(
+            "Enter the API key again to change the base URL: the key is sent to that address."
+        )
+    try:
+        check_base_url(base_url)
+    except EndpointRefused as exc:
+        raise DraftRefused(str(exc)) from None
     assistant = assistant or ScriptAssistant(studio_id=studio_id)
     if api_key:
         assistant.set_api_key(api_key)

@@ -55,18 +55,13 @@ class BreakdownPlan:
     items: list[PlannedScene]
     removed: list[Scene]
     problems: list[Problem] = field(default_factory=list)
+    # Counted when planned: applying deletes removed scenes without takes, which can then
+    # no longer be asked for their takes.
+    removed_takes: int = 0
+    removed_approvals: int = 0
 
     def of_kind(self, kind: str) -> list[PlannedScene]:
         return [item for item in self.items if item.kind == kind]
-
-    @property
-    def removed_takes(self) -> int:
-        return sum(len(s.takes.all()) for s in self.removed)  # type: ignore[attr-defined]
-
-    @property
-    def removed_approvals(self) -> int:
-        takes = [t for s in self.removed for t in s.takes.all()]  # type: ignore[attr-defined]
-        return sum(1 for t in takes if t.review_status == "approved")
 
     @property
     def summary(self) -> str:
@@ -225,6 +220,13 @@ def plan_breakdown(
     )
     removed = _match(items, existing)
     problems.sort(key=lambda p: p.line)
+    removed_takes = [t for s in removed for t in s.takes.all()]  # type: ignore[attr-defined]
     return BreakdownPlan(
-        text=text, base=episode.script, items=items, removed=removed, problems=problems
+        text=text,
+        base=episode.script,
+        items=items,
+        removed=removed,
+        problems=problems,
+        removed_takes=len(removed_takes),
+        removed_approvals=sum(1 for t in removed_takes if t.review_status == "approved"),
     )

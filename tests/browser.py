@@ -76,6 +76,31 @@ def asgi_server(transactional_db) -> Iterator[LiveServer]:  # type: ignore[no-un
         yield server
 
 
+class WatchedBrowser:
+    """The Chromium instance, with every page's console watched for CSP violations."""
+
+    def __init__(self, real: object) -> None:
+        self._real = real
+        self.violations: list[str] = []
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._real, name)
+
+    def _watch(self, message) -> None:  # type: ignore[no-untyped-def]
+        if "Content Security Policy" in message.text:
+            self.violations.append(f"{message.location.get('url', '')}: {message.text}")
+
+    def new_context(self, **options):  # type: ignore[no-untyped-def]
+        context = self._real.new_context(**options)  # type: ignore[attr-defined]
+        context.on("console", self._watch)
+        return context
+
+    def new_page(self, **options):  # type: ignore[no-untyped-def]
+        page = self._real.new_page(**options)  # type: ignore[attr-defined]
+        page.on("console", self._watch)
+        return page
+
+
 @pytest.fixture
 def browser() -> Iterator[object]:
     executable = chromium_or_skip()
@@ -85,7 +110,8 @@ def browser() -> Iterator[object]:
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield instance
+        watched = WatchedBrowser(instance)
+        yield watched
         # ORM calls made while Playwright's loop runs get connections of their own context;
         # close them here, in that context, or they outlive the test database.
         connections.close_all()
@@ -95,6 +121,8 @@ def browser() -> Iterator[object]:
         # test database at the end.
         connections.close_all()
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    if watched.violations:  # a page that only works with the policy off is a failure
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(watched.violations))
 
 
 def log_in(browser, server: LiveServer, username: str, password: str):  # type: ignore[no-untyped-def]

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageDraw, ImageFilter
 
 
-def image_bytes(fmt: str = "PNG", size: tuple[int, int] = (64, 48), **save: object) -> bytes:
+def image_bytes(fmt: str = "PNG", size: tuple[int, int] = (320, 256), **save: object) -> bytes:
     image = Image.new("RGB", size, (240, 120, 30))
     ImageDraw.Draw(image).rectangle([0, 0, size[0] // 2, size[1] // 2], fill=(20, 20, 200))
     buffer = io.BytesIO()
@@ -25,7 +25,7 @@ def upload(content: bytes, name: str = "ref.png", content_type: str = "image/png
 
 
 def jpeg_with_exif_rotation_and_gps() -> bytes:
-    """A 64x48 JPEG whose EXIF says "rotate 90°" and which carries a camera make and GPS."""
+    """A 320x256 JPEG whose EXIF says "rotate 90°" and which carries a camera make and GPS."""
     exif = Image.Exif()
     exif[0x0112] = 6  # Orientation: rotate 90 CW to display
     exif[0x010F] = "SecretCam"  # Make
@@ -35,7 +35,7 @@ def jpeg_with_exif_rotation_and_gps() -> bytes:
 
 def cmyk_jpeg() -> bytes:
     buffer = io.BytesIO()
-    Image.new("CMYK", (40, 30), (0, 255, 255, 0)).save(buffer, format="JPEG")
+    Image.new("CMYK", (400, 300), (0, 255, 255, 0)).save(buffer, format="JPEG")
     return buffer.getvalue()
 
 

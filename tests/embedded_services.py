@@ -19,6 +19,9 @@ _embedded = None
 @pytest.hookimpl(tryfirst=True)
 def pytest_load_initial_conftests(early_config, parser, args):  # type: ignore[no-untyped-def]
     global _embedded
+    # The test settings are the local ones (DEBUG on while settings load; pytest-django then
+    # runs every test with DEBUG off, as production does).
+    os.environ.setdefault("DJANGO_DEBUG", "1")
     os.environ.setdefault("COMICSTUDIO_MEDIA_ROOT", tempfile.mkdtemp(prefix="comicstudio-media-"))
     # A directory per run: two test runs side by side never share a SQLite test database.
     os.environ.setdefault("COMICSTUDIO_VAR_DIR", tempfile.mkdtemp(prefix="comicstudio-var-"))

@@ -19,8 +19,9 @@ WEBHOOK_SECRET = "whsec_admin-test-SECRET"  # noqa: S105
 
 @pytest.fixture
 def staff_client(client):  # type: ignore[no-untyped-def]
-    get_user_model().objects.create_superuser("root", "root@example.com", PASSWORD)
-    client.login(username="root", password=PASSWORD)
+    client.force_login(
+        get_user_model().objects.create_superuser("root", "root@example.com", PASSWORD)
+    )
     return client
 
 

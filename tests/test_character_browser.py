@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from characters.models import Character
+from projects.models import Membership, Role, Studio
 from tests.browser import log_in
 from tests.character_media import image_bytes
 from tests.conftest import PASSWORD, make_user
@@ -26,7 +27,10 @@ def _type_mention(page, text: str):  # type: ignore[no-untyped-def]
 def test_a_new_character_appears_in_anothers_autocomplete_only_after_approval(
     episode, writer, asgi_server, browser, tmp_path
 ):
-    make_user("cora_creator")
+    cora_user = make_user("cora_creator")  # in a studio of her own: previews are for members
+    Membership.objects.create(
+        studio=Studio.objects.create(name="Cora's"), user=cora_user, role=Role.OWNER
+    )
     Character.objects.create(
         owner=writer, name="Lumen", handle="lumen_lamp", appearance="A brass lamp.", kind="object"
     )

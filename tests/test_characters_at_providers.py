@@ -135,3 +135,18 @@ def test_the_character_page_shows_its_registrations_to_the_owner_only(
     assert "The clip shows a human face." in for_owner
     assert "Registered with providers" not in for_producer
     assert "The clip shows a human face." not in for_producer
+
+
+@pytest.mark.django_db
+def test_a_registered_only_me_character_is_not_listed_to_other_members(
+    client, studio, writer, producer, mia, fake
+):
+    credential = add_credential(studio, fake)
+    ProviderCharacter.objects.create(
+        credential=credential, character=mia, provider_character_id="char_mia", registered_by=writer
+    )
+    client.force_login(producer)
+    page = client.get(f"/studios/{studio.pk}/characters/").content.decode()
+    assert "Mia" not in page and "@mia" not in page and "char_mia" not in page
+    client.force_login(writer)
+    assert "char_mia" in client.get(f"/studios/{studio.pk}/characters/").content.decode()

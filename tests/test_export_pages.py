@@ -74,7 +74,9 @@ def test_every_member_may_watch_and_download_but_outsiders_may_not(
     part = client.get(url, HTTP_RANGE="bytes=0-99")
     assert part.status_code == 206 and len(b"".join(part.streaming_content)) == 100
     whole = client.get(url + "?download=1")
-    assert whole["Content-Disposition"] == 'attachment; filename="episode-1-v1.mp4"'
+    assert whole["Content-Disposition"] == "attachment; filename*=UTF-8''episode-1-v1.mp4"
+    assert whole["X-Content-Type-Options"] == "nosniff"
+    assert part["Content-Disposition"] == "inline"
     assert (
         b"".join(whole.streaming_content)
         == Path(settings.MEDIA_ROOT, finished.video.name).read_bytes()

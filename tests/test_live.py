@@ -25,7 +25,8 @@ def _communicator(user, episode) -> WebsocketCommunicator:  # type: ignore[no-un
     client.force_login(user)
     cookie = f"sessionid={client.cookies['sessionid'].value}"
     headers = [(b"cookie", cookie.encode()), (b"origin", b"http://127.0.0.1")]
-    return WebsocketCommunicator(application, f"/ws/episodes/{episode.pk}/", headers=headers)
+    path = f"/ws/episodes/{episode.pk if episode else 0}/"
+    return WebsocketCommunicator(application, path, headers=headers)
 
 
 def run(coroutine_function):  # type: ignore[no-untyped-def]
@@ -155,3 +156,16 @@ def test_publishing_many_events_reuses_one_redis_connection_pool(episode):
 
     opened = int(client.info("stats")["total_connections_received"]) - before
     assert opened <= 2, f"{opened} new Redis connections for 50 events"
+
+
+@pytest.mark.parametrize("path", ["/ws/episodes/abc/", "/ws/nowhere/", "/", "/ws/episodes/1"])
+def test_an_unknown_socket_path_is_refused_cleanly(path, viewer):
+    signed_in = _communicator(viewer, None).scope["headers"]
+
+    async def scenario():
+        for headers in ([(b"origin", b"http://127.0.0.1")], signed_in):
+            communicator = WebsocketCommunicator(application, path, headers=headers)
+            connected, _ = await communicator.connect()
+            assert not connected
+
+    run(scenario)

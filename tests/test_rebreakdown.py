@@ -258,3 +258,19 @@ def test_a_storyboard_edit_between_summary_and_confirmation_asks_again(client, e
     assert response.status_code == 200
     assert "changed since the summary" in response.content.decode()
     assert [s.pk for s in board(episode)] == moved
+
+
+def test_applying_a_breakdown_that_removes_a_scene_without_takes_says_what_it_did(
+    client, episode, writer
+):
+    client.force_login(writer)
+    text = "".join(scene_blocks(SIX_SCENES)[:5])
+    preview = client.post(script_url(episode), {"script": text})
+
+    applied = client.post(
+        script_url(episode), {"script": text, "confirm": fingerprint(preview)}, follow=True
+    )
+
+    assert applied.status_code == 200
+    assert "Breakdown applied: 0 new, 0 changed, 1 removed, 5 unchanged" in applied.content.decode()
+    assert len(board(episode)) == 5

@@ -237,7 +237,11 @@ def test_password_reset_by_email(client):
     )
 
     assert "Your new password is set." in text(done)
-    assert client.login(username="forgetful", password="another-pass-77")
+    # Signing in through the login page (django-axes authenticates only with a request).
+    signed_in = client.post(
+        reverse("login"), {"username": "forgetful", "password": "another-pass-77"}
+    )
+    assert signed_in.status_code == 302 and client.session.get("_auth_user_id")
 
 
 def test_password_change(client):

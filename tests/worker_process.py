@@ -41,6 +41,7 @@ class WorkerProcess:
             COMICSTUDIO_MEDIA_ROOT=str(settings.MEDIA_ROOT),
             COMICSTUDIO_CREDENTIALS_KEY=TEST_CREDENTIALS_KEY,
             DJANGO_DEBUG="0",
+            COMICSTUDIO_ALLOW_PRIVATE_ENDPOINTS="1",  # the fake providers listen on 127.0.0.1
             DJANGO_SECRET_KEY="worker-process-test-key",  # noqa: S106
             # Short, so a killed worker's tasks come back within the test.
             CELERY_VISIBILITY_TIMEOUT="6",

@@ -10,8 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from characters.access import get_character_for_owner
-from characters.faces import has_human_face
+from characters.access import belongs_to_a_studio, get_character_for_owner
 from characters.forms import (
     ApprovalForm,
     CharacterForm,
@@ -20,10 +19,9 @@ from characters.forms import (
     NewCharacterForm,
     PrivacyForm,
     ReferenceForm,
-    checked_image,
 )
 from characters.models import Character, Look
-from characters.previews import preview_data_url
+from characters.previews import DecodersBusy, decode_slot, make_preview
 from characters.requests import AuthenticatedHttpRequest
 from characters.services import (
     ApprovalError,
@@ -66,7 +64,8 @@ def create(request: AuthenticatedHttpRequest) -> HttpResponse:
         )
         _warn_about_faces(request, character)
         return redirect("characters:detail", handle=character.handle)
-    return render(request, "characters/form.html", {"form": form, "character": None})
+    context = {"form": form, "character": None}
+    return render(request, "characters/form.html", context, status=400 if form.errors else 200)
 
 
 @login_required
@@ -84,19 +83,39 @@ def edit(request: AuthenticatedHttpRequest, handle: str) -> HttpResponse:
 @require_POST
 def preview(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Check chosen images before the form is sent: a preview and face warning, or the error."""
+    if not belongs_to_a_studio(request.user):
+        return _previews(request, [{"field": "image", "errors": [NO_STUDIO]}], status=403)
     previews: list[dict[str, object]] = []
-    for field, upload in request.FILES.items():
-        if not isinstance(upload, UploadedFile):
-            continue
-        try:
-            checked = checked_image(upload)
-        except ValidationError as exc:
-            previews.append({"field": field, "errors": exc.messages})
-            continue
-        if checked is not None:
-            face = has_human_face(checked.image)
-            previews.append({"field": field, "src": preview_data_url(checked), "face": face})
-    return render(request, "characters/form.html#previews", {"previews": previews})
+    try:
+        with decode_slot(request.user.pk):
+            for field, upload in request.FILES.items():
+                if isinstance(upload, UploadedFile):
+                    previews.append(_preview_one(field, upload))
+    except DecodersBusy as exc:
+        return _previews(request, [{"field": "image", "errors": [str(exc)]}], status=exc.status)
+    refused = any(p.get("errors") for p in previews)
+    return _previews(request, previews, status=400 if refused else 200)
+
+
+NO_STUDIO = "Previews are for members of a studio; the image is checked when you save."
+
+
+def _preview_one(field: str, upload: UploadedFile) -> dict[str, object]:
+    try:
+        made = make_preview(upload, size=upload.size or 0)
+    except ValidationError as exc:
+        return {"field": field, "errors": exc.messages}
+    return {"field": field, "src": made.src, "face": made.face}
+
+
+def _previews(
+    request: AuthenticatedHttpRequest, previews: list[dict[str, object]], status: int = 200
+) -> HttpResponse:
+    response = render(request, "characters/form.html#previews", {"previews": previews})
+    response.status_code = status
+    if status in (429, 503):
+        response["Retry-After"] = "5"
+    return response
 
 
 @login_required

@@ -127,7 +127,8 @@ def export_file(request: AuthenticatedHttpRequest, export_id: int, field: str) -
     if field not in FILES:
         raise Http404
     suffix, content_type = FILES[field]
-    response = serve_file(request, getattr(export, field), content_type=content_type)
-    disposition = "attachment" if request.GET.get("download") else "inline"
-    response["Content-Disposition"] = f'{disposition}; filename="{export.file_name_stem}.{suffix}"'
-    return response
+    # ?download=1 saves the file under the episode's name; without it the page shows it inline.
+    name = f"{export.file_name_stem}.{suffix}" if request.GET.get("download") else ""
+    return serve_file(
+        request, getattr(export, field), content_type=content_type, download_name=name
+    )

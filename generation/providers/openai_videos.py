@@ -28,6 +28,7 @@ from generation.providers.base import (
     status_error,
     transport_error,
 )
+from generation.providers.endpoints import usable_base_url
 
 log = logging.getLogger(__name__)
 # Error codes the API uses for moderation and policy refusals: final, never retried.
@@ -90,9 +91,8 @@ class OpenAIVideosProvider(Provider):
     def _client(self) -> openai.OpenAI:
         assert self.config is not None  # noqa: S101 (checked in __init__)
         _ignore_sora_deprecation()
-        return _client_for(
-            self.config.api_key, self.config.base_url, settings.COMICSTUDIO_PROVIDER_TIMEOUT
-        )
+        base_url = usable_base_url(self.config.base_url)
+        return _client_for(self.config.api_key, base_url, settings.COMICSTUDIO_PROVIDER_TIMEOUT)
 
     def _scrub(self, text: str) -> str:
         key = self.config.api_key if self.config else ""

@@ -27,6 +27,7 @@ from generation.providers.base import (
     status_error,
     transport_error,
 )
+from generation.providers.endpoints import usable_base_url
 
 DEFAULT_MODEL = "veo-3.1-generate-preview"
 _ASPECT = {(720, 1280): "9:16", (1280, 720): "16:9"}
@@ -67,9 +68,8 @@ class VeoProvider(Provider):
 
     def _client(self) -> genai.Client:
         assert self.config is not None  # noqa: S101 (checked in __init__)
-        return _client_for(
-            self.config.api_key, self.config.base_url, settings.COMICSTUDIO_PROVIDER_TIMEOUT
-        )
+        base_url = usable_base_url(self.config.base_url)
+        return _client_for(self.config.api_key, base_url, settings.COMICSTUDIO_PROVIDER_TIMEOUT)
 
     def _error(self, exc: Exception, *, creating: bool = False) -> ProviderError:
         key = self.config.api_key if self.config else ""

@@ -1,0 +1,144 @@
+"""The route matrix's one table: every URL name with who may use it (docs/roles.md).
+
+Adding a route means adding one line here; tests/test_route_matrix.py fails for a route
+without one. A rule says which method to send (an empty body: actions answer with their
+own form errors, never 500), which studio roles may act (the others get 403), what a
+signed-in non-member gets, and what an anonymous visitor gets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ALL = frozenset({"owner", "producer", "writer", "reviewer", "viewer"})
+EDIT = frozenset({"owner", "producer", "writer"})
+SPEND = frozenset({"owner", "producer"})
+REVIEW = frozenset({"owner", "reviewer"})
+OWNER = frozenset({"owner"})
+CHARACTER_OWNER = frozenset({"writer"})  # the world's character belongs to the writer
+NOBODY: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Rule:
+    method: str
+    members: frozenset[str]  # roles that may act; other members get 403
+    outsider: str = "404"  # "404" | "403" | "ok": a signed-in user outside the studio
+    anonymous: str = "login"  # "login" (redirect) | "ok" | "404"
+    others: str = "403"  # what members outside `members` get
+
+
+def page(members: frozenset[str] = ALL, **kw: str) -> Rule:
+    return Rule("GET", members, **kw)
+
+
+def action(members: frozenset[str], **kw: str) -> Rule:
+    return Rule("POST", members, **kw)
+
+
+# A public character (privacy "everyone") owned by the writer: everyone signed in sees it,
+# only its owner edits it (others get 403, as they may know it exists).
+CHARACTER_PAGE = page(ALL, outsider="ok")
+CHARACTER_EDIT = action(CHARACTER_OWNER, outsider="403")
+
+ROUTES: dict[str, Rule] = {
+    "login": page(ALL, outsider="ok", anonymous="ok"),
+    "logout": action(ALL, outsider="ok", anonymous="ok"),
+    # Django's password views (django.contrib.auth.urls): one's own account, in no studio.
+    "password_change": page(ALL, outsider="ok"),
+    "password_change_done": page(ALL, outsider="ok"),
+    "password_reset": page(ALL, outsider="ok", anonymous="ok"),
+    "password_reset_done": page(ALL, outsider="ok", anonymous="ok"),
+    "password_reset_confirm": page(ALL, outsider="ok", anonymous="ok"),  # "invalid link" page
+    "password_reset_complete": page(ALL, outsider="ok", anonymous="ok"),
+    # characters
+    "characters:library": CHARACTER_PAGE,
+    "characters:create": page(ALL, outsider="ok"),
+    "characters:preview": action(ALL, outsider="ok"),  # the outsider has a studio of their own
+    "characters:autocomplete": CHARACTER_PAGE,
+    "characters:reference_image": CHARACTER_PAGE,
+    "characters:reference_thumbnail": CHARACTER_PAGE,
+    "characters:detail": CHARACTER_PAGE,
+    "characters:edit": Rule("GET", CHARACTER_OWNER, outsider="403"),
+    "characters:upload_reference": CHARACTER_EDIT,
+    "characters:delete_reference": CHARACTER_EDIT,
+    "characters:create_look": CHARACTER_EDIT,
+    "characters:delete_look": CHARACTER_EDIT,
+    "characters:upload_clip": CHARACTER_EDIT,
+    "characters:reference_clip": CHARACTER_PAGE,
+    "characters:set_privacy": CHARACTER_EDIT,
+    "characters:add_approval": CHARACTER_EDIT,
+    "characters:remove_approval": CHARACTER_EDIT,
+    "characters:profile": CHARACTER_PAGE,
+    "characters:follow": action(ALL, outsider="ok"),
+    # generation
+    "generation:generate_scene": action(EDIT),
+    "generation:generate_all": action(EDIT),  # free (animatic) batches: writers too
+    "generation:scene_review": page(),
+    "generation:prompt_preview": page(),
+    "generation:review_take": action(REVIEW),
+    "generation:cancel_take": action(EDIT),
+    "generation:resubmit_take": action(EDIT),
+    "generation:fallback_take": action(EDIT),
+    "generation:remix_take": action(EDIT),
+    "generation:providers": page(OWNER),
+    "generation:remove_provider": action(OWNER),
+    "generation:prices": page(OWNER),
+    "generation:script_assistant": page(OWNER),
+    "generation:draft_scenes": page(EDIT),
+    "generation:costs": page(),
+    "generation:characters": page(),
+    "generation:generation_settings": page(),
+    # Signed by the provider, not by a session: no configured webhook secret → 404.
+    "generation:openai_webhook": Rule(
+        "POST", NOBODY, outsider="404", anonymous="404", others="404"
+    ),
+    "generation:take_video": page(),
+    "generation:take_thumbnail": page(),
+    "generation:new_studio": page(ALL, outsider="ok"),  # anyone signed in may found a studio
+    "generation:studio_settings": page(OWNER),
+    # exports: every member watches and downloads; producers and owners start and cancel
+    "generation:episode_exports": page(),
+    "generation:start_export": action(SPEND),
+    "generation:export_detail": page(),
+    "generation:export_progress": page(),
+    "generation:cancel_export": action(SPEND),
+    "generation:export_file": page(),
+    # projects
+    "projects:home": page(ALL, outsider="ok"),
+    # Signed-in people are sent home (302); visitors get the form (open sign-up, the default).
+    "projects:signup": page(ALL, outsider="ok", anonymous="ok"),
+    "projects:account": page(ALL, outsider="ok"),
+    # An empty choice names no studio: 404 for everyone signed in, as a foreign studio's id.
+    "projects:switch_studio": Rule("POST", NOBODY, outsider="404", others="404"),
+    "projects:activity": page(OWNER),
+    "projects:members": page(),  # every member sees the list; only the owner invites (POST)
+    "projects:set_role": action(OWNER),
+    "projects:remove_member": action(OWNER),  # of another member (leaving oneself: any role)
+    "projects:revoke_invitation": action(OWNER),
+    # The link is the credential: whoever holds it sees the invitation, signed in or not.
+    "projects:invitation": page(ALL, outsider="ok", anonymous="ok"),
+    "projects:project": page(),
+    "board:storyboard": page(),
+    "board:edit_script": page(EDIT),
+    "projects:latest_script_version": page(),
+    "projects:script_version": page(),
+    "board:add_scene": action(EDIT),
+    "board:reorder_scenes": action(EDIT),
+    "board:batch_edit": action(EDIT),
+    "board:scene_card": page(),
+    "board:edit_scene": page(EDIT),
+    "board:move_scene": action(EDIT),
+    "board:split_scene": action(EDIT),
+    "board:merge_scene": action(EDIT),
+    "board:duplicate_scene": action(EDIT),
+    "board:omit_scene": action(EDIT),
+}
+
+# The Django admin: staff only; every other identity is sent to the admin's login.
+ADMIN_NAMESPACE = "admin"
+
+# ASGI WebSocket routes (by their route text) and the roles that may connect.
+SOCKETS: dict[str, frozenset[str]] = {
+    "ws/episodes/<int:episode_id>/": ALL,
+}
