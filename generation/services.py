@@ -14,11 +14,8 @@ from generation.budget import project_budget
 from generation.credentials import ProviderCredential
 from generation.models import (
     ACTIVE_STATUSES,
-    REVIEW_STATUS_AFTER,
     GenerationStatus,
     ReviewAction,
-    ReviewDecision,
-    ReviewStatus,
     Take,
 )
 from generation.pricing import BatchEstimate, estimate_batch
@@ -127,36 +124,6 @@ def request_takes(
             publish_take(take)
             transaction.on_commit(partial(submit_take.delay, take.pk))
     return takes
-
-
-def record_review(
-    *, take: Take, author: User, action: str, reason_code: str = "", note: str = ""
-) -> ReviewDecision:
-    """Append a decision to the review log and derive the take's review status from it."""
-    if action in (ReviewAction.APPROVE, ReviewAction.REJECT, ReviewAction.REQUEST_CHANGES):
-        if take.generation_status != GenerationStatus.SUCCEEDED:
-            raise GenerationRefused("Only a finished take can be approved or rejected.")
-    with transaction.atomic():
-        decision = ReviewDecision.objects.create(
-            take=take,
-            author=author,
-            action=action,
-            reason_code=reason_code,
-            note=note,
-        )
-        if action in REVIEW_STATUS_AFTER:
-            Take.objects.filter(pk=take.pk).update(
-                review_status=REVIEW_STATUS_AFTER[ReviewAction(action)]
-            )
-        if action == ReviewAction.APPROVE:
-            # One approved take per scene: the others it replaces are superseded.
-            Take.objects.filter(
-                scene_id=take.scene_id,
-                review_status__in=[ReviewStatus.UNREVIEWED, ReviewStatus.APPROVED],
-            ).exclude(pk=take.pk).update(review_status=ReviewStatus.SUPERSEDED)
-        take.refresh_from_db()
-        publish_take(take)
-    return decision
 
 
 def cancel_take(*, take: Take, cancelled_by: User) -> bool:

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from generation import account_views, drafting_views, spending_views, views
+from generation.review import views as review_views
 
 app_name = "generation"
 urlpatterns = [
@@ -8,9 +9,9 @@ urlpatterns = [
     path(
         "episodes/<int:episode_id>/generate-all/", spending_views.generate_all, name="generate_all"
     ),
-    path("scenes/<int:scene_id>/review/", views.scene_review, name="scene_review"),
+    path("scenes/<int:scene_id>/review/", review_views.scene_review, name="scene_review"),
     path("scenes/<int:scene_id>/prompt/", views.prompt_preview, name="prompt_preview"),
-    path("takes/<int:take_id>/review/", views.review_take, name="review_take"),
+    path("takes/<int:take_id>/review/", review_views.review_take, name="review_take"),
     path("takes/<int:take_id>/cancel/", views.cancel, name="cancel_take"),
     path("takes/<int:take_id>/resubmit/", views.resubmit, name="resubmit_take"),
     path("takes/<int:take_id>/fallback/", views.fallback, name="fallback_take"),

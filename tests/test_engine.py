@@ -10,7 +10,8 @@ from django.conf import settings
 
 from generation import slots
 from generation.models import GenerationStatus
-from generation.services import cancel_take, record_review, request_takes
+from generation.review.services import record_review
+from generation.services import cancel_take, request_takes
 from tests.fake_provider import video_bytes
 from tests.providers import add_credential, all_final, batch_episode, scenes_of
 from tests.waiting import wait_for

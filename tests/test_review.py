@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 
 from generation.models import GenerationStatus, ReviewAction, ReviewDecision, ReviewStatus, Take
-from generation.services import GenerationRefused, record_review
+from generation.review.services import record_review
+from generation.services import GenerationRefused
 from tests.factories import make_take
 
 pytestmark = pytest.mark.django_db
