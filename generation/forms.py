@@ -5,6 +5,7 @@ from django import forms
 from characters.models import Character
 from generation.credentials import REMOTE_PROVIDERS, ProviderCredential
 
+
 class ProviderCredentialForm(forms.Form):
     """A studio's credential for one provider; blank secrets keep the stored ones."""
 

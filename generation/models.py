@@ -38,6 +38,7 @@ class ReviewStatus(models.TextChoices):
     CHANGES_REQUESTED = "changes_requested", "Changes requested"
     REJECTED = "rejected", "Rejected"
     SUPERSEDED = "superseded", "Superseded"
+    ON_HOLD = "on_hold", "On hold"
 
 
 # What a scene card says for its take (see projects.models.Scene.status).
@@ -57,6 +58,7 @@ _SCENE_STATUS_BY_REVIEW = {
     ReviewStatus.CHANGES_REQUESTED: "changes_requested",
     ReviewStatus.REJECTED: "rejected",
     ReviewStatus.SUPERSEDED: "needs_review",
+    ReviewStatus.ON_HOLD: "on_hold",
 }
 
 
@@ -281,6 +283,8 @@ class ReviewAction(models.TextChoices):
     REJECT = "reject", "Reject"
     REOPEN = "reopen", "Reopen"
     COMMENT = "comment", "Comment"
+    HOLD = "hold", "Hold"
+    RESUME = "resume", "Resume"
 
 
 class ReasonCode(models.TextChoices):
@@ -297,6 +301,8 @@ REVIEW_STATUS_AFTER = {
     ReviewAction.REQUEST_CHANGES: ReviewStatus.CHANGES_REQUESTED,
     ReviewAction.REJECT: ReviewStatus.REJECTED,
     ReviewAction.REOPEN: ReviewStatus.UNREVIEWED,
+    ReviewAction.HOLD: ReviewStatus.ON_HOLD,
+    ReviewAction.RESUME: ReviewStatus.UNREVIEWED,
 }
 
 
@@ -333,11 +339,13 @@ from generation.credentials import (  # noqa: E402
 )
 from generation.drafting import ScriptAssistant  # noqa: E402
 from generation.pricing import ListPrice  # noqa: E402
+from generation.review.models import ReviewComment  # noqa: E402
 
 __all__ = [
     "ListPrice",
     "ProjectGenerationSettings",
     "ProviderCharacter",
     "ProviderCredential",
+    "ReviewComment",
     "ScriptAssistant",
 ]

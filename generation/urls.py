@@ -1,10 +1,11 @@
-from django.urls import path
+from django.urls import include, path
 
 from generation import account_views, drafting_views, spending_views, views
 from generation.review import views as review_views
 
 app_name = "generation"
 urlpatterns = [
+    path("", include("generation.review.urls")),
     path("scenes/<int:scene_id>/generate/", views.generate_scene, name="generate_scene"),
     path(
         "episodes/<int:episode_id>/generate-all/", spending_views.generate_all, name="generate_all"

@@ -15,7 +15,6 @@ from django.views.decorators.http import require_POST, require_safe
 from characters.protected_media import serve_file
 from characters.requests import AuthenticatedHttpRequest
 from generation.budget import lock_budget
-from generation.credentials import ProjectGenerationSettings
 from generation.models import Take
 from generation.preview import preview_prompt
 from generation.services import (

@@ -30,6 +30,7 @@ SCENE_STATUS_LABELS = {
     "approved": "Approved",
     "changes_requested": "Changes requested",
     "rejected": "Rejected",
+    "on_hold": "On hold",
 }
 
 
@@ -86,6 +87,11 @@ class Membership(models.Model):
     @property
     def can_review(self) -> bool:
         return self.role in {Role.OWNER, Role.REVIEWER}
+
+    @property
+    def can_comment(self) -> bool:
+        """Time-pinned review comments: everyone but viewers (comments are not decisions)."""
+        return self.role != Role.VIEWER
 
 
 def _member_of(studio_path: str, user: User) -> Exists:

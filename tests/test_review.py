@@ -53,7 +53,7 @@ def test_the_log_is_append_only(episode, writer, reviewer):
     decision.note = "rewritten history"
     with pytest.raises(ValueError, match="append-only"):
         decision.save()
-    record_review(take=take, author=reviewer, action=ReviewAction.REOPEN)
+    record_review(take=take, author=reviewer, action=ReviewAction.REOPEN, note="Wrong cup.")
     assert [d.action for d in ReviewDecision.objects.filter(take=take)] == ["approve", "reopen"]
     take.refresh_from_db()
     assert take.review_status == ReviewStatus.UNREVIEWED

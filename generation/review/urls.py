@@ -1,0 +1,18 @@
+"""Routes of the review room; included in the generation namespace."""
+
+from django.urls import path
+
+from generation.review import room_views
+
+urlpatterns = [
+    path("episodes/<int:episode_id>/review/", room_views.room, name="review_room"),
+    path(
+        "episodes/<int:episode_id>/review/scenes/<int:scene_id>/",
+        room_views.room_scene,
+        name="review_room_scene",
+    ),
+    path("episodes/<int:episode_id>/review/batch/", room_views.batch, name="review_batch"),
+    path("takes/<int:take_id>/decide/", room_views.decide, name="decide_take"),
+    path("takes/<int:take_id>/comments/", room_views.comment, name="comment_take"),
+    path("comments/<int:comment_id>/resolve/", room_views.resolve, name="resolve_comment"),
+]
