@@ -42,9 +42,12 @@ def _take_number(request: AuthenticatedHttpRequest) -> int | None:
 
 
 def _page(
-    request: AuthenticatedHttpRequest, episode: Episode, member: Membership, scene: Scene | None
+    request: AuthenticatedHttpRequest,
+    episode: Episode,
+    member: Membership,
+    scenes: list[Scene],
+    scene: Scene | None,
 ) -> HttpResponse:
-    scenes = room_scenes(episode)
     if scene is None:
         context = {"episode": episode, "member": member, "scenes": scenes, "scene": None}
         return render(request, PAGE, context)
@@ -63,7 +66,7 @@ def room(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
     episode, member = get_episode_for_user(request.user, episode_id)
     scenes = room_scenes(episode)
     scene = next_waiting(scenes, None) or (scenes[0] if scenes else None)
-    return _page(request, episode, member, scene)
+    return _page(request, episode, member, scenes, scene)
 
 
 @login_required
@@ -71,17 +74,19 @@ def room(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
 def room_scene(request: AuthenticatedHttpRequest, episode_id: int, scene_id: int) -> HttpResponse:
     """The review room on one scene (its own URL, so it can be shared)."""
     episode, member = get_episode_for_user(request.user, episode_id)
-    scene = next((s for s in room_scenes(episode) if s.pk == scene_id), None)
+    scenes = room_scenes(episode)
+    scene = next((s for s in scenes if s.pk == scene_id), None)
     if scene is None:
         raise Http404
-    return _page(request, episode, member, scene)
+    return _page(request, episode, member, scenes, scene)
 
 
 def _stage_response(
     member: Membership, scene: Scene, *, error: str = "", notice: str = "",
     extra: str = "", status: int = 200, take_number: int | None = None,
+    scenes: list[Scene] | None = None,
 ) -> HttpResponse:  # fmt: skip
-    scenes = room_scenes(scene.episode)
+    scenes = room_scenes(scene.episode) if scenes is None else scenes
     current = next((s for s in scenes if s.pk == scene.pk), scenes[0] if scenes else scene)
     context = stage_context(scenes=scenes, scene=current, member=member, take_number=take_number)
     context.update(error=error, notice=notice)
@@ -106,12 +111,16 @@ def decide(request: AuthenticatedHttpRequest, take_id: int) -> HttpResponse:
     except GenerationRefused as exc:
         return _stage_response(member, take.scene, error=str(exc), status=409,
                                take_number=take.number)  # fmt: skip
-    scene = Scene.objects.on_board().get(pk=take.scene_id)
+    scenes = room_scenes(take.scene.episode)
+    scene = next((s for s in scenes if s.pk == take.scene_id), None)
+    if scene is None:  # omitted or archived meanwhile: the decision stands, show the room
+        scene = Scene.objects.on_board().get(pk=take.scene_id)
     target = scene
     if form.cleaned_data["action"] in DECISIONS:
-        target = next_waiting(room_scenes(scene.episode), scene) or scene
+        target = next_waiting(scenes, scene) or scene
     done = f"Scene {scene.position}: {scene.status_label.lower()}."
-    return _stage_response(member, target, notice=done, extra=render_strip_item(scene))
+    strip = render_strip_item(scene)
+    return _stage_response(member, target, notice=done, extra=strip, scenes=scenes)
 
 
 @login_required
@@ -121,9 +130,9 @@ def batch(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
     episode, member = get_episode_for_user(request.user, episode_id)
     require(member.can_review)
     form = BatchReviewForm(request.POST, episode=episode)
-    current = Scene.objects.filter(episode=episode, pk=request.POST.get("current") or 0).first()
     scenes = room_scenes(episode)
-    current = current or (scenes[0] if scenes else None)
+    wanted = request.POST.get("current", "")
+    current = next((s for s in scenes if str(s.pk) == wanted), scenes[0] if scenes else None)
     if current is None:
         raise Http404
     if not form.is_valid():
@@ -134,9 +143,12 @@ def batch(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
         scenes=data["scenes"], author=request.user, action=data["action"],
         reason_code=data["reason_code"], note=data["note"],
     )  # fmt: skip
-    strip = "".join(render_strip_item(s) for s in room_scenes(episode) if s in set(data["scenes"]))
+    scenes = room_scenes(episode)
+    picked = {s.pk for s in data["scenes"]}
+    strip = "".join(render_strip_item(s) for s in scenes if s.pk in picked)
     notice = f"{len(decisions)} scene{'s' if len(decisions) != 1 else ''} decided."
-    return _stage_response(member, current, notice=notice, error=" ".join(refused), extra=strip)
+    return _stage_response(member, current, notice=notice, error=" ".join(refused), extra=strip,
+                           scenes=scenes)  # fmt: skip
 
 
 @login_required

@@ -51,7 +51,11 @@
   function submitReason() {
     var form = $("#reason-form");
     var button = form && form.querySelector('button[value="' + (form.dataset.pending || pending) + '"]');
-    if (button) form.requestSubmit(button);
+    if (!button) return;
+    // Leave the field first: htmx would focus the next scene's note (same id), and the
+    // reviewer's next A would be typed into it instead of approving.
+    document.activeElement.blur();
+    button.click();  // a click, so htmx sends the button's action with the form
   }
 
   function startComment(at) {
@@ -150,9 +154,35 @@
     }
     placeMarkers();
     tick();
+    s.dataset.ready = "1";
+    while (queued.length && ready()) handleKey(queued.shift());
   }
 
   (function loop() { tick(); window.requestAnimationFrame(loop); })();
+
+  // Keys pressed while the stage is being replaced wait for the new stage, so a fast
+  // reviewer's A is applied to the scene shown next, never twice to the same take.
+  var queued = [];
+  function ready() { var s = stage(); return !s || s.dataset.ready === "1"; }
+
+  function handleKey(key) {
+    var help = $("#keys-help");
+    if (help.open && key !== "?") return false;
+    if (key === " ") togglePlay();
+    else if (key === "ArrowLeft") step(-1);
+    else if (key === "ArrowRight") step(1);
+    else if (key === "j" || key === "k" || key === "n" || key === "a") return press(key);
+    else if (/^[1-9]$/.test(key)) return press(key);
+    else if (key === "r") startReason("request_changes");
+    else if (key === "x") startReason("reject");
+    else if (key === "c") startComment();
+    else if (key === "l") toggleLoop();
+    else if (key === "m") toggleCompare();
+    else if (key === "?") { if (help.open) help.close(); else help.showModal(); }
+    else return false;
+    return true;
+  }
+  var COMMANDS = /^([ jknarxclm?1-9]|ArrowLeft|ArrowRight)$/;
 
   document.addEventListener("keydown", function (event) {
     var target = event.target;
@@ -160,27 +190,14 @@
       event.preventDefault(); submitReason(); return;
     }
     if (target && target.id === "comment-text" && event.key === "Enter" && !event.shiftKey) {
-      event.preventDefault(); target.form.requestSubmit(); return;
+      event.preventDefault(); target.blur(); target.form.requestSubmit(); return;
     }
     if (event.key === "Escape" && typing(target)) { target.blur(); return; }
     if (typing(target) || event.ctrlKey || event.metaKey || event.altKey) return;
-    var help = $("#keys-help");
-    if (help.open && event.key !== "?") return;
-    var key = event.key;
-    var handled = true;
-    if (key === " ") togglePlay();
-    else if (key === "ArrowLeft") step(-1);
-    else if (key === "ArrowRight") step(1);
-    else if (key === "j" || key === "k" || key === "n" || key === "a") handled = press(key);
-    else if (/^[1-9]$/.test(key)) handled = press(key);
-    else if (key === "r") startReason("request_changes");
-    else if (key === "x") startReason("reject");
-    else if (key === "c") startComment();
-    else if (key === "l") toggleLoop();
-    else if (key === "m") toggleCompare();
-    else if (key === "?") { if (help.open) help.close(); else help.showModal(); }
-    else handled = false;
-    if (handled) event.preventDefault();
+    if (!COMMANDS.test(event.key)) return;
+    event.preventDefault();
+    if (!ready()) { queued.push(event.key); return; }
+    handleKey(event.key);
   });
 
   document.addEventListener("change", function (event) {
@@ -217,6 +234,23 @@
     if (s) s.prepend(note);
   });
 
+  // "live" once the filmstrip sent on (re)connect arrived: until then the page may be stale.
+  function live(state, text) {
+    var el = $("#room-live");
+    if (el) { el.dataset.live = state; el.textContent = text; }
+  }
+  document.body.addEventListener("htmx:wsOpen", function () { live("syncing", "syncing…"); });
+  document.body.addEventListener("htmx:wsAfterMessage", function () { live("open", "live"); });
+  document.body.addEventListener("htmx:wsClose", function () { live("closed", "reconnecting…"); });
+
+  document.body.addEventListener("htmx:beforeRequest", function (event) {
+    var s = stage();
+    if (s && event.detail.target === s) delete s.dataset.ready;
+  });
+  document.body.addEventListener("htmx:afterRequest", function (event) {
+    var s = stage();  // a refusal that swapped nothing leaves the stage usable
+    if (s && s.isConnected && !event.detail.successful) s.dataset.ready = "1";
+  });
   document.body.addEventListener("htmx:afterSettle", wireStage);
   document.body.addEventListener("htmx:oobAfterSwap", placeMarkers);
   wireStage();
