@@ -108,6 +108,7 @@ def stage_context(
         "takes": takes,
         "take": take,
         "compare_take": other,
+        "scene_has_decisions": any(t.decisions.all() for t in takes),
         "fps": frame_rate(take) if take else DEFAULT_FPS,
         "cast": _cast(scene, visible_cast([scene], member)),
         "previous_scene": scenes[index - 1] if index > 0 else None,

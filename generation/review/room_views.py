@@ -56,7 +56,7 @@ def _page(
     )
     if request.headers.get("HX-Request"):
         return HttpResponse(render_stage(context))
-    return render(request, PAGE, {**context, "scenes": scenes})
+    return render(request, PAGE, {**context, "scenes": scenes, "episode": episode})
 
 
 @login_required

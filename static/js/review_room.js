@@ -138,12 +138,18 @@
     follow();
   }
 
-  function wireStage() {
+  function markCurrent() {
     var s = stage();
     if (!s) return;
     document.querySelectorAll(".strip-item").forEach(function (item) {
       item.classList.toggle("current", item.dataset.scene === s.dataset.scene);
     });
+  }
+
+  function wireStage() {
+    var s = stage();
+    if (!s) return;
+    markCurrent();
     var current = $("#batch-current");
     if (current) current.value = s.dataset.scene;
     var v = player();
@@ -252,6 +258,6 @@
     if (s && s.isConnected && !event.detail.successful) s.dataset.ready = "1";
   });
   document.body.addEventListener("htmx:afterSettle", wireStage);
-  document.body.addEventListener("htmx:oobAfterSwap", placeMarkers);
+  document.body.addEventListener("htmx:oobAfterSwap", function () { markCurrent(); placeMarkers(); });
   wireStage();
 })();
