@@ -72,6 +72,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "generation.review.notification_views.unread_notifications",
             ],
             # Scene cards ask character visibility through these filters (pushes included).
         },
@@ -209,3 +210,14 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# Review notifications by email (docs/review.md): the console locally; EMAIL_HOST switches to SMTP.
+_SMTP = {"host": os.environ.get("EMAIL_HOST", ""), "port": int(os.environ.get("EMAIL_PORT", "25"))}
+MAILERS = {
+    "default": (
+        {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": _SMTP}
+        if _SMTP["host"]
+        else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    )
+}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Comic Studio <studio@localhost>")

@@ -339,13 +339,15 @@ from generation.credentials import (  # noqa: E402
 )
 from generation.drafting import ScriptAssistant  # noqa: E402
 from generation.pricing import ListPrice  # noqa: E402
-from generation.review.models import ReviewComment  # noqa: E402
+from generation.review.models import Notification, NotificationMute, ReviewComment  # noqa: E402
 
 __all__ = [
     "ListPrice",
     "ProjectGenerationSettings",
     "ProviderCharacter",
     "ProviderCredential",
+    "Notification",
+    "NotificationMute",
     "ReviewComment",
     "ScriptAssistant",
 ]

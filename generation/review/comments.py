@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from generation.models import Take
 from generation.review.models import ReviewComment
+from generation.review.notifications import notify_mentions
 from generation.services import GenerationRefused, publish_take
 
 if TYPE_CHECKING:
@@ -46,7 +47,9 @@ def add_comment(
             take=take, author=author, parent=parent, at_seconds=at_seconds, text=text.strip()
         )
         studio_id = take.scene.episode.project.studio_id
-        comment.mentions.set(mentioned_members(text=text, studio_id=studio_id))
+        mentioned = mentioned_members(text=text, studio_id=studio_id)
+        comment.mentions.set(mentioned)
+        notify_mentions(scene=take.scene, mentioned=mentioned, actor=author)
         publish_take(take)
     return comment
 

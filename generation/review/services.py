@@ -15,6 +15,7 @@ from generation.models import (
     ReviewStatus,
     Take,
 )
+from generation.review.notifications import notify_changes, notify_if_episode_approved
 from generation.services import GenerationRefused, publish_take
 from projects.models import Scene
 
@@ -58,7 +59,11 @@ def record_review(
     """Append a decision to the review log and derive the take's review status from it."""
     with transaction.atomic():
         # Lock the take: two reviewers deciding at once are applied one after the other.
-        take = Take.objects.select_for_update().select_related("scene__episode").get(pk=take.pk)
+        take = (
+            Take.objects.select_for_update()
+            .select_related("scene__episode__project", "requested_by")
+            .get(pk=take.pk)
+        )
         check_decision(take=take, action=action, reason_code=reason_code, note=note)
         decision = ReviewDecision.objects.create(
             take=take,
@@ -79,7 +84,17 @@ def record_review(
             ).exclude(pk=take.pk).update(review_status=ReviewStatus.SUPERSEDED)
         take.refresh_from_db()
         publish_take(take)
+        _notify(take, author, action)
     return decision
+
+
+def _notify(take: Take, author: User, action: str) -> None:
+    if action in (ReviewAction.REJECT, ReviewAction.REQUEST_CHANGES):
+        verdict = "rejected" if action == ReviewAction.REJECT else "changes requested"
+        notify_changes(scene=take.scene, requester=take.requested_by, actor=author,
+                       verdict=verdict)  # fmt: skip
+    elif action == ReviewAction.APPROVE:
+        notify_if_episode_approved(scene=take.scene, actor=author)
 
 
 def review_take_of(scene: Scene) -> Take | None:

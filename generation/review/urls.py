@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from generation.review import room_views
+from generation.review import notification_views, room_views
 
 urlpatterns = [
     path("episodes/<int:episode_id>/review/", room_views.room, name="review_room"),
@@ -15,4 +15,11 @@ urlpatterns = [
     path("takes/<int:take_id>/decide/", room_views.decide, name="decide_take"),
     path("takes/<int:take_id>/comments/", room_views.comment, name="comment_take"),
     path("comments/<int:comment_id>/resolve/", room_views.resolve, name="resolve_comment"),
+    path("notifications/", notification_views.notifications, name="notifications"),
+    path("notifications/read/", notification_views.read_all, name="read_notifications"),
+    path(
+        "notifications/settings/",
+        notification_views.mute_settings,
+        name="notification_settings",
+    ),
 ]
