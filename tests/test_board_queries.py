@@ -15,7 +15,7 @@ from projects.models import Scene
 from tests.factories import unsaved_take
 
 pytestmark = pytest.mark.django_db
-MAX_PAGE_QUERIES = 8
+MAX_PAGE_QUERIES = 9  # +1 since the top bar shows the unread notification count
 MAX_GRID_QUERIES = 4  # scenes, takes, cast, and which cast members the viewer may see
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+
 from django.contrib.auth.decorators import login_required
 from django.forms import Form
 from django.http import Http404, HttpResponse
@@ -11,6 +13,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from characters.requests import AuthenticatedHttpRequest
 from generation.review.comments import add_comment, set_resolved
+from generation.review.dashboard import csv_rows, dashboard_context, episode_rows
 from generation.review.forms import BatchReviewForm, CommentForm, ReviewForm
 from generation.review.models import ReviewComment
 from generation.review.room import (
@@ -184,3 +187,23 @@ def resolve(request: AuthenticatedHttpRequest, comment_id: int) -> HttpResponse:
     set_resolved(comment=note, by=request.user, resolved=resolved)
     notice = "Comment resolved." if resolved else "Comment reopened."
     return _stage_response(member, take.scene, take_number=take.number, notice=notice)
+
+
+@login_required
+@require_safe
+def dashboard(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
+    """The episode's review dashboard: statuses (an SVG chart), retakes, reasons, spend."""
+    episode, _ = get_episode_for_user(request.user, episode_id)
+    return render(request, "generation/review/dashboard.html", dashboard_context(episode))
+
+
+@login_required
+@require_safe
+def dashboard_csv(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
+    """The dashboard's table as CSV."""
+    episode, _ = get_episode_for_user(request.user, episode_id)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = f"episode-{episode.number}-review.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    csv.writer(response).writerows(csv_rows(episode_rows(episode)))
+    return response

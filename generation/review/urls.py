@@ -12,6 +12,16 @@ urlpatterns = [
         name="review_room_scene",
     ),
     path("episodes/<int:episode_id>/review/batch/", room_views.batch, name="review_batch"),
+    path(
+        "episodes/<int:episode_id>/review/dashboard/",
+        room_views.dashboard,
+        name="review_dashboard",
+    ),
+    path(
+        "episodes/<int:episode_id>/review/dashboard.csv",
+        room_views.dashboard_csv,
+        name="review_dashboard_csv",
+    ),
     path("takes/<int:take_id>/decide/", room_views.decide, name="decide_take"),
     path("takes/<int:take_id>/comments/", room_views.comment, name="comment_take"),
     path("comments/<int:comment_id>/resolve/", room_views.resolve, name="resolve_comment"),
