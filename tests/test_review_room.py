@@ -234,3 +234,41 @@ def test_hidden_cast_shows_as_character_unavailable(client, episode, writer, rev
 
     assert "character unavailable" in page
     assert "Secret Sam" not in page and "secret_sam" not in page
+
+
+def test_a_writer_regenerates_a_rejected_scene_from_the_room_and_sees_the_reason(
+    client, episode, writer, reviewer
+):
+    take = episode_of(episode, 1, writer)[0].takes.get()
+    record_review(take=take, author=reviewer, action="reject", reason_code="style",
+                  note="Too dark.")  # fmt: skip
+    client.force_login(writer)
+    page = client.get(_room(episode, take.scene)).content.decode()
+    assert "Too dark." in page and "Regenerate the scene" in page
+
+    response = client.post(reverse("generation:retake", args=[take.pk]))
+
+    assert response.status_code == 200 and "Take 2 queued" in response.content.decode()
+    new = take.scene.takes.get(number=2)
+    assert new.replaces == take and new.requested_by == writer
+
+
+def test_a_reviewer_cannot_start_a_retake(client, episode, writer, reviewer):
+    take = episode_of(episode, 1, writer)[0].takes.get()
+    client.force_login(reviewer)
+    assert client.post(reverse("generation:retake", args=[take.pk])).status_code == 403
+    assert take.scene.takes.count() == 1
+
+
+def test_remixing_a_take_whose_provider_cannot_remix_is_refused_on_the_stage(
+    client, episode, writer, reviewer
+):
+    take = episode_of(episode, 1, writer)[0].takes.get()
+    record_review(take=take, author=reviewer, action="reject", reason_code="style", note="x")
+    client.force_login(writer)
+
+    response = client.post(reverse("generation:retake", args=[take.pk]), {"remix": "1"})
+
+    assert response.status_code == 409
+    assert "cannot remix" in response.content.decode()
+    assert take.scene.takes.count() == 1

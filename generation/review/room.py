@@ -90,6 +90,14 @@ def _takes(scene: Scene) -> list[Take]:
     )
 
 
+def _last_reason(take: Take | None) -> Any:
+    """The reason a rejected or changes-requested take carries into its retake."""
+    if take is None or take.review_status not in ("rejected", "changes_requested"):
+        return None
+    asked = [d for d in take.decisions.all() if d.action in ("reject", "request_changes")]
+    return asked[-1] if asked else None
+
+
 def stage_context(
     *, scenes: list[Scene], scene: Scene, member: Membership, take_number: int | None = None
 ) -> dict[str, Any]:
@@ -109,6 +117,7 @@ def stage_context(
         "take": take,
         "compare_take": other,
         "scene_has_decisions": any(t.decisions.all() for t in takes),
+        "last_reason": _last_reason(take),
         "fps": frame_rate(take) if take else DEFAULT_FPS,
         "cast": _cast(scene, visible_cast([scene], member)),
         "previous_scene": scenes[index - 1] if index > 0 else None,

@@ -24,7 +24,12 @@ from generation.review.room import (
     room_scenes,
     stage_context,
 )
-from generation.review.services import DECISIONS, record_batch_review, record_review
+from generation.review.services import (
+    DECISIONS,
+    record_batch_review,
+    record_review,
+    start_retake,
+)
 from generation.services import GenerationRefused
 from generation.views import _take_for_user
 from projects.access import get_episode_for_user, require
@@ -207,3 +212,19 @@ def dashboard_csv(request: AuthenticatedHttpRequest, episode_id: int) -> HttpRes
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     csv.writer(response).writerows(csv_rows(episode_rows(episode)))
     return response
+
+
+@login_required
+@require_POST
+def retake(request: AuthenticatedHttpRequest, take_id: int) -> HttpResponse:
+    """Regenerate the scene of a reviewed take, or remix it with the review note."""
+    take, member = _take_for_user(request, take_id)
+    require(member.can_generate)
+    try:
+        new = start_retake(take=take, requested_by=request.user,
+                           remix=request.POST.get("remix") == "1")  # fmt: skip
+    except GenerationRefused as exc:
+        return _stage_response(member, take.scene, error=str(exc), status=409,
+                               take_number=take.number)  # fmt: skip
+    notice = f"Take {new.number} queued: it appears here when it is finished."
+    return _stage_response(member, take.scene, notice=notice, take_number=take.number)

@@ -124,3 +124,23 @@ def record_batch_review(
         except GenerationRefused as exc:
             refused.append(f"Scene {scene.position}: {exc}")
     return decisions, refused
+
+
+def start_retake(*, take: Take, requested_by: User, remix: bool = False) -> Take:
+    """A new take of a reviewed scene: regenerated, or remixed with the review note.
+
+    The review room's one call into take creation (the door for every take replaces it).
+    """
+    from generation.budget import lock_budget
+    from generation.services import check_spending, request_remix, request_takes
+
+    if remix:
+        return request_remix(take=take, requested_by=requested_by)
+    scene = take.scene
+    with transaction.atomic():
+        lock_budget(scene.episode.project)
+        check_spending(project=scene.episode.project, scenes=[scene])
+        takes = request_takes(scenes=[scene], requested_by=requested_by)
+    if not takes:
+        raise GenerationRefused("This scene already has a take in progress.")
+    return takes[0]

@@ -24,6 +24,7 @@ urlpatterns = [
     ),
     path("takes/<int:take_id>/decide/", room_views.decide, name="decide_take"),
     path("takes/<int:take_id>/comments/", room_views.comment, name="comment_take"),
+    path("takes/<int:take_id>/retake/", room_views.retake, name="retake"),
     path("comments/<int:comment_id>/resolve/", room_views.resolve, name="resolve_comment"),
     path("notifications/", notification_views.notifications, name="notifications"),
     path("notifications/read/", notification_views.read_all, name="read_notifications"),
