@@ -19,6 +19,7 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 from django.urls import re_path  # noqa: E402
 
 from generation.board.routing import websocket_urlpatterns  # noqa: E402
+from generation.review.routing import websocket_urlpatterns as review_sockets  # noqa: E402
 
 
 class UnknownSocket(WebsocketConsumer):
@@ -28,7 +29,7 @@ class UnknownSocket(WebsocketConsumer):
         self.close()
 
 
-websocket_routes = [*websocket_urlpatterns, re_path(r"", UnknownSocket.as_asgi())]
+websocket_routes = [*websocket_urlpatterns, *review_sockets, re_path(r"", UnknownSocket.as_asgi())]
 
 application = ProtocolTypeRouter(
     {

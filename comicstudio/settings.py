@@ -109,6 +109,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "projects.context_processors.studio_menu",
+                "generation.review.notification_views.unread_notifications",
             ],
             # Scene cards ask character visibility through these filters (pushes included).
         },
@@ -166,8 +167,8 @@ COMICSTUDIO_OPEN_SIGNUP = env_bool("COMICSTUDIO_OPEN_SIGNUP", DEBUG)
 # An invitation link works this many days, once.
 COMICSTUDIO_INVITATION_DAYS = int(os.environ.get("COMICSTUDIO_INVITATION_DAYS", "7"))
 
-# Email (password resets, invitations): SMTP when EMAIL_HOST is set, else printed to the
-# console of the local run.
+# Email (password resets, invitations, review notifications): SMTP when EMAIL_HOST is set,
+# else printed to the console of the local run.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 MAILERS = {
     "default": {

@@ -1,19 +1,21 @@
-from django.urls import path
+from django.urls import include, path
 
 from generation import account_views, drafting_views, spending_views, studio_views, views
 from generation.export.urls import urlpatterns as export_urls
+from generation.review import views as review_views
 
 app_name = "generation"
 urlpatterns = [
+    path("", include("generation.review.urls")),
     path("studios/new/", studio_views.new_studio, name="new_studio"),
     path("studios/<int:studio_id>/settings/", studio_views.studio_settings, name="studio_settings"),
     path("scenes/<int:scene_id>/generate/", views.generate_scene, name="generate_scene"),
     path(
         "episodes/<int:episode_id>/generate-all/", spending_views.generate_all, name="generate_all"
     ),
-    path("scenes/<int:scene_id>/review/", views.scene_review, name="scene_review"),
+    path("scenes/<int:scene_id>/review/", review_views.scene_review, name="scene_review"),
     path("scenes/<int:scene_id>/prompt/", views.prompt_preview, name="prompt_preview"),
-    path("takes/<int:take_id>/review/", views.review_take, name="review_take"),
+    path("takes/<int:take_id>/review/", review_views.review_take, name="review_take"),
     path("takes/<int:take_id>/cancel/", views.cancel, name="cancel_take"),
     path("takes/<int:take_id>/resubmit/", views.resubmit, name="resubmit_take"),
     path("takes/<int:take_id>/fallback/", views.fallback, name="fallback_take"),

@@ -14,11 +14,9 @@ from django.views.decorators.http import require_POST, require_safe
 from characters.protected_media import serve_file
 from characters.requests import AuthenticatedHttpRequest
 from generation.board.render import card_scene, render_card
-from generation.credentials import ProjectGenerationSettings
-from generation.forms import ReviewForm
 from generation.models import Take
 from generation.preview import preview_prompt
-from generation.services import GenerationRefused, cancel_take, record_review
+from generation.services import cancel_take
 from generation.takes.door import TakeKind, TakeStart, start_takes
 from projects.access import get_scene_for_user, require
 from projects.models import Membership
@@ -51,23 +49,6 @@ def generate_scene(request: AuthenticatedHttpRequest, scene_id: int) -> HttpResp
 
 
 @login_required
-def scene_review(request: AuthenticatedHttpRequest, scene_id: int) -> HttpResponse:
-    scene, member = get_scene_for_user(request.user, scene_id)
-    takes = scene.takes.prefetch_related("decisions__author")  # type: ignore[attr-defined]
-    fallback = ProjectGenerationSettings.objects.filter(project=scene.episode.project_id).first()
-    context = {
-        "scene": scene,
-        "member": member,
-        "takes": takes,
-        "form": ReviewForm(),
-        "fallback_provider": fallback.fallback_provider if fallback else "",
-        "with_preview": True,
-        "preview": preview_prompt(scene=scene, viewer=request.user),
-    }
-    return render(request, "generation/scene_review.html", context)
-
-
-@login_required
 @require_safe
 def prompt_preview(request: AuthenticatedHttpRequest, scene_id: int) -> HttpResponse:
     """The prompt preview of one scene, loaded into its storyboard card on demand."""
@@ -75,32 +56,6 @@ def prompt_preview(request: AuthenticatedHttpRequest, scene_id: int) -> HttpResp
     preview = preview_prompt(scene=scene, viewer=request.user)
     context = {"scene": scene, "preview": preview, "card": True}
     return render(request, "generation/_prompt_preview.html", context)
-
-
-@login_required
-@require_POST
-def review_take(request: AuthenticatedHttpRequest, take_id: int) -> HttpResponse:
-    take, member = _take_for_user(request, take_id)
-    require(member.can_review)
-    form = ReviewForm(request.POST)
-    if form.is_valid():
-        try:
-            record_review(take=take, author=request.user, **form.cleaned_data)
-        except GenerationRefused as exc:
-            form.add_error(None, str(exc))
-    if form.is_valid():
-        return redirect("generation:scene_review", scene_id=take.scene_id)
-    scene = take.scene
-    takes = scene.takes.prefetch_related("decisions__author")  # type: ignore[attr-defined]
-    context = {
-        "scene": scene,
-        "member": member,
-        "takes": takes,
-        "form": form,
-        "form_take": take,
-        "preview": preview_prompt(scene=scene, viewer=request.user),
-    }
-    return render(request, "generation/scene_review.html", context, status=400)
 
 
 def _back_to_review(request: AuthenticatedHttpRequest, take: Take) -> HttpResponse:

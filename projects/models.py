@@ -93,6 +93,11 @@ class Membership(models.Model):
         """Members, invitations, settings, providers, prices and the activity log."""
         return self.role == Role.OWNER
 
+    @property
+    def can_comment(self) -> bool:
+        """Time-pinned review comments: everyone but viewers (comments are not decisions)."""
+        return self.role != Role.VIEWER
+
 
 def _member_of(studio_path: str, user: User) -> Exists:
     return Exists(Membership.objects.filter(studio=OuterRef(studio_path), user=user))

@@ -15,7 +15,7 @@ from projects.models import Scene
 from tests.factories import unsaved_take
 
 pytestmark = pytest.mark.django_db
-MAX_PAGE_QUERIES = 9  # 8 for the board, 1 for the top bar's studio switcher (memberships)
+MAX_PAGE_QUERIES = 10  # 8 for the board, 1 for the top bar's switcher, 1 for the bell's count
 MAX_GRID_QUERIES = 4  # scenes, takes, cast, and which cast members the viewer may see
 
 

@@ -9,7 +9,8 @@ import pytest
 from django.conf import settings
 
 from generation.models import GenerationStatus
-from generation.services import cancel_take, record_review
+from generation.review.services import record_review
+from generation.services import cancel_take
 from generation.takes import slots
 from tests.factories import request_takes
 from tests.fake_provider import video_bytes

@@ -7,7 +7,8 @@ from django.urls import reverse
 
 from generation.board.status import card_take, scene_status
 from generation.models import GenerationStatus, ReviewAction, ReviewDecision, ReviewStatus, Take
-from generation.services import GenerationRefused, record_review
+from generation.review.services import record_review
+from generation.services import GenerationRefused
 from tests.factories import make_take
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +54,7 @@ def test_the_log_is_append_only(episode, writer, reviewer):
     decision.note = "rewritten history"
     with pytest.raises(ValueError, match="append-only"):
         decision.save()
-    record_review(take=take, author=reviewer, action=ReviewAction.REOPEN)
+    record_review(take=take, author=reviewer, action=ReviewAction.REOPEN, note="Wrong cup.")
     assert [d.action for d in ReviewDecision.objects.filter(take=take)] == ["approve", "reopen"]
     take.refresh_from_db()
     assert take.review_status == ReviewStatus.UNREVIEWED

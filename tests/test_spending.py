@@ -15,7 +15,7 @@ from generation.models import ReviewStatus, Take
 from generation.money.pricing import ListPrice, price_book, take_cost
 from projects.models import Project, Scene
 from tests.factories import make_take
-from tests.test_board_queries import fill_board, storyboard_url
+from tests.test_board_queries import MAX_PAGE_QUERIES, fill_board, storyboard_url
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("list_prices")]
 
@@ -108,8 +108,7 @@ def test_card_costs_add_one_query_whatever_the_number_of_scenes(client, episode,
         Take.objects.all().delete()
         Scene.objects.all().delete()
         Character.objects.all().delete()
-    animatic_page = 9  # tests/test_board_queries.py MAX_PAGE_QUERIES
-    assert sizes[50] == sizes[200] <= animatic_page + 1
+    assert sizes[50] == sizes[200] <= MAX_PAGE_QUERIES + 1
 
 
 def test_a_paid_batch_shows_its_total_against_the_budget_and_waits_for_confirmation(

@@ -20,6 +20,7 @@ SCENE_STATUS_LABELS = {
     "approved": "Approved",
     "changes_requested": "Changes requested",
     "rejected": "Rejected",
+    "on_hold": "On hold",
 }
 # What "Generate all" picks (scenes without a usable take) and what it leaves alone.
 NEEDS_A_TAKE = frozenset({"draft", "failed", "rejected", "changes_requested"})
@@ -41,6 +42,7 @@ _BY_REVIEW = {
     ReviewStatus.CHANGES_REQUESTED: "changes_requested",
     ReviewStatus.REJECTED: "rejected",
     ReviewStatus.SUPERSEDED: "needs_review",
+    ReviewStatus.ON_HOLD: "on_hold",
 }
 
 

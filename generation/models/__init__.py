@@ -22,6 +22,7 @@ from generation.models.takes import (
     take_upload_path,
 )
 from generation.money.pricing import ListPrice
+from generation.review.models import Notification, NotificationMute, ReviewComment
 
 __all__ = [
     "ACTIVE_STATUSES",
@@ -35,11 +36,14 @@ __all__ = [
     "Export",
     "GenerationStatus",
     "ListPrice",
+    "Notification",
+    "NotificationMute",
     "ProjectGenerationSettings",
     "ProviderCharacter",
     "ProviderCredential",
     "ReasonCode",
     "ReviewAction",
+    "ReviewComment",
     "ReviewDecision",
     "ReviewStatus",
     "ScriptAssistant",

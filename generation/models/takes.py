@@ -53,6 +53,7 @@ class ReviewStatus(models.TextChoices):
     CHANGES_REQUESTED = "changes_requested", "Changes requested"
     REJECTED = "rejected", "Rejected"
     SUPERSEDED = "superseded", "Superseded"
+    ON_HOLD = "on_hold", "On hold"
 
 
 def take_upload_path(take: Take, filename: str) -> str:
@@ -513,6 +514,8 @@ class ReviewAction(models.TextChoices):
     REJECT = "reject", "Reject"
     REOPEN = "reopen", "Reopen"
     COMMENT = "comment", "Comment"
+    HOLD = "hold", "Hold"
+    RESUME = "resume", "Resume"
 
 
 class ReasonCode(models.TextChoices):
@@ -529,6 +532,8 @@ REVIEW_STATUS_AFTER = {
     ReviewAction.REQUEST_CHANGES: ReviewStatus.CHANGES_REQUESTED,
     ReviewAction.REJECT: ReviewStatus.REJECTED,
     ReviewAction.REOPEN: ReviewStatus.UNREVIEWED,
+    ReviewAction.HOLD: ReviewStatus.ON_HOLD,
+    ReviewAction.RESUME: ReviewStatus.UNREVIEWED,
 }
 
 

@@ -1,0 +1,1 @@
+"""The review room: decisions, comments and the pages reviewers work in."""

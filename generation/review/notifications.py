@@ -1,0 +1,99 @@
+"""Notifications of review events: in the app and by email, to the right people only."""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from generation.board.render import card_scenes
+from generation.board.status import scene_status
+from generation.review.models import Notification, NotificationKind, NotificationMute
+from projects.models import Membership, Role, Scene
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+log = logging.getLogger(__name__)
+
+
+def notify(
+    *, kind: str, recipients: Iterable[User], scene: Scene, actor: User, text: str
+) -> list[Notification]:
+    """Tell each recipient who may see the scene, did not act and did not mute the kind."""
+    people = {u.pk: u for u in recipients if u.pk != actor.pk}
+    muted = set(
+        NotificationMute.objects.filter(kind=kind, user__in=people).values_list("user", flat=True)
+    )
+    # Who may see the scene now (membership can change): the same rule as every page.
+    members = set(
+        Membership.objects.filter(
+            studio=scene.episode.project.studio_id, user__in=people
+        ).values_list("user", flat=True)
+    )
+    notices = [
+        Notification(recipient=user, kind=kind, scene=scene, actor=actor, text=text)
+        for pk, user in people.items()
+        if pk in members and pk not in muted
+    ]
+    Notification.objects.bulk_create(notices)
+    emails = [n.recipient.email for n in notices if n.recipient.email]
+    if emails:
+        transaction.on_commit(lambda: _email(text, emails))
+    return notices
+
+
+def _email(text: str, emails: list[str]) -> None:
+    subject = f"Comic Studio: {text[:80]}"
+    body = f"{text}\n\nOpen the review room to see it."
+    try:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, emails)
+    except (OSError, smtplib.SMTPException) as exc:  # the in-app notice stands; mail is extra
+        log.warning("review notification mail to %d people failed: %r", len(emails), exc)
+
+
+def notify_changes(*, scene: Scene, requester: User, actor: User, verdict: str) -> None:
+    """The person who requested the take hears that it was rejected or needs changes."""
+    text = f"Scene {scene.position} of {scene.episode.title}: {verdict} by {actor.username}."
+    notify(kind=NotificationKind.CHANGES, recipients=[requester], scene=scene, actor=actor,
+           text=text)  # fmt: skip
+
+
+def notify_mentions(*, scene: Scene, mentioned: Iterable[User], actor: User) -> None:
+    """Members named with @username in a comment hear of it."""
+    text = f"{actor.username} mentioned you on scene {scene.position} of {scene.episode.title}."
+    notify(kind=NotificationKind.MENTION, recipients=mentioned, scene=scene, actor=actor,
+           text=text)  # fmt: skip
+
+
+def notify_if_episode_approved(*, scene: Scene, actor: User) -> None:
+    """When the last scene of an episode is approved, its owners and producers hear of it."""
+    scenes = card_scenes(Scene.objects.filter(episode=scene.episode_id, omitted=False))
+    if any(scene_status(s) != "approved" for s in scenes):
+        return
+    leads = [
+        m.user
+        for m in Membership.objects.filter(
+            studio=scene.episode.project.studio_id, role__in=[Role.OWNER, Role.PRODUCER]
+        ).select_related("user")
+    ]
+    text = f"Episode {scene.episode.number}, {scene.episode.title}: every scene is approved."
+    notify(kind=NotificationKind.EPISODE_APPROVED, recipients=leads, scene=scene, actor=actor,
+           text=text)  # fmt: skip
+
+
+def unread_count(user: User) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def mark_read(user: User) -> int:
+    """Mark all of the user's notifications read."""
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

@@ -1,0 +1,164 @@
+"""What the review room shows: the filmstrip, the stage of one scene, and its live pieces.
+
+Partials never need `request`: the consumer renders the same pieces for a push.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+import av
+from django.db.models import Prefetch
+from django.template.loader import render_to_string
+
+from generation.board.render import card_scenes, visible_cast
+from generation.board.status import card_take, scene_status
+from generation.models import GenerationStatus, ReasonCode, Take
+from generation.review.models import ReviewComment
+from projects.models import Episode, Membership, Scene
+
+PAGE = "generation/review/room.html"
+STAGE = PAGE + "#stage"
+STRIP_ITEM = PAGE + "#strip_item"
+LOG = PAGE + "#scene_log"
+COMMENTS = PAGE + "#comments"
+DEFAULT_FPS = 24.0
+
+
+def room_scenes(episode: Episode) -> list[Scene]:
+    """The scenes a reviewer goes through, in order (omitted scenes are not reviewed)."""
+    return list(
+        card_scenes(Scene.objects.filter(episode=episode, omitted=False)).order_by("position", "pk")
+    )
+
+
+@lru_cache(maxsize=512)
+def _frame_rate(path: str) -> float:
+    try:
+        with av.open(path) as container:
+            rate = container.streams.video[0].average_rate
+    except (av.FFmpegError, IndexError, OSError):
+        return DEFAULT_FPS
+    return float(rate) if rate else DEFAULT_FPS
+
+
+def frame_rate(take: Take) -> float:
+    """The take's real frame rate, read from its file (so ←/→ step exactly one frame)."""
+    if not take.video:
+        return DEFAULT_FPS
+    try:
+        path = take.video.path
+    except NotImplementedError:  # remote storage: the browser's default step
+        return DEFAULT_FPS
+    return _frame_rate(path)
+
+
+def next_waiting(scenes: list[Scene], after: Scene | None) -> Scene | None:
+    """The next scene waiting for review after `after` (wrapping round), else None."""
+    start = next((i for i, s in enumerate(scenes) if after and s.pk == after.pk), -1)
+    ordered = scenes[start + 1 :] + scenes[: start + 1]
+    return next((s for s in ordered if scene_status(s) == "needs_review"), None)
+
+
+def _approved_near(scenes: list[Scene], index: int, step: int) -> Scene | None:
+    i = index + step
+    while 0 <= i < len(scenes):
+        if scene_status(scenes[i]) == "approved":
+            return scenes[i]
+        i += step
+    return None
+
+
+def _cast(scene: Scene, seen: set[int]) -> list[dict[str, Any]]:
+    return [{"character": c if c.pk in seen else None, "pk": c.pk} for c in scene.cast.all()]
+
+
+def _takes(scene: Scene) -> list[Take]:
+    finished = GenerationStatus.SUCCEEDED
+    return list(
+        scene.takes.filter(generation_status=finished)  # type: ignore[attr-defined]
+        .order_by("-number")
+        .prefetch_related(
+            "decisions__author",
+            Prefetch(
+                "comments",
+                queryset=ReviewComment.objects.filter(parent=None)
+                .select_related("author", "resolved_by")
+                .prefetch_related("replies__author"),
+            ),
+        )
+    )
+
+
+def _last_reason(take: Take | None) -> Any:
+    """The reason a rejected or changes-requested take carries into its retake."""
+    if take is None or take.review_status not in ("rejected", "changes_requested"):
+        return None
+    asked = [d for d in take.decisions.all() if d.action in ("reject", "request_changes")]
+    return asked[-1] if asked else None
+
+
+def stage_context(
+    *, scenes: list[Scene], scene: Scene, member: Membership, take_number: int | None = None
+) -> dict[str, Any]:
+    """The player, script, cast and continuity of one scene, for its viewer."""
+    index = next(i for i, s in enumerate(scenes) if s.pk == scene.pk)
+    takes = _takes(scene)
+    card = card_take(scene)
+    take = next((t for t in takes if t.number == take_number), None) or next(
+        (t for t in takes if card and t.pk == card.pk), takes[0] if takes else None
+    )
+    other = next((t for t in takes if take and t.pk != take.pk), None)
+    return {
+        "episode": scene.episode,
+        "scene": scene,
+        "member": member,
+        "takes": takes,
+        "take": take,
+        "compare_take": other,
+        "scene_has_decisions": any(t.decisions.all() for t in takes),
+        "last_reason": _last_reason(take),
+        "fps": frame_rate(take) if take else DEFAULT_FPS,
+        "cast": _cast(scene, visible_cast([scene], member)),
+        "previous_scene": scenes[index - 1] if index > 0 else None,
+        "next_scene": scenes[index + 1] if index + 1 < len(scenes) else None,
+        "previous_approved": _approved_near(scenes, index, -1),
+        "next_approved": _approved_near(scenes, index, 1),
+        "next_waiting": next_waiting(scenes, scene),
+        "reasons": ReasonCode.choices,
+        "waiting": sum(1 for s in scenes if scene_status(s) == "needs_review"),
+        "total": len(scenes),
+    }
+
+
+def room_context(
+    *, episode: Episode, scene: Scene, member: Membership, take_number: int | None = None
+) -> dict[str, Any]:
+    """The whole page: the filmstrip of the episode's scenes and the stage of one."""
+    scenes = room_scenes(episode)
+    return {
+        "scenes": scenes,
+        **stage_context(scenes=scenes, scene=scene, member=member, take_number=take_number),
+    }
+
+
+def render_stage(context: dict[str, Any]) -> str:
+    return render_to_string(STAGE, context)
+
+
+def render_strip_item(scene: Scene, *, current: Scene | None = None, oob: bool = True) -> str:
+    """One scene of the filmstrip, as an out-of-band swap."""
+    context = {"s": scene, "scene": current, "oob": oob}
+    return render_to_string(STRIP_ITEM, context).strip()
+
+
+def render_live(scene: Scene, member: Membership) -> str:
+    """What an open review room swaps when a scene changed: its filmstrip item and log."""
+    scenes = [scene]
+    context = stage_context(scenes=scenes, scene=scene, member=member)
+    context["oob"] = True
+    parts = [render_strip_item(scene), render_to_string(LOG, context)]
+    for take in context["takes"]:
+        parts.append(render_to_string(COMMENTS, {**context, "take": take}))
+    return "".join(parts)
