@@ -50,10 +50,9 @@ def board_size(episode: Episode) -> int:
 
 def episode_cast(episode: Episode, member: Membership) -> list[Character]:
     """The characters cast in the episode that the viewer may see, by name (for the filter)."""
+    cast = Scene.cast.through.objects.filter(scene__episode=episode, scene__archived_at=None)
     visible = Character.objects.visible_to(member.user)
-    on_board = Scene.objects.filter(episode=episode, archived_at__isnull=True)
-    cast = Character.objects.filter(pk__in=visible.values("pk"), scenes__in=on_board)
-    return list(cast.distinct().order_by("name"))
+    return list(visible.filter(pk__in=cast.values("character_id")).order_by("name"))
 
 
 def card_scene(scene_id: int) -> Scene | None:
