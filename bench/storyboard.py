@@ -1,7 +1,7 @@
 """Benchmark breakdown and the storyboard at 200 scenes: python bench/storyboard.py
 
-Uses a throwaway SQLite database and an in-memory channel layer; prints wall times and
-query counts.
+Uses a throwaway SQLite database, an in-memory channel layer and cache; prints wall times
+and query counts.
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ django.setup()
 from django.conf import settings  # noqa: E402
 
 settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+# The run command's Redis is not running here: cards are cached in this process instead.
+settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 settings.ALLOWED_HOSTS = ["*"]
 
 from django.contrib.auth.models import User  # noqa: E402
