@@ -1,7 +1,7 @@
 """Benchmark breakdown and the storyboard at 200 scenes: python bench/storyboard.py
 
-Uses a throwaway SQLite database and an in-memory channel layer; prints wall times and
-query counts.
+Uses a throwaway SQLite database, an in-memory channel layer and cache; prints wall times
+and query counts.
 """
 
 from __future__ import annotations
@@ -25,7 +25,14 @@ django.setup()
 from django.conf import settings  # noqa: E402
 
 settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+# The run command's Redis is not running here: cards are cached in this process instead.
+settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 settings.ALLOWED_HOSTS = ["*"]
+
+from comicstudio.celery import app as celery_app  # noqa: E402
+
+# Tasks are only enqueued (the answer's time is measured, not the work's).
+celery_app.conf.broker_url = "memory://"
 
 from django.contrib.auth.models import User  # noqa: E402
 from django.core.management import call_command  # noqa: E402
@@ -87,6 +94,23 @@ def main() -> None:
         "reorder 200 scenes (and write the script back)",
         lambda: scene_edits.reorder_scenes(episode=episode, order=ids),
     )
+    reorder = reverse("board:reorder_scenes", kwargs={"episode_id": episode.pk})
+    order = ",".join(str(pk) for pk in reversed(ids))
+    timed(
+        "reorder view, 200 scenes (answer with the grid)",
+        lambda: client.post(reorder, {"order": order}, HTTP_HX_REQUEST="true"),
+    )
+    producer = User.objects.create_user("producer", password="x")  # noqa: S106
+    Membership.objects.create(studio=studio, user=producer, role="producer")
+    fifty = Episode.objects.create(project=episode.project, number=2, title="Fifty")
+    save_script(episode=fifty, text=long_script(50), edited_by=writer)
+    client.force_login(producer)
+    generate = reverse("generation:generate_all", kwargs={"episode_id": fifty.pk})
+    answer = timed(
+        "Generate all, 50 scenes (the answer; takes queued)",
+        lambda: client.post(generate, HTTP_HX_REQUEST="true"),
+    )
+    print(f"  {answer.status_code}: {fifty.scenes.filter(takes__isnull=False).count()} with a take")
 
 
 if __name__ == "__main__":

@@ -229,6 +229,16 @@ FILE_UPLOAD_HANDLERS = [
 # The embedded Redis of `runstudio` listens here unless REDIS_URL names another one.
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6390/0")
 
+# Rendered storyboard cards are shared by every web process (generation/board/cards.py).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "comicstudio",
+        "TIMEOUT": 3600,
+    }
+}
+
 CHANNEL_LAYERS = {
     "default": {
         "BACKEND": "channels_redis.core.RedisChannelLayer",

@@ -66,7 +66,8 @@ def test_run_command_serves_the_demo_with_no_services_and_ctrl_c_stops_everythin
                     (tmp_path / "run.log").read_text()
                 )
 
-        wait_for(page_served, timeout=90, what="the local run to serve the login page")
+        # Several web processes boot at once: on a busy 2-core machine that takes a while.
+        wait_for(page_served, timeout=180, what="the local run to serve the login page")
         output = (tmp_path / "run.log").read_text()
         assert f"Comic Studio is running at http://127.0.0.1:{port}/" in output
         assert "Demo logins: owner, producer, writer, reviewer, viewer" in output

@@ -6,10 +6,12 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from generation.board.render import CHUNK
 from generation.models import Take
 from projects.models import Scene
 from tests.browser import log_in
 from tests.conftest import PASSWORD
+from tests.test_board_queries import fill_board
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -173,3 +175,39 @@ def test_a_batch_provider_change_and_the_provider_filter_in_the_browser(
     assert visible == [scenes[0], scenes[2]]
     stored = Scene.objects.filter(episode=episode, provider="veo").order_by("position")
     assert list(stored.values_list("pk", flat=True)) == [scenes[0], scenes[2]]
+
+
+def test_a_long_board_loads_as_the_user_scrolls_and_a_filter_reaches_every_scene(
+    episode, writer, asgi_server, browser
+):
+    fill_board(episode, writer, 130)
+    omitted = list(
+        Scene.objects.filter(episode=episode, omitted=True)
+        .order_by("position")
+        .values_list("pk", flat=True)
+    )
+    page = _storyboard(browser, asgi_server, writer, episode)
+    assert len(_order(page)) == CHUNK
+    assert "1–48 of 130 are loaded" in page.inner_text("#board-more")
+
+    page.locator("#board-more").scroll_into_view_if_needed()
+    page.wait_for_function(
+        "n => document.querySelectorAll('#scene-grid article.card').length === n",
+        arg=2 * CHUNK,
+        timeout=15_000,
+    )
+    assert "1–96 of 130 are loaded" in page.inner_text("#board-more")
+
+    # A filter asks for the chunks not loaded yet, so it covers the whole board.
+    page.select_option("#filter-status", "omitted")
+    page.wait_for_function("() => !document.getElementById('board-more')", timeout=30_000)
+    page.wait_for_function(
+        "n => document.querySelectorAll('#scene-grid article.card:not([hidden])').length === n",
+        arg=len(omitted),
+        timeout=15_000,
+    )
+    visible = page.eval_on_selector_all(
+        "#scene-grid article.card:not([hidden])", "els => els.map(e => Number(e.dataset.scene))"
+    )
+    assert visible == omitted
+    assert _order(page) == _stored_order(episode)

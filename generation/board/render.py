@@ -8,14 +8,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from characters.models import Character
+from generation.board.cards import render_cards
 from generation.board.status import SCENE_STATUS_LABELS
 from generation.providers import provider_names, shot_rules
 from projects.models import Episode, Membership, Scene, SceneQuerySet
 
-CARD = "generation/storyboard.html#scene_card"
 GRID = "generation/storyboard.html#scene_grid"
+MORE = "generation/storyboard.html#board_more"
 NOTICE = "generation/storyboard.html#board_notice"
 EDIT = "generation/storyboard.html#scene_edit"
 
@@ -25,9 +27,32 @@ def card_scenes(scenes: SceneQuerySet) -> SceneQuerySet:
     return scenes.on_board().prefetch_related("takes")
 
 
+# Cards sent at once: the first response stays small whatever the episode's length, and the
+# rest arrives in chunks of this size as the user scrolls (a multiple of 2, 3, 4 and 6 columns).
+CHUNK = 48
+
+
 def board_scenes(episode: Episode) -> list[Scene]:
     """The scenes of an episode's storyboard, in order, ready for rendering."""
     return list(card_scenes(Scene.objects.filter(episode=episode)).order_by("position", "pk"))
+
+
+def chunk_scenes(episode: Episode, start: int) -> list[Scene]:
+    """`CHUNK` scenes of the storyboard from place `start` (0-based), ready for rendering."""
+    scenes = card_scenes(Scene.objects.filter(episode=episode)).order_by("position", "pk")
+    return list(scenes[start : start + CHUNK])
+
+
+def board_size(episode: Episode) -> int:
+    """How many scenes the storyboard has (archived ones are not on it)."""
+    return Scene.objects.filter(episode=episode, archived_at__isnull=True).count()
+
+
+def episode_cast(episode: Episode, member: Membership) -> list[Character]:
+    """The characters cast in the episode that the viewer may see, by name (for the filter)."""
+    cast = Scene.cast.through.objects.filter(scene__episode=episode, scene__archived_at=None)
+    visible = Character.objects.visible_to(member.user)
+    return list(visible.filter(pk__in=cast.values("character_id")).order_by("name"))
 
 
 def card_scene(scene_id: int) -> Scene | None:
@@ -49,16 +74,10 @@ def visible_cast(scenes: list[Scene], member: Membership) -> set[int]:
 
 def board_context(episode: Episode, member: Membership) -> dict[str, Any]:
     """Everything the storyboard page shows: cards, filters, batch durations and providers."""
-    scenes = board_scenes(episode)
-    seen = visible_cast(scenes, member)
-    characters = {c.handle: c for s in scenes for c in s.cast.all() if c.pk in seen}
     return {
-        "episode": episode,
-        "member": member,
-        "scenes": scenes,
-        "visible_cast": seen,
+        **_grid_context(episode, member, start=0, oob=False),
         "statuses": SCENE_STATUS_LABELS,
-        "characters": sorted(characters.values(), key=lambda c: c.name),
+        "characters": episode_cast(episode, member),
         "durations": sorted(shot_rules(episode.project.provider).durations),
         "providers": provider_names(),
     }
@@ -66,26 +85,39 @@ def board_context(episode: Episode, member: Membership) -> dict[str, Any]:
 
 def render_card(scene: Scene, member: Membership, *, oob: bool = False) -> str:
     """One scene card as its viewer sees it."""
-    context = {
-        "scene": scene,
+    return render_cards([scene], member, visible_cast([scene], member), oob=oob)[0]
+
+
+def _grid_context(episode: Episode, member: Membership, *, start: int, oob: bool) -> dict[str, Any]:
+    scenes = chunk_scenes(episode, start)
+    loaded = start + len(scenes)
+    total = board_size(episode) if len(scenes) == CHUNK or start else loaded
+    more = ""
+    if loaded < total:
+        more = reverse("board:scene_cards", kwargs={"episode_id": episode.pk}) + f"?start={loaded}"
+    return {
+        "episode": episode,
         "member": member,
-        "visible_cast": visible_cast([scene], member),
+        "cards": render_cards(scenes, member, visible_cast(scenes, member)),
+        "loaded": loaded,
+        "total": total,
+        "more_url": more,
         "oob": oob,
     }
-    return render_to_string(CARD, context).strip()
 
 
 def render_grid(episode: Episode, member: Membership, *, oob: bool = False) -> str:
-    """The whole grid of scene cards, for a snapshot or after the scene list changed."""
-    scenes = board_scenes(episode)
-    context = {
-        "episode": episode,
-        "scenes": scenes,
-        "member": member,
-        "visible_cast": visible_cast(scenes, member),
-        "oob": oob,
-    }
-    return render_to_string(GRID, context).strip()
+    """The grid with the board's first chunk of cards, for a snapshot or after the list changed.
+
+    The rest of the board follows as the user scrolls (see `render_more`).
+    """
+    return render_to_string(GRID, _grid_context(episode, member, start=0, oob=oob)).strip()
+
+
+def render_more(episode: Episode, member: Membership, *, start: int) -> str:
+    """The next chunk of cards from place `start`, and the marker that loads the one after."""
+    context = _grid_context(episode, member, start=start, oob=False)
+    return "".join(context["cards"]) + render_to_string(MORE, context).strip()
 
 
 def render_notice(text: str) -> str:

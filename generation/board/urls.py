@@ -7,6 +7,7 @@ from generation.board import edit_views, script_views, views
 app_name = "board"
 urlpatterns = [
     path("episodes/<int:episode_id>/", views.storyboard, name="storyboard"),
+    path("episodes/<int:episode_id>/cards/", views.scene_cards, name="scene_cards"),
     path("episodes/<int:episode_id>/script/", script_views.edit_script, name="edit_script"),
     path("episodes/<int:episode_id>/scenes/add/", edit_views.add_scene, name="add_scene"),
     path(

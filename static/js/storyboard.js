@@ -85,6 +85,9 @@
       var okProvider = !provider || card.dataset.provider === provider;
       card.hidden = !(okStatus && okWho && okProvider);
     });
+    // A filter covers the whole board: the chunks not loaded yet are asked for, one by one.
+    var more = document.getElementById("board-more");
+    if (more && (status || who || provider)) htmx.trigger(more, "loadmore");
   }
 
   function restorePicks() {
@@ -140,6 +143,11 @@
   // have replaced it since. Its answer then goes to the grid that is on the page now.
   document.body.addEventListener("htmx:beforeSwap", function (evt) {
     var target = evt.detail.target;
+    // A chunk of cards asked for before the grid was replaced belongs to the old grid.
+    if (target && target.id === "board-more" && !document.body.contains(target)) {
+      evt.detail.shouldSwap = false;
+      return;
+    }
     if (target && target.id && !document.body.contains(target)) {
       var current = document.getElementById(target.id);
       if (current) evt.detail.target = current;

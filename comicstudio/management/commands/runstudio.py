@@ -19,6 +19,14 @@ from comicstudio.embedded_redis import EmbeddedRedis
 EMBEDDED_REDIS_PORT = 6390
 
 
+def web_workers() -> int:
+    """Server processes: WEB_CONCURRENCY if set, else one per core (at least two)."""
+    configured = os.environ.get("WEB_CONCURRENCY", "")
+    if configured.isdigit() and int(configured) > 0:
+        return int(configured)
+    return max(2, os.cpu_count() or 1)
+
+
 class Command(BaseCommand):
     help = "Migrate, load the demo, start Redis (unless REDIS_URL), a Celery worker and the server."
 
@@ -40,6 +48,7 @@ class Command(BaseCommand):
                 call_command("load_demo")
             children = self._start(env, host, port)
             self._banner(host, port)
+            self.stdout.write(f"  {web_workers()} web processes, one Celery worker and beat.\n")
             self._wait(children)
         finally:
             self._stop(children)
@@ -68,9 +77,12 @@ class Command(BaseCommand):
                 [python, "-m", "celery", "-A", "comicstudio", "beat", "--loglevel=INFO"],
                 env=env,
             ),
+            # Several server processes share the port; live updates reach every process's
+            # sockets through the Redis channel layer, rendered cards through the Redis cache.
             subprocess.Popen(  # noqa: S603
                 [python, "-m", "uvicorn", "comicstudio.asgi:application",
-                 "--host", host, "--port", str(port), "--log-level", "info"],
+                 "--host", host, "--port", str(port), "--log-level", "info",
+                 "--workers", str(web_workers())],
                 env=env,
             ),
         ]  # fmt: skip
