@@ -58,9 +58,11 @@ def credential_rows(studio: Studio) -> list[dict[str, Any]]:
 def save_generation_settings(*, project: Project, provider: str, fallback_provider: str,
                              auto_fallback: bool, budget: Decimal | None = None,
                              ) -> ProjectGenerationSettings:  # fmt: skip
-    """Choose the project's provider and fallback (or none), and whether it is automatic."""
-    if fallback_provider == provider:
-        raise GenerationRefused("The fallback must differ from the project's provider.")
+    """Choose the project's provider and fallback (or none), and whether it is automatic.
+
+    The fallback may be the project's own provider: scenes moved to another (paid)
+    provider then fall back to it (the animatic, typically).
+    """
     for name in filter(None, (provider, fallback_provider)):
         credential_for(studio_id=project.studio_id, provider=name)  # refused if missing
     with transaction.atomic():

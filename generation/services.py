@@ -195,6 +195,8 @@ def request_fallback_take(*, take: Take, requested_by: User) -> Take:
         raise GenerationRefused("This project names no fallback provider.")
     if take.generation_status == GenerationStatus.BLOCKED:
         raise GenerationRefused("A take refused by moderation does not go to another provider.")
+    if take.provider == settings_.fallback_provider:
+        raise GenerationRefused(f"This take already ran on the fallback ({take.provider}).")
     return resubmit_take(take=take, requested_by=requested_by, provider=settings_.fallback_provider)
 
 

@@ -35,6 +35,24 @@ def batch_scenes(episode: Episode, picked: list[str]) -> list[Scene]:
     return [s for s in scenes if s.pk in ids]
 
 
+def out_of_date_note(episode: Episode, picked: list[str]) -> str:
+    """What "Generate all" left out and why: scenes whose take is older than their script."""
+    if picked:
+        return ""
+    stale = [
+        s
+        for s in board_scenes(episode)
+        if not s.omitted and s.status not in BUSY | WANTED and s.takes_out_of_date
+    ]
+    if not stale:
+        return ""
+    numbers = ", ".join(str(s.position) for s in stale)
+    return (
+        f" Skipped {len(stale)} out-of-date scene(s) that already have a take ({numbers}): "
+        "select them and use Generate to make new takes."
+    )
+
+
 def _notice(
     request: AuthenticatedHttpRequest, episode: Episode, member: Membership, text: str
 ) -> HttpResponse:
@@ -75,13 +93,13 @@ def _confirm_value(estimate: BatchEstimate) -> str:
 @require_POST
 def generate_all(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
     episode, member = get_episode_for_user(request.user, episode_id)
-    require(member.can_generate)
+    require(member.can_generate, member)
     with transaction.atomic():
         lock_budget(episode.project)
         scenes = batch_scenes(episode, request.POST.getlist("scene"))
         estimate = estimate_batch(scenes)
         # Writers may run free batches (the animatic); paid batches need a producer.
-        require(member.can_spend or (not estimate.unknown and estimate.total == 0))
+        require(member.can_spend or (not estimate.unknown and estimate.total == 0), member)
         refusal = estimate.unknown or project_budget(episode.project).refusal(estimate)
         if refusal:
             return _notice(request, episode, member, refusal)
@@ -95,7 +113,7 @@ def generate_all(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResp
                 f"{len(takes)} scene(s) queued for generation."
                 if takes
                 else "Nothing to generate: every scene has a take or one in progress."
-            )
+            ) + out_of_date_note(episode, request.POST.getlist("scene"))
         except GenerationRefused as exc:
             notice = str(exc)
     return _notice(request, episode, member, notice)
@@ -106,7 +124,7 @@ def prices(request: AuthenticatedHttpRequest, studio_id: int) -> HttpResponse:
     member = membership_in(request.user, studio_id)
     if member is None:
         raise Http404
-    require(member.role == Role.OWNER)
+    require(member.role == Role.OWNER, member)
     studio = member.studio
     form = ListPriceForm(request.POST or None, initial=request.GET.dict())
     if request.method == "POST" and form.is_valid():

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from generation import account_views, drafting_views, spending_views, views
+from generation import account_views, drafting_views, project_views, spending_views, views
 
 app_name = "generation"
 urlpatterns = [
@@ -34,6 +34,12 @@ urlpatterns = [
         "projects/<int:project_id>/generation-settings/",
         account_views.generation_settings,
         name="generation_settings",
+    ),
+    path("studios/<int:studio_id>/projects/new/", project_views.new_project, name="new_project"),
+    path(
+        "projects/<int:project_id>/settings/",
+        project_views.project_settings,
+        name="project_settings",
     ),
     path(
         "webhooks/openai/<int:credential_id>/", account_views.openai_webhook, name="openai_webhook"

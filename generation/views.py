@@ -46,7 +46,7 @@ def _take_for_user(request: AuthenticatedHttpRequest, take_id: int) -> tuple[Tak
 @require_POST
 def generate_scene(request: AuthenticatedHttpRequest, scene_id: int) -> HttpResponse:
     scene, member = get_scene_for_user(request.user, scene_id)
-    require(member.can_generate)
+    require(member.can_generate, member)
     try:
         with transaction.atomic():
             lock_budget(scene.episode.project)
@@ -89,7 +89,7 @@ def prompt_preview(request: AuthenticatedHttpRequest, scene_id: int) -> HttpResp
 @require_POST
 def review_take(request: AuthenticatedHttpRequest, take_id: int) -> HttpResponse:
     take, member = _take_for_user(request, take_id)
-    require(member.can_review)
+    require(member.can_review, member)
     form = ReviewForm(request.POST)
     if form.is_valid():
         try:
@@ -119,7 +119,7 @@ def _back_to_review(request: AuthenticatedHttpRequest, take: Take) -> HttpRespon
 @require_POST
 def cancel(request: AuthenticatedHttpRequest, take_id: int) -> HttpResponse:
     take, member = _take_for_user(request, take_id)
-    require(member.can_generate)
+    require(member.can_generate, member)
     if not cancel_take(take=take, cancelled_by=request.user):
         messages.info(request, f"Take {take.number} had already finished.")
     return _back_to_review(request, take)
@@ -133,7 +133,7 @@ def _new_take_from(
 ) -> HttpResponse:
     """Start another take from this one (a single scene, as "Regenerate" on the storyboard)."""
     take, member = _take_for_user(request, take_id)
-    require(member.can_generate)
+    require(member.can_generate, member)
     try:
         new = start(take=take, requested_by=request.user)
         messages.success(request, done(new))

@@ -1,12 +1,21 @@
 from django.urls import path
 
-from projects import storyboard_views, views
+from projects import episode_views, storyboard_views, views
 
 app_name = "projects"
 urlpatterns = [
     path("", views.home, name="home"),
     path("projects/<int:project_id>/", views.project_detail, name="project"),
+    path(
+        "projects/<int:project_id>/archive/", episode_views.archive_project, name="archive_project"
+    ),
+    path("projects/<int:project_id>/episodes/new/", episode_views.new_episode, name="new_episode"),
     path("episodes/<int:episode_id>/", views.storyboard, name="storyboard"),
+    path("episodes/<int:episode_id>/edit/", episode_views.edit_episode, name="edit_episode"),
+    path("episodes/<int:episode_id>/move/", episode_views.move_episode_view, name="move_episode"),
+    path(
+        "episodes/<int:episode_id>/archive/", episode_views.archive_episode, name="archive_episode"
+    ),
     path("episodes/<int:episode_id>/script/", views.edit_script, name="edit_script"),
     path(
         "episodes/<int:episode_id>/script/versions/",

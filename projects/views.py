@@ -14,20 +14,37 @@ from projects.board import board_context
 from projects.breakdown import plan_breakdown
 from projects.forms import ScriptForm
 from projects.models import Episode, Membership, Project
-from projects.services import PlanOutdated, apply_breakdown
+from projects.progress import episodes_with_progress, projects_with_progress
+from projects.services import PlanOutdated, PlanRefused, apply_breakdown
 
 
 @login_required
+@require_safe
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
+    show_archived = request.GET.get("archived") == "1"
     memberships = Membership.objects.filter(user=request.user).select_related("studio")
     projects = Project.objects.for_user(request.user).select_related("studio")
-    return render(request, "projects/home.html", {"memberships": memberships, "projects": projects})
+    if not show_archived:
+        projects = projects.active()
+    annotated = list(projects_with_progress(projects))
+    studios = [(m, [p for p in annotated if p.studio_id == m.studio_id]) for m in memberships]
+    context = {"studios": studios, "show_archived": show_archived}
+    return render(request, "projects/home.html", context)
 
 
 @login_required
+@require_safe
 def project_detail(request: AuthenticatedHttpRequest, project_id: int) -> HttpResponse:
     project, member = get_project_for_user(request.user, project_id)
-    context = {"project": project, "member": member, "episodes": project.episodes.all()}
+    episodes = list(episodes_with_progress(project.episodes.all()))
+    context = {
+        "project": project,
+        "studio": project.studio,
+        "member": member,
+        "episodes": [e for e in episodes if e.archived_at is None],
+        "archived_episodes": [e for e in episodes if e.archived_at is not None],
+        "figures": projects_with_progress(Project.objects.filter(pk=project.pk)).get(),
+    }
     return render(request, "projects/project.html", context)
 
 
@@ -60,7 +77,7 @@ def _preview(
 @require_http_methods(["GET", "POST"])
 def edit_script(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
     episode, member = get_episode_for_user(request.user, episode_id)
-    require(member.can_edit_script)
+    require(member.can_edit_script, member)
     form = ScriptForm(request.POST or None, initial={"script": episode.script})
     if request.method != "POST" or not form.is_valid():
         return _script_page(request, episode, form)
@@ -73,11 +90,9 @@ def edit_script(request: AuthenticatedHttpRequest, episode_id: int) -> HttpRespo
         plan = apply_breakdown(
             episode=episode, text=text, edited_by=request.user, confirmed=confirmed, note=note
         )
-    except PlanOutdated as exc:
+    except (PlanOutdated, PlanRefused) as exc:
         return _preview(request, episode, text, note=str(exc))
     messages.success(request, f"Breakdown applied: {plan.summary}.")
-    for problem in plan.problems:
-        messages.warning(request, str(problem))
     return redirect("projects:storyboard", episode_id=episode.pk)
 
 
@@ -94,6 +109,14 @@ def script_version(request: AuthenticatedHttpRequest, episode_id: int, number: i
 @login_required
 @require_safe
 def latest_script_version(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
-    episode, _ = get_episode_for_user(request.user, episode_id)
-    latest = get_object_or_404(episode.script_versions.order_by("-number")[:1])
-    return redirect("projects:script_version", episode_id=episode.pk, number=latest.number)
+    """The script as the storyboard stands now (storyboard edits included), with the versions."""
+    episode, member = get_episode_for_user(request.user, episode_id)
+    versions = episode.script_versions.select_related("created_by")
+    context = {
+        "episode": episode,
+        "member": member,
+        "version": None,
+        "script": episode.script,
+        "versions": versions,
+    }
+    return render(request, "projects/script_version.html", context)
