@@ -86,6 +86,12 @@ def _new_take(scene: Scene, user: User, provider: str | None = None) -> Take:
         raise GenerationRefused(f"Scene {scene.position}: {refusal}")
     latest = scene.takes.order_by("-number").first()  # type: ignore[attr-defined]
     number = (scene.takes.aggregate(n=Max("number"))["n"] or 0) + 1  # type: ignore[attr-defined]
+    cap = project.retake_cap
+    if cap is not None and number > cap:  # every take counts, rejected and failed ones too
+        raise GenerationRefused(
+            f"Scene {scene.position} has had its {cap} take(s), the project's cap per scene: "
+            "an owner or producer raises it in the project's settings."
+        )
     return Take.objects.create(
         scene=scene,
         number=number,

@@ -24,6 +24,10 @@ CONFIRM = "generation/batch_confirm.html#confirm"
 # What "Generate all" picks: scenes without a usable take.
 WANTED = {"draft", "failed", "rejected", "changes_requested"}
 BUSY = {"queued", "generating"}
+PAID_BATCH_REFUSAL = (
+    "A batch that costs money needs a producer or an owner; writers start free (animatic) "
+    "batches, or generate scenes one at a time."
+)
 
 
 def batch_scenes(episode: Episode, picked: list[str]) -> list[Scene]:
@@ -99,7 +103,8 @@ def generate_all(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResp
         scenes = batch_scenes(episode, request.POST.getlist("scene"))
         estimate = estimate_batch(scenes)
         # Writers may run free batches (the animatic); paid batches need a producer.
-        require(member.can_spend or (not estimate.unknown and estimate.total == 0), member)
+        free = not estimate.unknown and estimate.total == 0
+        require(member.can_spend or free, member, why=PAID_BATCH_REFUSAL)
         refusal = estimate.unknown or project_budget(episode.project).refusal(estimate)
         if refusal:
             return _notice(request, episode, member, refusal)

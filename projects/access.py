@@ -71,10 +71,14 @@ def get_scene_for_user(user: Viewer, scene_id: int) -> tuple[Scene, Membership]:
     return scene, _membership_for(user, scene.episode.project)
 
 
-def require(allowed: bool, member: Membership | None = None) -> None:
+def require(allowed: bool, member: Membership | None = None, why: str = "") -> None:
     """Refuse a member whose role does not allow the action (they may know the object).
 
-    The refusal's message (the archive, else the role) reaches the 403 page and htmx.
+    The refusal's message (the archive, else `why`, else the role) reaches the 403 page
+    and the htmx message handler.
     """
-    if not allowed:
-        raise PermissionDenied(member.refusal() if member else "Your role does not allow this.")
+    if allowed:
+        return
+    if member is None:
+        raise PermissionDenied(why or "Your role does not allow this.")
+    raise PermissionDenied(member.read_only_reason or why or member.refusal())

@@ -75,11 +75,12 @@ class BreakdownPlan:
 
     @property
     def removed_takes(self) -> int:
-        return sum(len(s.takes.all()) for s in self.removed)  # type: ignore[attr-defined]
+        # Once applied, removed scenes without takes are deleted (no pk): they had none.
+        return sum(len(s.takes.all()) for s in self.removed if s.pk)  # type: ignore[attr-defined]
 
     @property
     def removed_approvals(self) -> int:
-        takes = [t for s in self.removed for t in s.takes.all()]  # type: ignore[attr-defined]
+        takes = [t for s in self.removed if s.pk for t in s.takes.all()]  # type: ignore[attr-defined]
         return sum(1 for t in takes if t.review_status == "approved")
 
     @property
