@@ -175,8 +175,8 @@ def test_the_costs_page_sums_per_episode_and_project_including_rejected_takes(
 
     page = client.get(f"/studios/{studio.pk}/costs/").content.decode()
 
-    assert "All projects: <b>2.00</b> over 2 takes" in page
-    assert "<td>Soup Stories</td><td>2</td><td>2.00</td><td>0.80</td>" in page
+    assert "All projects: <b>$2.00</b> over 2 takes" in page
+    assert "<td>Soup Stories</td><td>2</td><td>$2.00</td><td>$0.80</td>" in page
 
 
 def _signed(secret: str, body: bytes) -> dict[str, str]:
