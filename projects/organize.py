@@ -13,7 +13,7 @@ class OrganizeRefused(Exception):
     """The action cannot be done as asked; the message says why (shown to the user)."""
 
 
-def _number_taken(project: Project, number: int, exclude: int | None = None) -> bool:
+def _number_taken(project: Project, number: int, exclude: int = 0) -> bool:
     return project.episodes.filter(number=number).exclude(pk=exclude).exists()
 
 

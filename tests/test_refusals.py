@@ -6,6 +6,8 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from generation.credentials import ProjectGenerationSettings, ProviderCredential
@@ -80,7 +82,10 @@ def test_error_pages_are_in_the_sites_layout(client, episode, outsider):
     assert response.status_code == 404
     page = response.content.decode()
     assert 'class="topbar"' in page and "not shared with you" in page
-    assert 'rel="icon"' in page
+    assert 'rel="icon"' in page and finders.find("favicon.svg")
+    # The 500 page renders without a request context (Django's server_error view).
+    broken = render_to_string("500.html")
+    assert 'class="topbar"' in broken and "nothing was changed" in broken
 
 
 # --- Also fix ----------------------------------------------------------------------------
