@@ -254,3 +254,32 @@ def test_home_says_what_to_do_when_a_studio_has_no_projects(client, studio, owne
     client.force_login(viewer)
     page = client.get(reverse("projects:home")).content.decode()
     assert "an owner or producer creates them" in page and "New project" not in page
+
+
+def test_every_page_below_home_has_breadcrumbs(client, episode, owner):
+    project, scene = episode.project, Scene.objects.filter(episode=episode).first()
+    client.force_login(owner)
+    pages = [
+        reverse("projects:project", args=[project.pk]),
+        reverse("generation:project_settings", args=[project.pk]),
+        reverse("generation:new_project", args=[project.studio_id]),
+        reverse("projects:new_episode", args=[project.pk]),
+        reverse("projects:edit_episode", args=[episode.pk]),
+        reverse("projects:storyboard", args=[episode.pk]),
+        reverse("projects:edit_script", args=[episode.pk]),
+        reverse("projects:latest_script_version", args=[episode.pk]),
+        reverse("generation:scene_review", args=[scene.pk]),
+        reverse("generation:draft_scenes", args=[episode.pk]),
+        reverse("generation:costs", args=[project.studio_id]),
+        reverse("generation:providers", args=[project.studio_id]),
+        reverse("generation:prices", args=[project.studio_id]),
+        reverse("generation:characters", args=[project.studio_id]),
+        reverse("generation:script_assistant", args=[project.studio_id]),
+        reverse("characters:library"),
+    ]
+    for page in pages:
+        html = client.get(page).content.decode()
+        assert 'aria-label="Breadcrumbs"' in html, page
+        assert (
+            f'href="/#studio-{project.studio_id}">Test Studio</a>' in html or "characters" in page
+        )
