@@ -1,6 +1,13 @@
 from django.urls import path
 
-from generation import account_views, drafting_views, spending_views, studio_views, views
+from generation import (
+    account_views,
+    drafting_views,
+    project_views,
+    spending_views,
+    studio_views,
+    views,
+)
 from generation.export.urls import urlpatterns as export_urls
 
 app_name = "generation"
@@ -37,6 +44,12 @@ urlpatterns = [
         "projects/<int:project_id>/generation-settings/",
         account_views.generation_settings,
         name="generation_settings",
+    ),
+    path("studios/<int:studio_id>/projects/new/", project_views.new_project, name="new_project"),
+    path(
+        "projects/<int:project_id>/settings/",
+        project_views.project_settings,
+        name="project_settings",
     ),
     path(
         "webhooks/openai/<int:credential_id>/", account_views.openai_webhook, name="openai_webhook"

@@ -60,12 +60,29 @@ class BreakdownPlan:
         return [item for item in self.items if item.kind == kind]
 
     @property
+    def refusal(self) -> str:
+        """Why this script cannot be applied at all (it has no scene); empty when it can."""
+        if self.items:
+            return ""
+        if not self.text.strip():
+            return (
+                "The script is empty: write at least one scene, starting with a heading such "
+                "as INT. KITCHEN - DAY. Nothing was applied."
+            )
+        return (
+            "No scene heading found: each scene starts with a heading such as "
+            "INT. KITCHEN - DAY, EXT. ROOF - NIGHT or a line starting with a dot. "
+            "Nothing was applied."
+        )
+
+    @property
     def removed_takes(self) -> int:
-        return sum(len(s.takes.all()) for s in self.removed)  # type: ignore[attr-defined]
+        # Once applied, removed scenes without takes are deleted (no pk): they had none.
+        return sum(len(s.takes.all()) for s in self.removed if s.pk)  # type: ignore[attr-defined]
 
     @property
     def removed_approvals(self) -> int:
-        takes = [t for s in self.removed for t in s.takes.all()]  # type: ignore[attr-defined]
+        takes = [t for s in self.removed if s.pk for t in s.takes.all()]  # type: ignore[attr-defined]
         return sum(1 for t in takes if t.review_status == "approved")
 
     @property

@@ -28,7 +28,7 @@ def switch_studio(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_safe
 def activity(request: AuthenticatedHttpRequest, studio_id: int) -> HttpResponse:
     studio, member = get_studio_for_user(request.user, studio_id)
-    require(member.can_manage_studio)
+    require(member.can_manage_studio, member)
     entries = Activity.objects.filter(studio=studio).select_related("actor")[:200]
     context = {"studio": studio, "member": member, "entries": entries}
     return render(request, "projects/activity.html", context)
