@@ -10,7 +10,7 @@ from django.views.decorators.http import require_safe
 from characters.requests import AuthenticatedHttpRequest
 from projects.access import get_episode_for_user, get_project_for_user
 from projects.models import Membership, Project
-from projects.progress import episodes_with_progress, projects_with_progress
+from generation.board.progress import episodes_with_progress, projects_with_progress
 
 
 @login_required
@@ -24,7 +24,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     annotated = list(projects_with_progress(projects))
     studios = [(m, [p for p in annotated if p.studio_id == m.studio_id]) for m in memberships]
     context = {"studios": studios, "show_archived": show_archived}
-    return render(request, "projects/home.html", context)
+    return render(request, "generation/home.html", context)
 
 
 @login_required
@@ -40,7 +40,7 @@ def project_detail(request: AuthenticatedHttpRequest, project_id: int) -> HttpRe
         "archived_episodes": [e for e in episodes if e.archived_at is not None],
         "figures": projects_with_progress(Project.objects.filter(pk=project.pk)).get(),
     }
-    return render(request, "projects/project.html", context)
+    return render(request, "generation/project.html", context)
 
 
 @login_required
