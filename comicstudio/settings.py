@@ -104,7 +104,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "projects:home"
+LOGIN_REDIRECT_URL = "generation:home"
 LOGOUT_REDIRECT_URL = "login"
 # Anyone may sign up where this is on (the local run); off, only an invitation's link
 # opens the sign-up page (docs/teams.md).

@@ -41,6 +41,8 @@ def get_studio_for_user(user: Viewer, studio_id: int) -> tuple[Studio, Membershi
     """A studio the user belongs to, with their membership; 404 otherwise."""
     membership = _membership_or_404(user, studio_id)
     return Studio.objects.get(pk=studio_id), membership
+
+
 ARCHIVED = "This project is archived: it is read-only until an owner or producer restores it."
 
 

@@ -55,7 +55,7 @@ def edit_episode(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResp
             form.add_error("number", str(exc))
         else:
             messages.success(request, f"Episode {episode} saved.")
-            return redirect("projects:project", project_id=episode.project_id)
+            return redirect("generation:project", project_id=episode.project_id)
     context = {"project": episode.project, "member": member, "form": form, "episode": episode}
     status = 400 if form.errors else 200
     return render(request, "projects/episode_form.html", context, status=status)
@@ -72,7 +72,7 @@ def move_episode_view(request: AuthenticatedHttpRequest, episode_id: int) -> Htt
             move_episode(episode=episode, direction=form.cleaned_data["direction"])
         except OrganizeRefused as exc:
             messages.warning(request, str(exc))
-    return redirect("projects:project", project_id=episode.project_id)
+    return redirect("generation:project", project_id=episode.project_id)
 
 
 @login_required
@@ -84,7 +84,7 @@ def archive_episode(request: AuthenticatedHttpRequest, episode_id: int) -> HttpR
     set_episode_archived(episode=episode, archived=archived)
     done = "archived" if archived else "brought back"
     messages.success(request, f"Episode {episode} {done}.")
-    return redirect("projects:project", project_id=episode.project_id)
+    return redirect("generation:project", project_id=episode.project_id)
 
 
 @login_required
@@ -98,6 +98,6 @@ def archive_project(request: AuthenticatedHttpRequest, project_id: int) -> HttpR
         messages.success(
             request, f"{project.name} archived: it is read-only and off the home page."
         )
-        return redirect("projects:home")
+        return redirect("generation:home")
     messages.success(request, f"{project.name} restored.")
-    return redirect("projects:project", project_id=project.pk)
+    return redirect("generation:project", project_id=project.pk)

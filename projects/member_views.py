@@ -121,7 +121,7 @@ def remove(request: AuthenticatedHttpRequest, studio_id: int, membership_id: int
     if leaving:
         request.session.pop(CURRENT_STUDIO_KEY, None)
         messages.success(request, f"You left {target.studio.name}.")
-        return redirect("projects:home")
+        return redirect("generation:home")
     messages.success(request, f"{target.user.username} was removed from {target.studio.name}.")
     return redirect("projects:members", studio_id)
 
@@ -162,7 +162,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
                 f"Welcome to {membership.studio.name}. "
                 f"You joined as {membership.get_role_display()}.",
             )
-            return redirect("projects:home")
+            return redirect("generation:home")
     context = {
         "invitation": found,
         "token": token,

@@ -21,7 +21,7 @@ def switch_studio(request: AuthenticatedHttpRequest) -> HttpResponse:
     valid = studio_id.isdigit() and len(studio_id) < 12  # beyond a 64-bit id: no such studio
     studio, _ = get_studio_for_user(request.user, int(studio_id) if valid else 0)
     request.session[CURRENT_STUDIO_KEY] = studio.pk
-    return redirect("projects:home")
+    return redirect("generation:home")
 
 
 @login_required

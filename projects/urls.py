@@ -4,7 +4,6 @@ from projects import account_views, episode_views, member_views, studio_views, v
 
 app_name = "projects"
 urlpatterns = [
-    path("", views.home, name="home"),
     path("signup/", account_views.signup, name="signup"),
     path("account/", account_views.account, name="account"),
     path("studios/switch/", studio_views.switch_studio, name="switch_studio"),
@@ -26,7 +25,6 @@ urlpatterns = [
         name="revoke_invitation",
     ),
     path("invitations/<str:token>/", member_views.invitation, name="invitation"),
-    path("projects/<int:project_id>/", views.project_detail, name="project"),
     path(
         "projects/<int:project_id>/archive/", episode_views.archive_project, name="archive_project"
     ),

@@ -1,4 +1,4 @@
-"""Pages of studios, projects, episodes and an episode's script versions."""
+"""An episode's script versions (the home and project pages, with takes, are in generation)."""
 
 from __future__ import annotations
 
@@ -8,39 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from characters.requests import AuthenticatedHttpRequest
-from projects.access import get_episode_for_user, get_project_for_user
-from projects.models import Membership, Project
-from generation.board.progress import episodes_with_progress, projects_with_progress
-
-
-@login_required
-@require_safe
-def home(request: AuthenticatedHttpRequest) -> HttpResponse:
-    show_archived = request.GET.get("archived") == "1"
-    memberships = Membership.objects.filter(user=request.user).select_related("studio")
-    projects = Project.objects.for_user(request.user).select_related("studio")
-    if not show_archived:
-        projects = projects.active()
-    annotated = list(projects_with_progress(projects))
-    studios = [(m, [p for p in annotated if p.studio_id == m.studio_id]) for m in memberships]
-    context = {"studios": studios, "show_archived": show_archived}
-    return render(request, "generation/home.html", context)
-
-
-@login_required
-@require_safe
-def project_detail(request: AuthenticatedHttpRequest, project_id: int) -> HttpResponse:
-    project, member = get_project_for_user(request.user, project_id)
-    episodes = list(episodes_with_progress(project.episodes.all()))
-    context = {
-        "project": project,
-        "studio": project.studio,
-        "member": member,
-        "episodes": [e for e in episodes if e.archived_at is None],
-        "archived_episodes": [e for e in episodes if e.archived_at is not None],
-        "figures": projects_with_progress(Project.objects.filter(pk=project.pk)).get(),
-    }
-    return render(request, "generation/project.html", context)
+from projects.access import get_episode_for_user
 
 
 @login_required

@@ -94,7 +94,7 @@ def test_an_owner_creates_a_project_with_its_settings(client, studio, owner):
     response = client.post(reverse("generation:new_project", args=[studio.pk]), new_project_form())
 
     project = Project.objects.get(name="Night Shift")
-    assert response["Location"] == reverse("projects:project", args=[project.pk])
+    assert response["Location"] == reverse("generation:project", args=[project.pk])
     assert (project.aspect_ratio, project.style_lock, project.retake_cap) == (
         "16:9",
         "flat colours",
@@ -147,8 +147,8 @@ def test_an_archived_project_is_read_only_and_hidden_from_home(client, episode, 
     client.post(reverse("projects:archive_project", args=[project.pk]))
     client.force_login(writer)
 
-    home = client.get(reverse("projects:home")).content.decode()
-    asked = client.get(reverse("projects:home") + "?archived=1").content.decode()
+    home = client.get(reverse("generation:home")).content.decode()
+    asked = client.get(reverse("generation:home") + "?archived=1").content.decode()
     storyboard = client.get(reverse("board:storyboard", args=[episode.pk])).content.decode()
     edit = client.post(
         reverse("board:edit_script", args=[episode.pk]), {"script": "", "confirm": "x"}
@@ -166,7 +166,7 @@ def test_an_archived_project_is_read_only_and_hidden_from_home(client, episode, 
         assert "This project is archived" in refused.content.decode()
     client.force_login(owner)
     client.post(reverse("projects:archive_project", args=[project.pk]), {"archived": "0"})
-    assert card in client.get(reverse("projects:home")).content.decode()
+    assert card in client.get(reverse("generation:home")).content.decode()
 
 
 def test_an_episode_number_taken_is_refused_and_nothing_is_created(client, episode, writer):
@@ -204,7 +204,7 @@ def test_episodes_are_renamed_reordered_and_archived(client, episode, writer):
     client.post(reverse("projects:edit_episode", args=[second.pk]), {"number": 2, "title": "Tart"})
     client.post(reverse("projects:move_episode", args=[second.pk]), {"direction": "up"})
     client.post(reverse("projects:archive_episode", args=[episode.pk]))
-    page = client.get(reverse("projects:project", args=[episode.project_id])).content.decode()
+    page = client.get(reverse("generation:project", args=[episode.project_id])).content.decode()
 
     second.refresh_from_db()
     episode.refresh_from_db()
@@ -238,8 +238,8 @@ def test_home_and_project_pages_show_progress_spend_and_poster(client, episode, 
     make_take(second, writer, generation_status=GenerationStatus.SUCCEEDED, cost=Decimal("1.6"))
     client.force_login(owner)
 
-    home = client.get(reverse("projects:home")).content.decode()
-    project = client.get(reverse("projects:project", args=[episode.project_id])).content.decode()
+    home = client.get(reverse("generation:home")).content.decode()
+    project = client.get(reverse("generation:project", args=[episode.project_id])).content.decode()
 
     for page in (home, project):
         assert "1 of 6 scenes approved" in page
@@ -250,9 +250,9 @@ def test_home_and_project_pages_show_progress_spend_and_poster(client, episode, 
 
 def test_home_says_what_to_do_when_a_studio_has_no_projects(client, studio, owner, viewer):
     client.force_login(owner)
-    assert "No projects yet — " in client.get(reverse("projects:home")).content.decode()
+    assert "No projects yet — " in client.get(reverse("generation:home")).content.decode()
     client.force_login(viewer)
-    page = client.get(reverse("projects:home")).content.decode()
+    page = client.get(reverse("generation:home")).content.decode()
     assert "an owner or producer creates them" in page and "New project" not in page
 
 
@@ -260,7 +260,7 @@ def test_every_page_below_home_has_breadcrumbs(client, episode, owner):
     project, scene = episode.project, Scene.objects.filter(episode=episode).first()
     client.force_login(owner)
     pages = [
-        reverse("projects:project", args=[project.pk]),
+        reverse("generation:project", args=[project.pk]),
         reverse("generation:project_settings", args=[project.pk]),
         reverse("generation:new_project", args=[project.studio_id]),
         reverse("projects:new_episode", args=[project.pk]),

@@ -13,6 +13,7 @@ from django.urls import reverse
 from comicstudio.asgi import application
 from generation.models import GenerationStatus
 from projects.models import Project, Scene
+from projects.team_models import Activity, ActivityVerb
 from tests.factories import make_take
 from tests.project_settings import settings_form
 
@@ -53,7 +54,7 @@ def test_members_outside_the_team_get_404_for_pages_media_and_the_socket(
     )
     assert saved.status_code == 302
     pages = [
-        reverse("projects:project", args=[project.pk]),
+        reverse("generation:project", args=[project.pk]),
         reverse("board:storyboard", args=[episode.pk]),
         reverse("generation:scene_review", args=[scene.pk]),
         reverse("generation:take_video", args=[take.pk]),
@@ -64,7 +65,7 @@ def test_members_outside_the_team_get_404_for_pages_media_and_the_socket(
             for page in pages:
                 assert client.get(page).status_code == expected, (user, page)
         client.force_login(viewer)
-        assert "Soup Stories" not in client.get(reverse("projects:home")).content.decode()
+        assert "Soup Stories" not in client.get(reverse("generation:home")).content.decode()
         assert not _connects(viewer, episode)
         assert _connects(writer, episode)
         assert list(Project.objects.for_user(viewer)) == []
@@ -75,4 +76,26 @@ def test_members_outside_the_team_get_404_for_pages_media_and_the_socket(
 @pytest.mark.django_db
 def test_without_a_team_the_whole_studio_sees_the_project(client, episode, viewer):
     client.force_login(viewer)
-    assert client.get(reverse("projects:project", args=[episode.project_id])).status_code == 200
+    assert client.get(reverse("generation:project", args=[episode.project_id])).status_code == 200
+
+
+@pytest.mark.django_db
+def test_project_team_and_settings_changes_go_into_the_studios_activity_log(
+    client, episode, owner, producer, writer
+):
+    project = episode.project
+    client.force_login(producer)
+    saved = client.post(
+        reverse("generation:project_settings", args=[project.pk]),
+        settings_form(project, team=[producer.pk, writer.pk], logline="Soup, served cold."),
+    )
+    assert saved.status_code == 302
+    entries = Activity.objects.filter(studio=project.studio, actor=producer)
+    team = entries.get(verb=ActivityVerb.PROJECT_TEAM)
+    assert team.subject == project.name
+    assert producer.username in team.detail and writer.username in team.detail
+    setting = entries.get(verb=ActivityVerb.PROJECT_SETTINGS)
+    assert "Soup, served cold." in setting.detail
+    client.force_login(owner)  # the studio's owner reads the log
+    log = client.get(reverse("projects:activity", args=[project.studio_id])).content.decode()
+    assert "changed the team of project" in log

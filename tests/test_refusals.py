@@ -76,7 +76,8 @@ def test_a_reviewers_generate_is_refused_and_the_button_is_not_shown(client, epi
     assert "generate_scene" not in page and ">Generate<" not in page
     assert response.status_code == 403
     # The door's words for a role that may not generate (one message, every path).
-    assert "Your role in this studio (reviewer) may not generate takes." in response.content.decode()
+    text = response.content.decode()
+    assert "Your role in this studio (reviewer) may not generate takes." in text
 
 
 def test_error_pages_are_in_the_sites_layout(client, episode, outsider):
