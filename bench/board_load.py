@@ -173,8 +173,12 @@ def main() -> None:
             figures.append({"name": "2,000 scenes: first response, warm (ms)", **one})
         asyncio.run(_load(base, cookies, small, 2))  # warm-up
         for _ in range(args.repeats):
-            figures.append({"name": "200 scenes, 10 clients", **asyncio.run(
-                _load(base, cookies, small, args.seconds))})
+            figures.append(
+                {
+                    "name": "200 scenes, 10 clients",
+                    **asyncio.run(_load(base, cookies, small, args.seconds)),
+                }
+            )
     finally:
         process.send_signal(signal.SIGINT)
         try:

@@ -159,7 +159,7 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = [
 ] + ["REMOTE_ADDR"]
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "projects:home"
+LOGIN_REDIRECT_URL = "generation:home"
 LOGOUT_REDIRECT_URL = "login"
 # Anyone may sign up where this is on (the local run); off, only an invitation's link
 # opens the sign-up page (docs/teams.md).

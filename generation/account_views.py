@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from characters.models import Character
 from characters.requests import AuthenticatedHttpRequest
@@ -15,15 +15,13 @@ from generation.accounts import (
     credential_rows,
     remove_credential,
     save_credential,
-    save_generation_settings,
     studio_costs,
 )
 from generation.credentials import (
-    ProjectGenerationSettings,
     ProviderCharacter,
     ProviderCredential,
 )
-from generation.forms import GenerationSettingsForm, ProviderCredentialForm, RegisterCharacterForm
+from generation.forms import ProviderCredentialForm, RegisterCharacterForm
 from generation.providers import ProviderError
 from generation.providers.openai_videos import unwrap_webhook
 from generation.registration import register_character
@@ -44,7 +42,7 @@ def _studio_for_user(
 @login_required
 def providers(request: AuthenticatedHttpRequest, studio_id: int) -> HttpResponse:
     studio, member = _studio_for_user(request, studio_id)
-    require(member.role == Role.OWNER)
+    require(member.role == Role.OWNER, member)
     form = ProviderCredentialForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -63,7 +61,7 @@ def providers(request: AuthenticatedHttpRequest, studio_id: int) -> HttpResponse
 def remove_provider(request: AuthenticatedHttpRequest, credential_id: int) -> HttpResponse:
     credential = get_object_or_404(ProviderCredential, pk=credential_id)
     _, member = _studio_for_user(request, credential.studio_id)
-    require(member.role == Role.OWNER)
+    require(member.role == Role.OWNER, member)
     try:
         remove_credential(credential=credential)
         messages.success(request, "Provider credential removed.")
@@ -80,31 +78,11 @@ def costs(request: AuthenticatedHttpRequest, studio_id: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def generation_settings(request: AuthenticatedHttpRequest, project_id: int) -> HttpResponse:
-    project, member = get_project_for_user(request.user, project_id)
-    current = ProjectGenerationSettings.objects.filter(project=project).first()
-    initial: dict[str, object] = {"provider": project.provider}
-    if current:
-        initial |= {
-            "fallback_provider": current.fallback_provider,
-            "auto_fallback": current.auto_fallback,
-            "budget": current.budget,
-        }
-    form = GenerationSettingsForm(request.POST or None, initial=initial)
-    if request.method == "POST":
-        require(member.can_spend)
-        if form.is_valid():
-            try:
-                save_generation_settings(project=project, actor=request.user, **form.cleaned_data)
-            except GenerationRefused as exc:
-                form.add_error("fallback_provider", str(exc))
-            else:
-                messages.success(request, "Generation settings saved.")
-                return redirect("generation:generation_settings", project_id=project.pk)
-    context = {"project": project, "member": member, "form": form}
-    return render(
-        request, "generation/generation_settings.html", context, status=400 if form.errors else 200
-    )
+    """The old generation-settings address: now a section of the project's settings page."""
+    project, _ = get_project_for_user(request.user, project_id)
+    return redirect("generation:project_settings", project_id=project.pk)
 
 
 @login_required
@@ -112,7 +90,7 @@ def characters(request: AuthenticatedHttpRequest, studio_id: int) -> HttpRespons
     studio, member = _studio_for_user(request, studio_id)
     form = RegisterCharacterForm(request.POST or None, user=request.user, studio=studio)
     if request.method == "POST":
-        require(member.can_edit_script)
+        require(member.can_edit_script, member)
         if form.is_valid():
             try:
                 register_character(registered_by=request.user, **form.cleaned_data)

@@ -77,10 +77,9 @@ def save_generation_settings(*, project: Project, provider: str, fallback_provid
                              ) -> ProjectGenerationSettings:  # fmt: skip
     """Choose the project's provider and fallback (or none), and whether it is automatic.
 
-    With an `actor`, what changed goes into the studio's activity log.
+    The fallback may be the project's own provider: scenes moved to another (paid)
+    provider then fall back to it (the animatic, typically).
     """
-    if fallback_provider == provider:
-        raise GenerationRefused("The fallback must differ from the project's provider.")
     for name in filter(None, (provider, fallback_provider)):
         _, missing = find_credential(studio_id=project.studio_id, provider=name)
         if missing:

@@ -19,7 +19,7 @@ def script_assistant(request: AuthenticatedHttpRequest, studio_id: int) -> HttpR
     member = membership_in(request.user, studio_id)
     if member is None:
         raise Http404
-    require(member.role == Role.OWNER)
+    require(member.role == Role.OWNER, member)
     current = ScriptAssistant.objects.filter(studio_id=studio_id).first()
     initial = {"base_url": current.base_url, "model": current.model} if current else {}
     form = ScriptAssistantForm(request.POST or None, initial=initial)
@@ -39,7 +39,7 @@ def script_assistant(request: AuthenticatedHttpRequest, studio_id: int) -> HttpR
 @login_required
 def draft_scenes(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
     episode, member = get_episode_for_user(request.user, episode_id)
-    require(member.can_edit_script)
+    require(member.can_edit_script, member)
     studio_id = episode.project.studio_id
     configured = ScriptAssistant.objects.filter(studio_id=studio_id).exists()
     form = DraftForm(request.POST or None)

@@ -1,10 +1,12 @@
 from typing import Any
 
 from django import forms
+from django.contrib.auth.models import User
 
 from characters.models import Character
 from generation.credentials import REMOTE_PROVIDERS, ProviderCredential
 from generation.providers import PROVIDERS
+from projects.models import Project, Studio
 
 
 class ProviderCredentialForm(forms.Form):
@@ -40,11 +42,23 @@ class ProviderCredentialForm(forms.Form):
 PROVIDER_CHOICES = [(p.name, p.label) for p in PROVIDERS.values()]
 
 
-class GenerationSettingsForm(forms.Form):
+class ProjectSettingsForm(forms.Form):
+    """A project's name, look, providers, money and team: creation and the settings page."""
+
+    name = forms.CharField(max_length=120)
+    logline = forms.CharField(max_length=300, required=False, help_text="One sentence: the show.")
+    aspect_ratio = forms.ChoiceField(choices=Project.AspectRatio.choices)
+    style_lock = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Prefixed to every prompt of the project.",
+    )
     provider = forms.ChoiceField(choices=PROVIDER_CHOICES)
     fallback_provider = forms.ChoiceField(
         required=False,
         choices=[("", "— none —"), *PROVIDER_CHOICES],
+        help_text="May equal the provider: scenes moved to another provider fall back to it.",
     )
     auto_fallback = forms.BooleanField(
         required=False, label="Re-queue takes that fail for availability automatically"
@@ -54,9 +68,37 @@ class GenerationSettingsForm(forms.Form):
         min_value=0,
         max_digits=10,
         decimal_places=2,
-        label="Budget in USD (empty: no limit)",
+        label="Budget (USD; empty: no limit)",
         help_text="Every take counts, rejected ones included.",
     )
+    retake_cap = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=999,
+        label="Takes per scene at most",
+        help_text="Empty: no cap. Rejected and failed takes count.",
+    )
+    team = forms.ModelMultipleChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="None ticked: the whole studio. Ticked: only them (and the studio's owners).",
+    )
+
+    def __init__(self, *args: Any, studio: Studio, project: Project | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.studio, self.project = studio, project
+        members = User.objects.filter(memberships__studio=studio).order_by("username")
+        self.fields["team"].queryset = members  # type: ignore[attr-defined]
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        others = Project.objects.filter(studio=self.studio, name__iexact=name)
+        if self.project is not None:
+            others = others.exclude(pk=self.project.pk)
+        if others.exists():
+            raise forms.ValidationError(f"{self.studio.name} already has a project named {name}.")
+        return name
 
 
 class RegisterCharacterForm(forms.Form):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -12,7 +13,7 @@ from django_htmx.http import reswap, retarget
 
 from characters.requests import AuthenticatedHttpRequest
 from generation.board.render import board_scenes, render_grid, render_notice
-from generation.board.status import BUSY, NEEDS_A_TAKE, scene_status
+from generation.board.status import BUSY, NEEDS_A_TAKE, scene_status, takes_out_of_date
 from generation.forms import ListPriceForm
 from generation.money.budget import project_budget
 from generation.money.pricing import effective_prices, save_studio_price
@@ -30,6 +31,24 @@ def batch_scenes(episode: Episode, picked: list[str]) -> list[Scene]:
         return [s for s in scenes if scene_status(s) in NEEDS_A_TAKE]
     ids = {int(p) for p in picked if p.isdigit()}
     return [s for s in scenes if s.pk in ids]
+
+
+def out_of_date_note(episode: Episode, picked: list[str]) -> str:
+    """What "Generate all" left out and why: scenes whose take is older than their script."""
+    if picked:
+        return ""
+    stale = [
+        s
+        for s in board_scenes(episode)
+        if not s.omitted and scene_status(s) not in BUSY | NEEDS_A_TAKE and takes_out_of_date(s)
+    ]
+    if not stale:
+        return ""
+    numbers = ", ".join(str(s.position) for s in stale)
+    return (
+        f" Skipped {len(stale)} out-of-date scene(s) that already have a take ({numbers}): "
+        "select them and use Generate to make new takes."
+    )
 
 
 def _notice(
@@ -82,12 +101,13 @@ def generate_all(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResp
         kind=TakeKind.BATCH,
         confirmed_total=confirmed,
     )
-    if started.forbidden:  # the role's refusal, said where the user acted
-        return HttpResponse(started.message, status=403, content_type="text/plain; charset=utf-8")
+    if started.forbidden:  # the role's refusal, said where the user acted (the 403 page)
+        raise PermissionDenied(started.message)
     if started.needs_confirmation:
         # The total shown was confirmed, not another one: a changed total is shown again.
         return _confirm(request, episode, started, changed=bool(confirmed))
-    return _notice(request, episode, member, _outcome(started))
+    outcome = _outcome(started) + out_of_date_note(episode, request.POST.getlist("scene"))
+    return _notice(request, episode, member, outcome)
 
 
 @login_required
@@ -95,7 +115,7 @@ def prices(request: AuthenticatedHttpRequest, studio_id: int) -> HttpResponse:
     member = membership_in(request.user, studio_id)
     if member is None:
         raise Http404
-    require(member.role == Role.OWNER)
+    require(member.role == Role.OWNER, member)
     studio = member.studio
     form = ListPriceForm(request.POST or None, initial=request.GET.dict())
     if request.method == "POST" and form.is_valid():

@@ -36,7 +36,7 @@ def new_studio(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def studio_settings(request: AuthenticatedHttpRequest, studio_id: int) -> HttpResponse:
     studio, member = get_studio_for_user(request.user, studio_id)
-    require(member.can_manage_studio)
+    require(member.can_manage_studio, member)
     form = StudioForm(request.POST or None, instance=studio, provider_choices=provider_names())
     if request.method == "POST" and form.is_valid():
         try:

@@ -1,11 +1,20 @@
 from django.urls import include, path
 
-from generation import account_views, drafting_views, spending_views, studio_views, views
+from generation import (
+    account_views,
+    drafting_views,
+    project_views,
+    spending_views,
+    studio_views,
+    views,
+)
 from generation.export.urls import urlpatterns as export_urls
 from generation.review import views as review_views
 
 app_name = "generation"
 urlpatterns = [
+    path("", project_views.home, name="home"),
+    path("projects/<int:project_id>/", project_views.project_detail, name="project"),
     path("", include("generation.review.urls")),
     path("studios/new/", studio_views.new_studio, name="new_studio"),
     path("studios/<int:studio_id>/settings/", studio_views.studio_settings, name="studio_settings"),
@@ -39,6 +48,12 @@ urlpatterns = [
         "projects/<int:project_id>/generation-settings/",
         account_views.generation_settings,
         name="generation_settings",
+    ),
+    path("studios/<int:studio_id>/projects/new/", project_views.new_project, name="new_project"),
+    path(
+        "projects/<int:project_id>/settings/",
+        project_views.project_settings,
+        name="project_settings",
     ),
     path(
         "webhooks/openai/<int:credential_id>/", account_views.openai_webhook, name="openai_webhook"

@@ -66,7 +66,7 @@ def _back_to_review(request: AuthenticatedHttpRequest, take: Take) -> HttpRespon
 @require_POST
 def cancel(request: AuthenticatedHttpRequest, take_id: int) -> HttpResponse:
     take, member = _take_for_user(request, take_id)
-    require(member.can_generate)
+    require(member.can_generate, member)
     if not cancel_take(take=take, cancelled_by=request.user):
         messages.info(request, f"Take {take.number} had already finished.")
     return _back_to_review(request, take)

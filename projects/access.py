@@ -43,12 +43,22 @@ def get_studio_for_user(user: Viewer, studio_id: int) -> tuple[Studio, Membershi
     return Studio.objects.get(pk=studio_id), membership
 
 
+ARCHIVED = "This project is archived: it is read-only until an owner or producer restores it."
+
+
+def _membership_for(user: Viewer, project: Project) -> Membership:
+    membership = _membership_or_404(user, project.studio_id)
+    if project.archived_at is not None:
+        membership.read_only_reason = ARCHIVED
+    return membership
+
+
 def get_project_for_user(user: Viewer, project_id: int) -> tuple[Project, Membership]:
     """A project the user may see, with their membership; 404 otherwise."""
     project = get_object_or_404(
         Project.objects.for_user(user).select_related("studio"), pk=project_id
     )
-    return project, _membership_or_404(user, project.studio_id)
+    return project, _membership_for(user, project)
 
 
 def get_episode_for_user(user: Viewer, episode_id: int) -> tuple[Episode, Membership]:
@@ -56,7 +66,7 @@ def get_episode_for_user(user: Viewer, episode_id: int) -> tuple[Episode, Member
     episode = get_object_or_404(
         Episode.objects.for_user(user).select_related("project__studio"), pk=episode_id
     )
-    return episode, _membership_or_404(user, episode.project.studio_id)
+    return episode, _membership_for(user, episode.project)
 
 
 def get_scene_for_user(user: Viewer, scene_id: int) -> tuple[Scene, Membership]:
@@ -64,10 +74,17 @@ def get_scene_for_user(user: Viewer, scene_id: int) -> tuple[Scene, Membership]:
     scene = get_object_or_404(
         Scene.objects.for_user(user).select_related("episode__project"), pk=scene_id
     )
-    return scene, _membership_or_404(user, scene.episode.project.studio_id)
+    return scene, _membership_for(user, scene.episode.project)
 
 
-def require(allowed: bool) -> None:
-    """Refuse a member whose role does not allow the action (they may know the object)."""
-    if not allowed:
-        raise PermissionDenied
+def require(allowed: bool, member: Membership | None = None, why: str = "") -> None:
+    """Refuse a member whose role does not allow the action (they may know the object).
+
+    The refusal's message (the archive, else `why`, else the role) reaches the 403 page
+    and the htmx message handler.
+    """
+    if allowed:
+        return
+    if member is None:
+        raise PermissionDenied(why or "Your role does not allow this.")
+    raise PermissionDenied(member.read_only_reason or why or member.refusal())

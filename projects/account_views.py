@@ -23,7 +23,7 @@ from projects.team_forms import AccountForm, SignUpForm
 def signup(request: HttpRequest) -> HttpResponse:
     """A new account; with COMICSTUDIO_OPEN_SIGNUP off only an invitation's link opens it."""
     if signed_in(request.user):
-        return redirect("projects:home")
+        return redirect("generation:home")
     token = request.GET.get("invitation", "")
     invitation = signup_invitation(token) if token else None
     if not settings.COMICSTUDIO_OPEN_SIGNUP and invitation is None:

@@ -64,6 +64,22 @@ class BreakdownPlan:
         return [item for item in self.items if item.kind == kind]
 
     @property
+    def refusal(self) -> str:
+        """Why this script cannot be applied at all (it has no scene); empty when it can."""
+        if self.items:
+            return ""
+        if not self.text.strip():
+            return (
+                "The script is empty: write at least one scene, starting with a heading such "
+                "as INT. KITCHEN - DAY. Nothing was applied."
+            )
+        return (
+            "No scene heading found: each scene starts with a heading such as "
+            "INT. KITCHEN - DAY, EXT. ROOF - NIGHT or a line starting with a dot. "
+            "Nothing was applied."
+        )
+
+    @property
     def summary(self) -> str:
         """E.g. "3 new, 1 changed, 2 removed: the removed ones have 4 takes and 1 approval"."""
         new, changed, kept = (len(self.of_kind(k)) for k in ("new", "changed", "kept"))

@@ -128,3 +128,8 @@ class BatchForm(forms.Form):
         if data.get("batch_action") == "provider" and "provider" not in self.data:
             self.add_error("provider", "Pick a provider or the project default.")
         return data
+
+
+class EpisodeForm(forms.Form):
+    number = forms.IntegerField(min_value=1, max_value=9999)
+    title = forms.CharField(max_length=200)

@@ -57,7 +57,7 @@ def members(request: AuthenticatedHttpRequest, studio_id: int) -> HttpResponse:
     studio, member = get_studio_for_user(request.user, studio_id)
     if request.method == "GET":
         return _members_page(request, studio, member, InviteForm())
-    require(member.can_manage_studio)
+    require(member.can_manage_studio, member)
     form = InviteForm(request.POST)
     if not form.is_valid():
         return _members_page(request, studio, member, form)
@@ -92,7 +92,7 @@ def _studio_membership(
 @require_POST
 def set_role(request: AuthenticatedHttpRequest, studio_id: int, membership_id: int) -> HttpResponse:
     member, target = _studio_membership(request, studio_id, membership_id)
-    require(member.can_manage_studio)
+    require(member.can_manage_studio, member)
     form = RoleForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose one of the studio's roles.")
@@ -121,7 +121,7 @@ def remove(request: AuthenticatedHttpRequest, studio_id: int, membership_id: int
     if leaving:
         request.session.pop(CURRENT_STUDIO_KEY, None)
         messages.success(request, f"You left {target.studio.name}.")
-        return redirect("projects:home")
+        return redirect("generation:home")
     messages.success(request, f"{target.user.username} was removed from {target.studio.name}.")
     return redirect("projects:members", studio_id)
 
@@ -130,7 +130,7 @@ def remove(request: AuthenticatedHttpRequest, studio_id: int, membership_id: int
 @require_POST
 def revoke(request: AuthenticatedHttpRequest, studio_id: int, invitation_id: int) -> HttpResponse:
     studio, member = get_studio_for_user(request.user, studio_id)
-    require(member.can_manage_studio)
+    require(member.can_manage_studio, member)
     invitation = get_object_or_404(Invitation, studio=studio, pk=invitation_id)
     try:
         revoke_invitation(invitation=invitation, actor=request.user)
@@ -162,7 +162,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
                 f"Welcome to {membership.studio.name}. "
                 f"You joined as {membership.get_role_display()}.",
             )
-            return redirect("projects:home")
+            return redirect("generation:home")
     context = {
         "invitation": found,
         "token": token,

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 
 from characters.requests import signed_in
 
@@ -62,6 +62,10 @@ class Membership(models.Model):
     )
     role = models.CharField(max_length=16, choices=Role.choices)
 
+    # Set by projects.access when the membership is read for an archived project:
+    # then no role may change anything in it, and this says why.
+    read_only_reason = ""
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["studio", "user"], name="one_membership_per_studio")
@@ -72,21 +76,36 @@ class Membership(models.Model):
 
     @property
     def can_edit_script(self) -> bool:
-        return self.role in {Role.OWNER, Role.PRODUCER, Role.WRITER}
+        return not self.read_only_reason and self.role in {Role.OWNER, Role.PRODUCER, Role.WRITER}
 
     @property
     def can_generate(self) -> bool:
         """Start generation of single scenes."""
-        return self.role in {Role.OWNER, Role.PRODUCER, Role.WRITER}
+        return not self.read_only_reason and self.role in {Role.OWNER, Role.PRODUCER, Role.WRITER}
 
     @property
     def can_spend(self) -> bool:
         """Start batches that cost money (free batches need only can_generate: docs/roles.md)."""
-        return self.role in {Role.OWNER, Role.PRODUCER}
+        return not self.read_only_reason and self.role in {Role.OWNER, Role.PRODUCER}
 
     @property
     def can_review(self) -> bool:
-        return self.role in {Role.OWNER, Role.REVIEWER}
+        return not self.read_only_reason and self.role in {Role.OWNER, Role.REVIEWER}
+
+    @property
+    def can_manage_projects(self) -> bool:
+        """Create projects, change their settings and team, archive and restore them."""
+        return self.role in {Role.OWNER, Role.PRODUCER}
+
+    @property
+    def can_manage_episodes(self) -> bool:
+        """Create, rename, reorder and archive episodes."""
+        return not self.read_only_reason and self.role in {Role.OWNER, Role.PRODUCER, Role.WRITER}
+
+    def refusal(self) -> str:
+        """Why this member was refused an action: the archive, else the role."""
+        role = self.get_role_display()  # type: ignore[attr-defined]
+        return self.read_only_reason or f"Your role ({role}) does not allow this."
 
     @property
     def can_manage_studio(self) -> bool:
@@ -99,17 +118,33 @@ class Membership(models.Model):
         return self.role != Role.VIEWER
 
 
-def _member_of(studio_path: str, user: User) -> Exists:
-    return Exists(Membership.objects.filter(studio=OuterRef(studio_path), user=user))
+def _visible_to(project_path: str, user: User) -> Q:
+    """The one rule: a member of the project's studio, and of its team when it has one.
+
+    A project with a team is seen by its team and the studio's owners (who run the
+    studio and choose teams); every other member of the studio gets 404 for it.
+    """
+    prefix = f"{project_path}__" if project_path else ""
+    studio = OuterRef(f"{prefix}studio")
+    project = OuterRef(project_path or "pk")
+    member = Exists(Membership.objects.filter(studio=studio, user=user))
+    owner = Exists(Membership.objects.filter(studio=studio, user=user, role=Role.OWNER))
+    team = Project.team.through.objects.filter(project=project)
+    in_team = Exists(team.filter(user=user))
+    return member & (~Exists(team) | in_team | owner)
 
 
 class ProjectQuerySet(models.QuerySet["Project"]):
     def for_user(self, user: Viewer) -> ProjectQuerySet:
-        """Projects of the studios this user belongs to."""
+        """Projects this user may see: their studios', within the project's team if it has one."""
         member = signed_in(user)
         if member is None:
             return self.none()
-        return self.filter(_member_of("studio", member))
+        return self.filter(_visible_to("", member))
+
+    def active(self) -> ProjectQuerySet:
+        """Projects that are not archived."""
+        return self.filter(archived_at__isnull=True)
 
 
 class Project(models.Model):
@@ -117,17 +152,27 @@ class Project(models.Model):
 
     studio = models.ForeignKey(Studio, on_delete=models.CASCADE, related_name="projects")
     name = models.CharField(max_length=120)
+    logline = models.CharField(max_length=300, blank=True)
     aspect_ratio = models.CharField(
         max_length=8, choices=AspectRatio.choices, default=AspectRatio.PORTRAIT
     )
     style_lock = models.TextField(blank=True, help_text="Prefixed to every prompt of the project.")
     provider = models.CharField(max_length=40, default="animatic")
+    # Takes per scene, rejected ones included; empty: no cap.
+    retake_cap = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Empty: the whole studio sees the project; otherwise these members (and the owners).
+    team = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    # Archived projects are read-only and hidden from the home page unless asked for.
+    archived_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ProjectQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["studio", "name"], name="project_name_per_studio")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -144,7 +189,11 @@ class EpisodeQuerySet(models.QuerySet["Episode"]):
         member = signed_in(user)
         if member is None:
             return self.none()
-        return self.filter(_member_of("project__studio", member))
+        return self.filter(_visible_to("project", member))
+
+    def active(self) -> EpisodeQuerySet:
+        """Episodes that are not archived."""
+        return self.filter(archived_at__isnull=True)
 
 
 class Episode(models.Model):
@@ -153,12 +202,20 @@ class Episode(models.Model):
     title = models.CharField(max_length=200)
     script = models.TextField(blank=True)
     script_updated_at = models.DateTimeField(null=True, blank=True)
+    # The problems the last applied breakdown found ({"line", "message", "fix"}): shown on
+    # the storyboard until a breakdown without them is applied.
+    script_problems = models.JSONField(default=list, blank=True)
+    # Archived episodes leave the project page's list; nothing in them is deleted.
+    archived_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = EpisodeQuerySet.as_manager()
 
     class Meta:
         ordering = ["project", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "number"], name="episode_number_per_project")
+        ]
 
     def __str__(self) -> str:
         return f"{self.number}. {self.title}"
@@ -170,7 +227,7 @@ class SceneQuerySet(models.QuerySet["Scene"]):
         member = signed_in(user)
         if member is None:
             return self.none()
-        return self.filter(_member_of("episode__project__studio", member))
+        return self.filter(_visible_to("episode__project", member))
 
     def on_board(self) -> SceneQuerySet:
         """Scenes shown on the storyboard (not archived), with their project and cast."""

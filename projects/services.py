@@ -21,6 +21,10 @@ class PlanOutdated(Exception):
     """The script or the storyboard changed since the writer saw the breakdown's summary."""
 
 
+class PlanRefused(Exception):
+    """The script cannot be applied (no scene in it); the message says what to fix."""
+
+
 def record_version(*, episode: Episode, text: str, note: str, by: User | None) -> ScriptVersion:
     """Keep this text as the episode's next script version (unless it is the latest already)."""
     latest = episode.script_versions.order_by("-number").first()
@@ -75,6 +79,8 @@ def apply_breakdown(
     """
     Episode.objects.select_for_update().filter(pk=episode.pk).first()  # one apply at a time
     plan = plan_breakdown(episode=episode, text=text, user=edited_by, rules=rules)
+    if plan.refusal:
+        raise PlanRefused(plan.refusal)
     if plan.fingerprint != confirmed:
         raise PlanOutdated("The script or the storyboard changed since the summary: check again.")
     if episode.script.strip():  # storyboard edits since the last save become a version too
@@ -94,7 +100,10 @@ def apply_breakdown(
         _remove(scene)
     episode.script = text
     episode.script_updated_at = timezone.now()
-    episode.save(update_fields=["script", "script_updated_at"])
+    episode.script_problems = [
+        {"line": p.line, "message": p.message, "fix": p.fix} for p in plan.problems
+    ]
+    episode.save(update_fields=["script", "script_updated_at", "script_problems"])
     record_version(episode=episode, text=text, note=note, by=edited_by)
     publish_board_changed(project_id=episode.project_id, episode_id=episode.pk)
     return plan

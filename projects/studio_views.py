@@ -21,14 +21,14 @@ def switch_studio(request: AuthenticatedHttpRequest) -> HttpResponse:
     valid = studio_id.isdigit() and len(studio_id) < 12  # beyond a 64-bit id: no such studio
     studio, _ = get_studio_for_user(request.user, int(studio_id) if valid else 0)
     request.session[CURRENT_STUDIO_KEY] = studio.pk
-    return redirect("projects:home")
+    return redirect("generation:home")
 
 
 @login_required
 @require_safe
 def activity(request: AuthenticatedHttpRequest, studio_id: int) -> HttpResponse:
     studio, member = get_studio_for_user(request.user, studio_id)
-    require(member.can_manage_studio)
+    require(member.can_manage_studio, member)
     entries = Activity.objects.filter(studio=studio).select_related("actor")[:200]
     context = {"studio": studio, "member": member, "entries": entries}
     return render(request, "projects/activity.html", context)

@@ -1,10 +1,9 @@
 from django.urls import path
 
-from projects import account_views, member_views, studio_views, views
+from projects import account_views, episode_views, member_views, studio_views, views
 
 app_name = "projects"
 urlpatterns = [
-    path("", views.home, name="home"),
     path("signup/", account_views.signup, name="signup"),
     path("account/", account_views.account, name="account"),
     path("studios/switch/", studio_views.switch_studio, name="switch_studio"),
@@ -26,7 +25,15 @@ urlpatterns = [
         name="revoke_invitation",
     ),
     path("invitations/<str:token>/", member_views.invitation, name="invitation"),
-    path("projects/<int:project_id>/", views.project_detail, name="project"),
+    path(
+        "projects/<int:project_id>/archive/", episode_views.archive_project, name="archive_project"
+    ),
+    path("projects/<int:project_id>/episodes/new/", episode_views.new_episode, name="new_episode"),
+    path("episodes/<int:episode_id>/edit/", episode_views.edit_episode, name="edit_episode"),
+    path("episodes/<int:episode_id>/move/", episode_views.move_episode_view, name="move_episode"),
+    path(
+        "episodes/<int:episode_id>/archive/", episode_views.archive_episode, name="archive_episode"
+    ),
     path(
         "episodes/<int:episode_id>/script/versions/",
         views.latest_script_version,

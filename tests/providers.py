@@ -84,7 +84,8 @@ def add_refusing_credential(studio, **fields) -> ProviderCredential:  # type: ig
 
 def batch_episode(studio, writer, actions: list[str], provider: str = "openai") -> Episode:  # type: ignore[no-untyped-def]
     """An episode with one scene per action, on a project using `provider`."""
-    project = Project.objects.create(studio=studio, name=f"Batch {provider}", provider=provider)
+    name = f"Batch {provider} {Project.objects.count() + 1}"  # names are unique per studio
+    project = Project.objects.create(studio=studio, name=name, provider=provider)
     episode = Episode.objects.create(project=project, number=1, title="Batch")
     script = "\n".join(
         f"INT. ROOM {i} - DAY\n\n{action}\n" for i, action in enumerate(actions, start=1)

@@ -105,7 +105,7 @@ ROUTES: dict[str, Rule] = {
     "generation:cancel_export": action(SPEND),
     "generation:export_file": page(),
     # projects
-    "projects:home": page(ALL, outsider="ok"),
+    "generation:home": page(ALL, outsider="ok"),
     # Signed-in people are sent home (302); visitors get the form (open sign-up, the default).
     "projects:signup": page(ALL, outsider="ok", anonymous="ok"),
     "projects:account": page(ALL, outsider="ok"),
@@ -118,7 +118,7 @@ ROUTES: dict[str, Rule] = {
     "projects:revoke_invitation": action(OWNER),
     # The link is the credential: whoever holds it sees the invitation, signed in or not.
     "projects:invitation": page(ALL, outsider="ok", anonymous="ok"),
-    "projects:project": page(),
+    "generation:project": page(),
     "board:storyboard": page(),
     "board:edit_script": page(EDIT),
     "projects:latest_script_version": page(),

@@ -254,5 +254,5 @@ def test_character_page_lists_only_scenes_the_viewer_may_see(client, ann, bob, e
 
 
 def test_nav_links_to_the_library(client, ann):
-    page = client.get(reverse("projects:home")).content.decode()
+    page = client.get(reverse("generation:home")).content.decode()
     assert f'href="{reverse("characters:library")}"' in page

@@ -9,10 +9,12 @@ of them with the same message and create no take (issue 8, defects 1–4).
 
 from __future__ import annotations
 
+import html
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from characters.models import Character, Privacy
 from generation.credentials import ProjectGenerationSettings
@@ -218,3 +220,27 @@ def test_a_take_stores_the_request_it_sends(client, paid, producer):
     assert sent.prompt == take.prompt and "Mia" in sent.prompt
     assert sent.cast == ("Mia", "Tom") and sent.duration_seconds == 8
     assert sent.dialogue == (("Mia", "Careful, it's hot."),)
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_the_projects_retake_cap_is_refused_on_every_path(client, paid, producer, path):
+    Project.objects.filter(pk=paid.episode.project_id).update(retake_cap=1)
+    if path in ("generate", "generate_all", "batch"):  # the other paths start from a take
+        make_take(paid, producer, provider="openai", generation_status=GenerationStatus.FAILED)
+
+    status, text = _attempt(client, paid, producer, path)
+
+    assert "Scene 1 has had its 1 take(s), the project's cap per scene" in html.unescape(text)
+    assert status in (200, 409)
+    assert _new_takes(paid) == []
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_an_archived_project_refuses_takes_on_every_path(client, paid, producer, path):
+    Project.objects.filter(pk=paid.episode.project_id).update(archived_at=timezone.now())
+
+    status, text = _attempt(client, paid, producer, path)
+
+    assert "This project is archived: it is read-only" in text
+    assert status in (403, 200 if path == "auto_fallback" else 403)
+    assert _new_takes(paid) == []

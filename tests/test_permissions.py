@@ -19,7 +19,7 @@ def _finished_take(scene: Scene, user) -> Take:  # type: ignore[no-untyped-def]
 def _pages(episode) -> list[str]:  # type: ignore[no-untyped-def]
     scene = episode.scenes.first()
     return [
-        reverse("projects:project", args=[episode.project_id]),
+        reverse("generation:project", args=[episode.project_id]),
         reverse("board:storyboard", args=[episode.pk]),
         reverse("board:edit_script", args=[episode.pk]),
         reverse("generation:scene_review", args=[scene.pk]),
@@ -54,7 +54,7 @@ def test_anonymous_visitor_is_sent_to_log_in(client, episode):
 
 def test_outsider_sees_neither_studio_nor_project_on_home(client, episode, outsider):
     client.force_login(outsider)
-    page = client.get(reverse("projects:home")).content.decode()
+    page = client.get(reverse("generation:home")).content.decode()
     assert "Test Studio" not in page and episode.project.name not in page
 
 

@@ -15,6 +15,7 @@ import pytest
 from generation.credentials import ProjectGenerationSettings, ProviderCredential
 from generation.models import GenerationStatus, ReviewStatus, Take
 from tests.factories import request_takes
+from tests.project_settings import settings_form
 from tests.providers import SECRET_KEY, add_credential, all_final, batch_episode, scenes_of
 from tests.waiting import wait_for
 
@@ -174,8 +175,8 @@ def test_the_costs_page_sums_per_episode_and_project_including_rejected_takes(
 
     page = client.get(f"/studios/{studio.pk}/costs/").content.decode()
 
-    assert "All projects: <b>2.00</b> over 2 takes" in page
-    assert "<td>Soup Stories</td><td>2</td><td>2.00</td><td>0.80</td>" in page
+    assert "All projects: <b>$2.00</b> over 2 takes" in page
+    assert "<td>Soup Stories</td><td>2</td><td>$2.00</td><td>$0.80</td>" in page
 
 
 def _signed(secret: str, body: bytes) -> dict[str, str]:
@@ -248,8 +249,10 @@ def test_a_take_failing_for_availability_falls_back_automatically_where_the_proj
 def test_a_producer_picks_the_provider_and_fallback_and_a_writer_cannot(
     client, studio, owner, producer, writer, episode, fake
 ):
-    url = f"/projects/{episode.project_id}/generation-settings/"
-    choice = {"provider": "openai", "fallback_provider": "animatic", "auto_fallback": "on"}
+    url = f"/projects/{episode.project_id}/settings/"
+    choice = settings_form(
+        episode.project, provider="openai", fallback_provider="animatic", auto_fallback="on"
+    )
     client.force_login(producer)
 
     refused = client.post(url, choice)
@@ -265,3 +268,6 @@ def test_a_producer_picks_the_provider_and_fallback_and_a_writer_cannot(
     client.force_login(writer)
     assert client.get(url).status_code == 200
     assert client.post(url, {**choice, "auto_fallback": ""}).status_code == 403
+    # The old address leads to the merged settings page.
+    old = client.get(f"/projects/{episode.project_id}/generation-settings/")
+    assert old.status_code == 302 and old["Location"] == url

@@ -90,7 +90,7 @@ def test_the_bell_counts_unread_and_the_list_marks_them_read(client, episode, wr
     assert "rita_reviewer mentioned you on scene 1" in page
 
     client.post(reverse("generation:read_notifications"))
-    page = client.get(reverse("projects:home")).content.decode()
+    page = client.get(reverse("generation:home")).content.decode()
     assert 'aria-label="Notifications: 0 unread"' in page
 
 

@@ -46,6 +46,8 @@ def test_a_producer_sees_the_batch_total_against_the_budget_then_confirms_it(
 
     page.click("#confirm-generate")
 
+    # The answer to the click, not a live push of the cards (which may come first).
+    page.wait_for_selector("#board-notice:has-text('queued for generation')", timeout=15_000)
     for scene in (first, second):
         page.wait_for_selector(f"#scene-{scene.pk} [data-take='1']", timeout=15_000)
     # The live push of the new cards may arrive before the answer that carries the notice.

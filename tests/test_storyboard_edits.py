@@ -381,16 +381,25 @@ def test_a_card_with_three_characters_says_to_split_it(client, episode, writer):
     assert page.count("animatic takes at most 2. Split this scene.") == 1
 
 
-def test_a_viewer_reads_the_latest_script_version_from_the_storyboard(client, episode, viewer):
+def test_a_viewer_reads_the_script_as_the_storyboard_stands_after_edits(
+    client, episode, writer, viewer
+):
+    scene = board(episode)[1]
+    client.force_login(writer)
+    client.post(
+        url("edit_scene", scene_id=scene.pk),
+        edit_data(scene, action="A cat chases a red butterfly past the window."),
+    )
     client.force_login(viewer)
 
     page = client.get(url("storyboard", episode_id=episode.pk)).content.decode()
-    latest = client.get(
+    now = client.get(
         reverse("projects:latest_script_version", kwargs={"episode_id": episode.pk})
-    )
+    ).content.decode()
+    saved = client.get(
+        reverse("projects:script_version", kwargs={"episode_id": episode.pk, "number": 1})
+    ).content.decode()
 
     assert "Read the script" in page
-    assert latest.status_code == 302
-    assert latest["Location"] == reverse(
-        "projects:script_version", kwargs={"episode_id": episode.pk, "number": 1}
-    )
+    assert "A cat chases a red butterfly past the window." in now
+    assert "A cat chases a red butterfly past the window." not in saved

@@ -203,7 +203,7 @@ def test_signup_account_page_and_display_name(client):
 
     assert "Your account was saved." in text(saved)
     assert get_user_model().objects.get(username="newbie").first_name == "Nina B."
-    assert "Nina B." in text(client.get(reverse("projects:home")))  # the top bar
+    assert "Nina B." in text(client.get(reverse("generation:home")))  # the top bar
 
 
 def test_signup_refuses_an_address_in_use_and_is_off_when_closed(client, settings):
@@ -331,10 +331,10 @@ def test_switcher_lists_the_users_studios_and_switches(client, studio, owner):
     other = create_studio(user=owner, name="Alpha Shop")  # first by name: the default
     client.force_login(owner)
 
-    page = client.get(reverse("projects:home")).content.decode()
+    page = client.get(reverse("generation:home")).content.decode()
     before = current_studio(page)
     client.post(reverse("projects:switch_studio"), {"studio": studio.pk})
-    after = client.get(reverse("projects:home")).content.decode()
+    after = client.get(reverse("generation:home")).content.decode()
 
     assert "Alpha Shop" in page and "Test Studio" in page
     assert (before, current_studio(after)) == ("Alpha Shop", "Test Studio")

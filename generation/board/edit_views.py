@@ -36,7 +36,7 @@ from projects.models import Episode, Membership, Project, Scene
 
 def _editable_scene(request: AuthenticatedHttpRequest, scene_id: int) -> tuple[Scene, Membership]:
     scene, member = get_scene_for_user(request.user, scene_id)
-    require(member.can_edit_script)
+    require(member.can_edit_script, member)
     if scene.archived_at is not None:
         raise Http404
     return scene, member
@@ -46,7 +46,7 @@ def _editable_episode(
     request: AuthenticatedHttpRequest, episode_id: int
 ) -> tuple[Episode, Membership]:
     episode, member = get_episode_for_user(request.user, episode_id)
-    require(member.can_edit_script)
+    require(member.can_edit_script, member)
     return episode, member
 
 

@@ -19,7 +19,7 @@ from projects.access import get_episode_for_user, require
 from projects.breakdown import plan_breakdown
 from projects.forms import ScriptForm
 from projects.models import Episode
-from projects.services import PlanOutdated, apply_breakdown
+from projects.services import PlanOutdated, PlanRefused, apply_breakdown
 
 
 def _script_page(
@@ -47,7 +47,7 @@ def _preview(
 @require_http_methods(["GET", "POST"])
 def edit_script(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
     episode, member = get_episode_for_user(request.user, episode_id)
-    require(member.can_edit_script)
+    require(member.can_edit_script, member)
     form = ScriptForm(request.POST or None, initial={"script": episode.script})
     if request.method != "POST" or not form.is_valid():
         return _script_page(request, episode, form)
@@ -65,9 +65,7 @@ def edit_script(request: AuthenticatedHttpRequest, episode_id: int) -> HttpRespo
             note=note,
             rules=shot_rules(episode.project.provider),
         )
-    except PlanOutdated as exc:
+    except (PlanOutdated, PlanRefused) as exc:
         return _preview(request, episode, text, note=str(exc))
     messages.success(request, f"Breakdown applied: {plan.summary}.")
-    for problem in plan.problems:
-        messages.warning(request, str(problem))
     return redirect("board:storyboard", episode_id=episode.pk)

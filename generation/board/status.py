@@ -47,12 +47,18 @@ _BY_REVIEW = {
 
 
 def card_take(scene: Scene) -> Take | None:
-    """The take the card shows: the one in progress, else the approved one, else the latest."""
+    """The take the card shows: the one in progress, else the approved one, else the latest.
+
+    A cancelled take stands for nothing: an earlier take that did not stop short shows instead.
+    """
     takes: list[Take] = list(scene.takes.all())  # type: ignore[attr-defined]  # newest first
     if not takes or takes[0].is_active:
         return takes[0] if takes else None
     approved = [t for t in takes if t.review_status == ReviewStatus.APPROVED]
-    return approved[0] if approved else takes[0]
+    if approved:
+        return approved[0]
+    kept = [t for t in takes if t.generation_status != GenerationStatus.CANCELLED]
+    return kept[0] if kept else takes[0]
 
 
 def take_status(take: Take) -> str:
@@ -66,6 +72,14 @@ def scene_status(scene: Scene) -> str:
     """Derived from the takes: draft, queued, generating, failed, needs_review, approved…"""
     take = card_take(scene)
     return "draft" if take is None else take_status(take)
+
+
+def status_label(scene: Scene) -> str:
+    """The card's pill; a take in progress is named by its own stage, as its bar says."""
+    take = card_take(scene)
+    if take is not None and take.is_active:
+        return str(take.get_generation_status_display())  # type: ignore[attr-defined]
+    return SCENE_STATUS_LABELS[scene_status(scene)]
 
 
 def takes_out_of_date(scene: Scene) -> bool:

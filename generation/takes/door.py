@@ -5,13 +5,14 @@ automatically), Remix: each calls `start_takes` with its `kind`. Under the proje
 budget row lock (and each scene's row lock, which numbers its takes) it checks, in this
 order, and answers per scene what it refused and why, in the same words for every path:
 
-1. the requester's role (may generate; a paid batch needs a producer or owner);
+1. the requester's role (may generate; a paid batch needs a producer or owner) and that
+   the project is not archived;
 2. the scene is not generating already, and the source take may be resubmitted/remixed;
 3. the requester may still use every cast member (Character.objects.visible_to);
 4. the provider's rules (its module's descriptor): characters per shot, counting speakers
    who are characters of the library; the durations it accepts; no human face where it
    refuses faces; a credential where it costs money;
-5. the retake cap — projects have no cap field yet: when one is added, it is checked here,
+5. the project's retake cap per scene (every take counts, rejected and failed ones too),
    after the provider's rules and before the price;
 6. the price table and the budget (the scenes that passed, together), and, where asked,
    that the total the user confirmed is still the total.
@@ -43,7 +44,7 @@ from generation.prompt_checks import face_refusal
 from generation.prompts import CompiledPrompt, build_request, compile_scene
 from generation.providers import ProviderError, get_provider_class
 from generation.takes.events import publish_take, submit_on_commit
-from projects.access import membership_in
+from projects.access import ARCHIVED, membership_in
 from projects.models import Membership, Project, Scene
 
 
@@ -60,7 +61,7 @@ class TakeKind(StrEnum):
 class Refusal:
     scene: Scene
     reason: str
-    code: str  # role, busy, take, cast, provider, credential, price, budget
+    code: str  # role, busy, take, cast, provider, credential, cap, price, budget
 
 
 @dataclass
@@ -132,6 +133,8 @@ def _start(
     member = membership_in(user, project.studio_id)
     if member is None or not member.can_generate:
         return _refuse_all(scenes, _role_refusal(member), "role")
+    if project.archived_at is not None:
+        return _refuse_all(scenes, ARCHIVED, "role")
     locked = [_lock_scene(scene) for scene in scenes]
     provider = provider or _provider_of(kind, source, project)
     result, plans = TakeStart(), []
@@ -149,7 +152,10 @@ def _start(
     result.estimate = BatchEstimate(len(plans), total)
     result.ready = [p.scene for p in plans]
     if kind == TakeKind.BATCH and total and not member.can_spend:
-        reason = "A batch that costs money is started by a producer or owner; ask one of them."
+        reason = (
+            "A batch that costs money needs a producer or an owner; writers start free "
+            "(animatic) batches, or generate scenes one at a time."
+        )
         return _refuse_all([p.scene for p in plans], reason, "role", result)
     if over := project_budget(project).refusal(result.estimate):
         return _refuse_all([p.scene for p in plans], over, "budget", result)
@@ -201,11 +207,12 @@ def _check_scene(
     scene = plan.scene
     for code, check in (
         ("busy", lambda: _busy(scene)),
-        ("take", lambda: _source_refusal(kind, source)),
+        ("take", lambda: _source_refusal(kind, source, plan.provider)),
         ("cast", lambda: _cast_refusal(scene, user)),
         ("provider", lambda: _provider_refusal(plan, user)),
         ("credential", lambda: _credential_refusal(plan)),
         ("provider", lambda: _compile(plan)),
+        ("cap", lambda: _cap_refusal(scene)),
         ("price", lambda: _price(plan, books)),
     ):
         if reason := check():
@@ -219,7 +226,7 @@ def _busy(scene: Scene) -> str:
     return ""
 
 
-def _source_refusal(kind: TakeKind, source: Take | None) -> str:
+def _source_refusal(kind: TakeKind, source: Take | None, provider: str) -> str:
     if kind in (TakeKind.GENERATE, TakeKind.BATCH):
         return ""
     if source is None:
@@ -231,6 +238,8 @@ def _source_refusal(kind: TakeKind, source: Take | None) -> str:
     if kind in (TakeKind.FALLBACK, TakeKind.AUTO_FALLBACK):
         if source.generation_status == GenerationStatus.BLOCKED:
             return "A take refused by moderation does not go to another provider."
+        if provider and source.provider == provider:
+            return f"This take already ran on the fallback ({source.provider})."
     return ""
 
 
@@ -312,6 +321,16 @@ def _compile(plan: _Plan) -> str:
     if refusal := face_refusal(plan.compiled):  # refused before anything is sent or paid for
         return f"Scene {plan.scene.position}: {refusal}"
     return ""
+
+
+def _cap_refusal(scene: Scene) -> str:
+    cap = scene.episode.project.retake_cap
+    if cap is None or scene.takes.count() < cap:  # type: ignore[attr-defined]
+        return ""
+    return (
+        f"Scene {scene.position} has had its {cap} take(s), the project's cap per scene: "
+        "an owner or producer raises it in the project's settings."
+    )
 
 
 def _price(plan: _Plan, books: dict[str, PriceBook]) -> str:

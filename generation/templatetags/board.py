@@ -26,7 +26,7 @@ def scene_status(scene: Scene) -> str:
 @register.filter
 def scene_status_label(scene: Scene) -> str:
     """The scene's status as its card's badge says it."""
-    return status.SCENE_STATUS_LABELS[status.scene_status(scene)]
+    return status.status_label(scene)
 
 
 @register.filter
