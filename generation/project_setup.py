@@ -10,13 +10,22 @@ from django.db import IntegrityError, transaction
 from generation.accounts import save_generation_settings
 from generation.services import GenerationRefused
 from projects.activity import changed_fields, record_activity
-from projects.models import Project, Studio
+from projects.live import close_user_sockets
+from projects.models import Project, Role, Studio
 from projects.team_models import ActivityVerb
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 PROJECT_FIELDS = ("name", "logline", "aspect_ratio", "style_lock", "retake_cap")
+
+
+def _close_sockets_outside(project: Project, team_ids: set[int]) -> None:
+    # Members the new team leaves out lose the project at once, open sockets included
+    # (a socket of someone still on the team reconnects and is let in again).
+    outside = project.studio.memberships.exclude(role=Role.OWNER).exclude(user_id__in=team_ids)
+    for user_id in outside.values_list("user_id", flat=True):
+        close_user_sockets(user_id=user_id, studio_id=project.studio_id)
 
 
 def _save(project: Project, data: dict[str, Any], team: list[User], actor: User | None) -> None:
@@ -42,6 +51,8 @@ def _save(project: Project, data: dict[str, Any], team: list[User], actor: User 
                 studio=project.studio, actor=actor, verb=ActivityVerb.PROJECT_SETTINGS,
                 subject=project.name, detail=detail,
             )  # fmt: skip
+    if team and team_after != team_before:
+        _close_sockets_outside(project, {u.pk for u in team})
     if actor is not None and team_after != team_before:
         record_activity(
             studio=project.studio, actor=actor, verb=ActivityVerb.PROJECT_TEAM,

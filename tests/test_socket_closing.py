@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from comicstudio.asgi import application
-from generation.board.consumers import ACCESS_CHANGED
+from generation.board.sockets import ACCESS_CHANGED
 from generation.models import GenerationStatus
 from projects.membership import change_role, remove_member
 from projects.models import Membership, Role, Studio

@@ -51,8 +51,8 @@ def test_new_user_signs_up_creates_a_studio_and_an_invited_writer_joins(
     owner.fill("textarea[name=description]", "Late-night comic dramas")
     owner.click("main button[type=submit]")
     owner.wait_for_selector("text=Night Owls is ready")
-    owner.fill("input[name=who]", "wanda@example.com")
-    owner.select_option("select[name=role]", "writer")
+    owner.fill("#invite-form input[name=who]", "wanda@example.com")
+    owner.select_option("#invite-form select[name=role]", "reviewer")
     owner.click("#invite-form button[type=submit]")
     shown = owner.locator("#invitation-link code").inner_text()
     link = _invitation_link("wanda@example.com")
@@ -64,7 +64,7 @@ def test_new_user_signs_up_creates_a_studio_and_an_invited_writer_joins(
     assert invitee.input_value("input[name=email]") == "wanda@example.com"
     _sign_up(invitee, "wanda", "wanda@example.com")
     invitee.click("text=Accept and join Night Owls")
-    invitee.wait_for_selector("text=You joined as Writer")
+    invitee.wait_for_selector("text=You joined as Reviewer")
 
     assert invitee.locator(".switcher .current-studio").inner_text() == "Night Owls"
     invitee.click(".mainnav summary:has-text('Studio')")
@@ -73,7 +73,7 @@ def test_new_user_signs_up_creates_a_studio_and_an_invited_writer_joins(
     ARTIFACTS.mkdir(exist_ok=True)
     invitee.screenshot(path=str(ARTIFACTS / "invitee-joined-390.png"), full_page=True)
     membership = Membership.objects.get(user__username="wanda")
-    assert (membership.studio.name, membership.role) == ("Night Owls", Role.WRITER)
+    assert (membership.studio.name, membership.role) == ("Night Owls", Role.REVIEWER)
 
     owner.goto(f"{asgi_server.url}/studios/{membership.studio_id}/activity/")
     log = owner.locator("table.activity").inner_text()
