@@ -14,6 +14,8 @@ ALL = frozenset({"owner", "producer", "writer", "reviewer", "viewer"})
 EDIT = frozenset({"owner", "producer", "writer"})
 SPEND = frozenset({"owner", "producer"})
 REVIEW = frozenset({"owner", "reviewer"})
+COMMENT = frozenset({"owner", "producer", "writer", "reviewer"})  # everyone but viewers
+MANAGE = frozenset({"owner", "producer"})  # projects: create, settings, team, archive
 OWNER = frozenset({"owner"})
 CHARACTER_OWNER = frozenset({"writer"})  # the world's character belongs to the writer
 NOBODY: frozenset[str] = frozenset()
@@ -104,6 +106,20 @@ ROUTES: dict[str, Rule] = {
     "generation:export_progress": page(),
     "generation:cancel_export": action(SPEND),
     "generation:export_file": page(),
+    # the review room (docs/roles.md): every member watches; owners and reviewers decide
+    "generation:review_room": page(),
+    "generation:review_room_scene": page(),
+    "generation:review_batch": action(REVIEW),
+    "generation:decide_take": action(REVIEW),
+    "generation:comment_take": action(COMMENT),
+    "generation:resolve_comment": action(COMMENT),
+    "generation:retake": action(EDIT),  # a retake is a single scene's generation
+    "generation:review_dashboard": page(),
+    "generation:review_dashboard_csv": page(),
+    # one's own notifications: any signed-in user, in a studio or not
+    "generation:notifications": page(ALL, outsider="ok"),
+    "generation:read_notifications": action(ALL, outsider="ok"),
+    "generation:notification_settings": action(ALL, outsider="ok"),
     # projects
     "generation:home": page(ALL, outsider="ok"),
     # Signed-in people are sent home (302); visitors get the form (open sign-up, the default).
@@ -119,6 +135,15 @@ ROUTES: dict[str, Rule] = {
     # The link is the credential: whoever holds it sees the invitation, signed in or not.
     "projects:invitation": page(ALL, outsider="ok", anonymous="ok"),
     "generation:project": page(),
+    "generation:new_project": page(MANAGE),
+    # Every member reads the settings (the form shown disabled); saving (POST) is for
+    # owners and producers (tests/test_project_pages.py).
+    "generation:project_settings": page(),
+    "projects:archive_project": action(MANAGE),
+    "projects:new_episode": page(EDIT),
+    "projects:edit_episode": page(EDIT),
+    "projects:move_episode": action(EDIT),
+    "projects:archive_episode": action(EDIT),
     "board:storyboard": page(),
     "board:edit_script": page(EDIT),
     "projects:latest_script_version": page(),
@@ -127,6 +152,7 @@ ROUTES: dict[str, Rule] = {
     "board:reorder_scenes": action(EDIT),
     "board:batch_edit": action(EDIT),
     "board:scene_card": page(),
+    "board:scene_cards": page(),  # the next chunk of cards as one scrolls
     "board:edit_scene": page(EDIT),
     "board:move_scene": action(EDIT),
     "board:split_scene": action(EDIT),
@@ -141,4 +167,5 @@ ADMIN_NAMESPACE = "admin"
 # ASGI WebSocket routes (by their route text) and the roles that may connect.
 SOCKETS: dict[str, frozenset[str]] = {
     "ws/episodes/<int:episode_id>/": ALL,
+    "ws/episodes/<int:episode_id>/review/": ALL,
 }

@@ -20,10 +20,10 @@ from characters.models import Character, Privacy
 from characters.services import add_look, add_reference, set_reference_clip
 from characters.tasks import make_reference_thumbnail
 from characters.uploads import check_image
-from comicstudio.asgi import application
-from generation.board.routing import websocket_urlpatterns
+from comicstudio.asgi import application, websocket_routes
 from generation.credentials import ProviderCredential
 from generation.export.models import Export, ExportStatus
+from generation.review.models import ReviewComment
 from projects.invitations import create_invitation
 from projects.models import Membership, Role, Scene
 from tests.character_media import clip_bytes, image_bytes
@@ -56,7 +56,7 @@ def test_every_route_has_an_entry():
     assert not unnamed, "every route of the app needs a name"
     assert set(APP_ROUTES) - set(ROUTES) == set(), "add these routes to tests/route_matrix.py"
     assert set(ROUTES) - set(APP_ROUTES) == set(), "these entries name no route any more"
-    sockets = {str(r.pattern) for r in websocket_urlpatterns}
+    sockets = {str(r.pattern) for r in websocket_routes if str(r.pattern)}  # not the catch-all
     assert sockets == set(SOCKETS), "add the socket routes to SOCKETS in tests/route_matrix.py"
 
 
@@ -95,6 +95,7 @@ def world(studio, owner, producer, writer, reviewer, viewer, outsider, episode, 
         episode=episode, number=1, kind="final", status=ExportStatus.SUCCEEDED, fingerprint="x"
     )
     export.video.save("episode.mp4", ContentFile(clip_bytes(2)))
+    comment = ReviewComment.objects.create(take=take, author=writer, text="Too dark here.")
     users = {
         "outsider": outsider, "viewer": viewer, "reviewer": reviewer,
         "writer": writer, "producer": producer, "owner": owner,
@@ -105,7 +106,7 @@ def world(studio, owner, producer, writer, reviewer, viewer, outsider, episode, 
         "handle": character.handle, "reference_id": reference.pk, "look_id": look.pk,
         "username": writer.username, "number": 1,
         "membership_id": extra_membership.pk, "invitation_id": invitation.pk, "token": link,
-        "export_id": export.pk, "field": "video", "uidb64": "MQ",
+        "export_id": export.pk, "field": "video", "uidb64": "MQ", "comment_id": comment.pk,
     }  # fmt: skip
     return users, values
 
