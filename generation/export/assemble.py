@@ -105,6 +105,7 @@ def assemble(
     picture = replace(picture, rate=choose_rate(known))
     copy = (
         not picture.watermark
+        and not picture.burn_subtitles
         and len(known) == len(clips)
         and all(_matches(i, known[0], picture) for i in known)
     )
@@ -124,6 +125,11 @@ def assemble(
                 if not on_progress(video.seconds, stage):
                     raise ExportCancelled
 
+            if isinstance(video, PictureWriter) and video.captions is not None:
+                # Burned subtitles are drawn while the scene is encoded: time them first.
+                length = video.frames_for(info.seconds if info else clip.seconds)
+                until = start + float(length / picture.rate)
+                video.captions.add(scene_cues(dialogues[index], start=start, end=until))
             if info is None:
                 assert isinstance(video, PictureWriter)  # noqa: S101 — slates only in drafts
                 video.add_slate(clip, tick)

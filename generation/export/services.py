@@ -51,9 +51,14 @@ def may_export(membership: Membership) -> bool:
     return membership.role in {Role.OWNER, Role.PRODUCER}
 
 
-def export_options(episode: Episode, kind: str) -> dict[str, Any]:
+def export_options(episode: Episode, kind: str, *, burn_subtitles: bool = False) -> dict[str, Any]:
     width, height = episode.project.frame_size
-    return {"width": width, "height": height, "watermark": "DRAFT" if kind == "draft" else ""}
+    return {
+        "width": width,
+        "height": height,
+        "watermark": "DRAFT" if kind == "draft" else "",
+        "burn_subtitles": burn_subtitles,
+    }
 
 
 def is_stale(export: Export) -> bool:
@@ -77,8 +82,11 @@ def _package_version() -> str:
         return "unknown"
 
 
-def start_export(*, episode: Episode, kind: str, requested_by: Any) -> Export:
+def start_export(
+    *, episode: Episode, kind: str, requested_by: Any, burn_subtitles: bool = False
+) -> Export:
     """Create the next numbered export and queue it; a final one waits for every approval.
+    `burn_subtitles` also draws the dialogue into the picture (which is then re-encoded).
 
     An export of this kind already queued or running is returned instead (a double click)."""
     if not scenes_to_export(episode):
@@ -92,7 +100,7 @@ def start_export(*, episode: Episode, kind: str, requested_by: Any) -> Export:
         running = episode.exports.filter(kind=kind, status__in=ACTIVE_EXPORT_STATUSES).first()
         if running is not None:
             return running
-        options = export_options(episode, kind)
+        options = export_options(episode, kind, burn_subtitles=burn_subtitles)
         number = (episode.exports.aggregate(n=Max("number"))["n"] or 0) + 1
         export = Export.objects.create(
             episode=episode,
@@ -179,7 +187,8 @@ def _build(export: Export, folder: Path, work: Path) -> None:
     progress = _Progress(export, sum(c.seconds for c in clips))
     stem = export.file_name_stem
     picture = Picture(export.options["width"], export.options["height"], 0,  # type: ignore[arg-type]
-                      watermark=export.options.get("watermark", ""))  # fmt: skip
+                      watermark=export.options.get("watermark", ""),
+                      burn_subtitles=export.options.get("burn_subtitles", False))  # fmt: skip
     dialogues = [entry["dialogue"] for entry in export.manifest]
     assembly = assemble(clips, dialogues, target=work / f"{stem}.mp4", picture=picture,
                         on_progress=progress)  # fmt: skip

@@ -66,7 +66,12 @@ def start(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
         messages.error(request, "Choose a final or a draft export.")
         return redirect("generation:episode_exports", episode.pk)
     try:
-        export = start_export(episode=episode, kind=kind, requested_by=request.user)
+        export = start_export(
+            episode=episode,
+            kind=kind,
+            requested_by=request.user,
+            burn_subtitles=request.POST.get("burn_subtitles") == "on",
+        )
     except ExportRefused as refusal:
         messages.error(request, str(refusal))
         return redirect("generation:episode_exports", episode.pk)
