@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import av
 
-from generation.export.picture import PIXEL_FORMAT, Picture, PictureWriter, boxed
+from generation.export.picture import PIXEL_FORMAT, Card, Picture, PictureWriter, boxed
 from generation.export.probe import Clip, ClipInfo, ExportError, probe
 from generation.export.sound import SoundWriter
 from generation.export.subtitles import Cue, mov_text_sample, scene_cues
@@ -35,6 +35,8 @@ class Assembly:
     places: list[tuple[float, float]] = field(default_factory=list)
     cues: list[Cue] = field(default_factory=list)
     boxed: list[str] = field(default_factory=list)
+    # (title, start, end) of every chapter: the scenes, and the cards around them.
+    chapters: list[tuple[str, float, float]] = field(default_factory=list)
 
 
 class CopyWriter:
@@ -97,8 +99,11 @@ def assemble(
     target: Path,
     picture: Picture,
     on_progress: Callable[[float, str], bool],
+    title_card: Card | None = None,
+    end_card: Card | None = None,
 ) -> Assembly:
-    """Write the episode to `target`; `on_progress(seconds_done, stage)` returns False to stop."""
+    """Write the episode to `target`, between its cards if it has them;
+    `on_progress(seconds_done, stage)` returns False to stop."""
     on_progress(0.0, "Checking the takes")
     infos = [probe(clip) if clip.path else None for clip in clips]
     known = [i for i in infos if i is not None]
@@ -106,6 +111,8 @@ def assemble(
     copy = (
         not picture.watermark
         and not picture.burn_subtitles
+        and title_card is None
+        and end_card is None
         and len(known) == len(clips)
         and all(_matches(i, known[0], picture) for i in known)
     )
@@ -117,6 +124,19 @@ def assemble(
         sound = SoundWriter(out, silent=not any(i.has_audio for i in known))
         text = out.add_mux_stream("mov_text")
         text.time_base = MS
+
+        def card(card: Card | None) -> None:
+            if card is None:
+                return
+            assert isinstance(video, PictureWriter)  # noqa: S101 — cards are re-encoded
+            start = video.seconds
+            video.add_card(card, lambda: None)
+            sound.fill_to(video.seconds)
+            result.chapters.append((card.name, start, video.seconds))
+            if not on_progress(video.seconds, card.name):
+                raise ExportCancelled
+
+        card(title_card)
         for index, (clip, info) in enumerate(zip(clips, infos, strict=True)):
             stage = f"Scene {index + 1} of {len(clips)}"
             start = video.seconds
@@ -145,10 +165,12 @@ def assemble(
             for cue in cues:
                 _mux_cue(out, text, cue)
             result.places.append((start, end))
+            result.chapters.append((clip.heading, start, end))
             result.cues.extend(cues)
+        card(end_card)
         video.finish()
         sound.finish()
-        out.set_chapters(_chapters(clips, result.places))
+        out.set_chapters(_chapters(result.chapters))
     return result
 
 
@@ -161,16 +183,16 @@ def _mux_cue(out: av.container.OutputContainer, stream: av.stream.Stream, cue: C
     out.mux(packet)
 
 
-def _chapters(clips: list[Clip], places: list[tuple[float, float]]) -> list[Chapter]:
+def _chapters(chapters: list[tuple[str, float, float]]) -> list[Chapter]:
     return [
         {
             "id": index + 1,
             "start": round(start * 1000),
             "end": round(end * 1000),
             "time_base": MS,  # type: ignore[typeddict-item]  # a Fraction is what PyAV reads
-            "metadata": {"title": clip.heading},
+            "metadata": {"title": title},
         }
-        for index, (clip, (start, end)) in enumerate(zip(clips, places, strict=True))
+        for index, (title, start, end) in enumerate(chapters)
     ]
 
 

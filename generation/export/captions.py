@@ -40,7 +40,8 @@ def font_path() -> Path | None:
 
 
 @lru_cache(maxsize=16)
-def _font(size: int) -> Font:
+def font(size: int) -> Font:
+    """The shipped font at this size (cached)."""
     path = font_path()
     if path is None:
         return ImageFont.load_default(size=size)
@@ -69,13 +70,13 @@ def _stroke(size: int) -> int:
     return max(2, size // 12)
 
 
-def _wrap(text: str, font: Font, room: int) -> list[str]:
+def wrap(text: str, face: Font, room: int) -> list[str]:
     lines: list[str] = []
     for paragraph in text.splitlines() or [""]:
         line = ""
         for word in paragraph.split():
             candidate = f"{line} {word}".strip()
-            if line and font.getlength(candidate) > room:
+            if line and face.getlength(candidate) > room:
                 lines.append(line)
                 line = word
             else:
@@ -92,8 +93,8 @@ class Caption:
         room_w, room_h = right - left, bottom - top
         size = font_size(width)
         while True:  # a long line gets a smaller font rather than leaving the safe area
-            font = _font(size)
-            lines = _wrap(text, font, room_w - 2 * _stroke(size))
+            face = font(size)
+            lines = wrap(text, face, room_w - 2 * _stroke(size))
             if len(lines) <= MAX_LINES or size <= 12:
                 break
             size -= 2
@@ -102,7 +103,7 @@ class Caption:
         step = _line_height(size)
         y = room_h - _stroke(size) - step * len(lines) + step // 2
         for line in lines[:MAX_LINES]:
-            draw.text((room_w / 2, y), line, font=font, anchor="mm", fill=(255, 255),
+            draw.text((room_w / 2, y), line, font=face, anchor="mm", fill=(255, 255),
                       stroke_width=_stroke(size), stroke_fill=(0, 255))  # fmt: skip
             y += step
         pixels = np.asarray(image, dtype=np.float32)

@@ -11,12 +11,21 @@ import av
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from generation.export.captions import Caption, Captions
+from generation.export.captions import Caption, Captions, font, wrap
 from generation.export.probe import Clip, ClipInfo, ExportError
 
 X264_OPTIONS = {"preset": "veryfast", "crf": "20"}
 PIXEL_FORMAT = "yuv420p"
 WATERMARK_OPACITY = 0.45
+
+
+@dataclass(frozen=True)
+class Card:
+    """A still title or end card: a big first line, smaller ones under it."""
+
+    name: str  # its chapter's title: "Title" or "Credits"
+    lines: tuple[str, ...]
+    seconds: int
 
 
 @dataclass(frozen=True)
@@ -118,6 +127,25 @@ class PictureWriter:
         draw.text(middle, clip.label, fill=(235, 235, 235), font=font, anchor="mm")
         frame = av.VideoFrame.from_image(image).reformat(format=PIXEL_FORMAT)
         for _ in range(round(clip.seconds * self.picture.rate)):
+            self._emit(frame)
+            on_frame()
+
+    def add_card(self, card: Card, on_frame: Callable[[], None]) -> None:
+        """A title or end card, wrapped inside the side margins, in the middle of the frame."""
+        width, height = self.picture.width, self.picture.height
+        image = Image.new("RGB", (width, height), (16, 16, 20))
+        draw = ImageDraw.Draw(image)
+        rows: list[tuple[str, ImageFont.FreeTypeFont | ImageFont.ImageFont, int]] = []
+        for index, text in enumerate(card.lines):
+            size = max(20, width // 11) if index == 0 else max(14, width // 24)
+            face = font(size)
+            rows += [(line, face, round(size * 1.4)) for line in wrap(text, face, width * 8 // 10)]
+        y = (height - sum(step for _, _, step in rows)) / 2
+        for line, face, step in rows:
+            draw.text((width / 2, y + step / 2), line, fill=(240, 240, 240), font=face, anchor="mm")
+            y += step
+        frame = av.VideoFrame.from_image(image).reformat(format=PIXEL_FORMAT)
+        for _ in range(self.frames_for(card.seconds)):
             self._emit(frame)
             on_frame()
 

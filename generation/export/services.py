@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from generation.export.assemble import ExportCancelled, assemble
+from generation.export.cards import card_options, cards_of
 from generation.export.handoff import edl_rate, timeline, write_handoff
 from generation.export.models import ACTIVE_EXPORT_STATUSES, Export, ExportKind
 from generation.export.picture import Picture
@@ -51,14 +52,22 @@ def may_export(membership: Membership) -> bool:
     return membership.role in {Role.OWNER, Role.PRODUCER}
 
 
-def export_options(episode: Episode, kind: str, *, burn_subtitles: bool = False) -> dict[str, Any]:
+def export_options(
+    episode: Episode,
+    kind: str,
+    *,
+    burn_subtitles: bool = False,
+    title_card_seconds: int = 0,
+    end_card_seconds: int = 0,
+) -> dict[str, Any]:
     width, height = episode.project.frame_size
+    cards = card_options(episode, title_seconds=title_card_seconds, end_seconds=end_card_seconds)
     return {
         "width": width,
         "height": height,
         "watermark": "DRAFT" if kind == "draft" else "",
         "burn_subtitles": burn_subtitles,
-    }
+    } | cards
 
 
 def is_stale(export: Export) -> bool:
@@ -83,10 +92,17 @@ def _package_version() -> str:
 
 
 def start_export(
-    *, episode: Episode, kind: str, requested_by: Any, burn_subtitles: bool = False
+    *,
+    episode: Episode,
+    kind: str,
+    requested_by: Any,
+    burn_subtitles: bool = False,
+    title_card_seconds: int = 0,
+    end_card_seconds: int = 0,
 ) -> Export:
     """Create the next numbered export and queue it; a final one waits for every approval.
-    `burn_subtitles` also draws the dialogue into the picture (which is then re-encoded).
+    `burn_subtitles` also draws the dialogue into the picture; the cards (seconds, 0 for
+    none) come before the first and after the last scene. Both mean a re-encode.
 
     An export of this kind already queued or running is returned instead (a double click)."""
     if not scenes_to_export(episode):
@@ -100,7 +116,13 @@ def start_export(
         running = episode.exports.filter(kind=kind, status__in=ACTIVE_EXPORT_STATUSES).first()
         if running is not None:
             return running
-        options = export_options(episode, kind, burn_subtitles=burn_subtitles)
+        options = export_options(
+            episode,
+            kind,
+            burn_subtitles=burn_subtitles,
+            title_card_seconds=title_card_seconds,
+            end_card_seconds=end_card_seconds,
+        )
         number = (episode.exports.aggregate(n=Max("number"))["n"] or 0) + 1
         export = Export.objects.create(
             episode=episode,
@@ -184,14 +206,17 @@ def run_export(export_id: int) -> str:
 
 def _build(export: Export, folder: Path, work: Path) -> None:
     clips = _clips(export.manifest)
-    progress = _Progress(export, sum(c.seconds for c in clips))
+    title_card, end_card = cards_of(export.options)
+    cards = sum(card.seconds for card in (title_card, end_card) if card)
+    progress = _Progress(export, sum(c.seconds for c in clips) + cards)
     stem = export.file_name_stem
     picture = Picture(export.options["width"], export.options["height"], 0,  # type: ignore[arg-type]
                       watermark=export.options.get("watermark", ""),
                       burn_subtitles=export.options.get("burn_subtitles", False))  # fmt: skip
     dialogues = [entry["dialogue"] for entry in export.manifest]
     assembly = assemble(clips, dialogues, target=work / f"{stem}.mp4", picture=picture,
-                        on_progress=progress)  # fmt: skip
+                        on_progress=progress, title_card=title_card,
+                        end_card=end_card)  # fmt: skip
     # Forced reports look at a cancel even when the picture went faster than the throttle.
     if not progress(progress.total, "Writing subtitles", force=True):
         raise ExportCancelled
@@ -215,9 +240,10 @@ def _build(export: Export, folder: Path, work: Path) -> None:
     report = {
         "method": assembly.method,
         "frame_rate": str(assembly.rate),
-        "seconds": assembly.places[-1][1] if assembly.places else 0,
+        "seconds": assembly.chapters[-1][2] if assembly.chapters else 0,
         "boxed": assembly.boxed,
         "scenes": [list(place) for place in assembly.places],
+        "chapters": [list(chapter) for chapter in assembly.chapters],
     }
     export.mark_succeeded(files=files, report=report)
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from characters.protected_media import serve_file
 from characters.requests import AuthenticatedHttpRequest
+from generation.export.cards import CARD_SECONDS
 from generation.export.models import Export, ExportKind
 from generation.export.services import (
     ExportRefused,
@@ -52,6 +53,7 @@ def episode_exports(request: AuthenticatedHttpRequest, episode_id: int) -> HttpR
         "blockers": blocking_scenes(episode),
         "latest": latest,
         "latest_stale": latest is not None and is_stale(latest),
+        "card_seconds": CARD_SECONDS[1:],
     }
     return render(request, "generation/export/episode_exports.html", context)
 
@@ -65,12 +67,18 @@ def start(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
     if kind not in ExportKind.values:
         messages.error(request, "Choose a final or a draft export.")
         return redirect("generation:episode_exports", episode.pk)
+    cards = [request.POST.get(name, "0") for name in ("title_card", "end_card")]
+    if not all(value in {str(s) for s in CARD_SECONDS} for value in cards):
+        messages.error(request, "Title and end cards last 2, 3 or 5 seconds, or are left out.")
+        return redirect("generation:episode_exports", episode.pk)
     try:
         export = start_export(
             episode=episode,
             kind=kind,
             requested_by=request.user,
             burn_subtitles=request.POST.get("burn_subtitles") == "on",
+            title_card_seconds=int(cards[0]),
+            end_card_seconds=int(cards[1]),
         )
     except ExportRefused as refusal:
         messages.error(request, str(refusal))
