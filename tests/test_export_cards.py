@@ -33,8 +33,13 @@ def test_cards_lengthen_the_episode_and_shift_chapters_and_subtitles(episode, pr
     approve_all(episode, writer, MATCHING)
     plain = _run(start_export(episode=episode, kind="final", requested_by=producer))
     carded = _run(
-        start_export(episode=episode, kind="final", requested_by=producer,
-                     title_card_seconds=3, end_card_seconds=2)  # fmt: skip
+        start_export(
+            episode=episode,
+            kind="final",
+            requested_by=producer,
+            title_card_seconds=3,
+            end_card_seconds=2,
+        )  # fmt: skip
     )
     scenes = list(episode.scenes.order_by("position"))
     total = sum(s.duration_seconds for s in scenes)
