@@ -7,14 +7,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import av
 
 from generation.export.picture import PIXEL_FORMAT, Card, Picture, PictureWriter, boxed
 from generation.export.probe import Clip, ClipInfo, ExportError, probe
 from generation.export.sound import SoundWriter
-from generation.export.subtitles import Cue, mov_text_sample, scene_cues
+from generation.export.subtitles import Cue, mov_text_sample, scene_cues, translated_cues
 
 if TYPE_CHECKING:
     from av.container.core import Chapter  # a TypedDict of the stubs only
@@ -37,6 +37,7 @@ class Assembly:
     boxed: list[str] = field(default_factory=list)
     # (title, start, end) of every chapter: the scenes, and the cards around them.
     chapters: list[tuple[str, float, float]] = field(default_factory=list)
+    translated: dict[str, list[Cue]] = field(default_factory=dict)  # by language tag
 
 
 class CopyWriter:
@@ -94,16 +95,18 @@ def choose_rate(infos: list[ClipInfo]) -> Fraction:
 
 def assemble(
     clips: list[Clip],
-    dialogues: list[list[dict[str, str]]],
+    dialogues: list[list[dict[str, Any]]],
     *,
     target: Path,
     picture: Picture,
     on_progress: Callable[[float, str], bool],
     title_card: Card | None = None,
     end_card: Card | None = None,
+    languages: dict[str, str] | None = None,
 ) -> Assembly:
     """Write the episode to `target`, between its cards if it has them;
-    `on_progress(seconds_done, stage)` returns False to stop."""
+    `on_progress(seconds_done, stage)` returns False to stop. `languages` (tag: MP4 language
+    code) are the translations, each its own soft subtitle track after the original's."""
     on_progress(0.0, "Checking the takes")
     infos = [probe(clip) if clip.path else None for clip in clips]
     known = [i for i in infos if i is not None]
@@ -124,6 +127,12 @@ def assemble(
         sound = SoundWriter(out, silent=not any(i.has_audio for i in known))
         text = out.add_mux_stream("mov_text")
         text.time_base = MS
+        tracks = {}
+        for tag, code in (languages or {}).items():
+            tracks[tag] = out.add_mux_stream("mov_text")
+            tracks[tag].time_base = MS
+            tracks[tag].metadata["language"] = code
+            result.translated[tag] = []
 
         def card(card: Card | None) -> None:
             if card is None:
@@ -167,6 +176,11 @@ def assemble(
             result.places.append((start, end))
             result.chapters.append((clip.heading, start, end))
             result.cues.extend(cues)
+            for tag, track in tracks.items():
+                translated = translated_cues(cues, dialogues[index], tag)
+                for cue in translated:
+                    _mux_cue(out, track, cue)
+                result.translated[tag].extend(translated)
         card(end_card)
         video.finish()
         sound.finish()

@@ -30,6 +30,7 @@ from generation.export.timeline import (
     scenes_to_export,
     shots,
 )
+from generation.export.translations import episode_languages, language_name, mp4_language
 from projects.models import Episode, Membership, Role, Scene
 
 PROGRESS_EVERY_SECONDS = 0.5
@@ -67,6 +68,7 @@ def export_options(
         "height": height,
         "watermark": "DRAFT" if kind == "draft" else "",
         "burn_subtitles": burn_subtitles,
+        "languages": episode_languages(episode),
     } | cards
 
 
@@ -207,6 +209,7 @@ def run_export(export_id: int) -> str:
 def _build(export: Export, folder: Path, work: Path) -> None:
     clips = _clips(export.manifest)
     title_card, end_card = cards_of(export.options)
+    languages = {tag: mp4_language(tag) for tag in export.options.get("languages", [])}
     cards = sum(card.seconds for card in (title_card, end_card) if card)
     progress = _Progress(export, sum(c.seconds for c in clips) + cards)
     stem = export.file_name_stem
@@ -216,13 +219,20 @@ def _build(export: Export, folder: Path, work: Path) -> None:
     dialogues = [entry["dialogue"] for entry in export.manifest]
     assembly = assemble(clips, dialogues, target=work / f"{stem}.mp4", picture=picture,
                         on_progress=progress, title_card=title_card,
-                        end_card=end_card)  # fmt: skip
+                        end_card=end_card, languages=languages)  # fmt: skip
     # Forced reports look at a cancel even when the picture went faster than the throttle.
     if not progress(progress.total, "Writing subtitles", force=True):
         raise ExportCancelled
     sidecars = [work / f"{stem}.srt", work / f"{stem}.vtt"]
     write_sidecars(assembly.cues, srt=sidecars[0], vtt=sidecars[1])
     outputs = [("video", "mp4"), ("subtitles_srt", "srt"), ("subtitles_vtt", "vtt")]
+    tracks: list[dict[str, Any]] = []
+    for tag, cues in assembly.translated.items():
+        srt, vtt = work / f"{stem}.{tag}.srt", work / f"{stem}.{tag}.vtt"
+        write_sidecars(cues, srt=srt, vtt=vtt)
+        sidecars += [srt, vtt]
+        tracks.append({"language": tag, "name": language_name(tag), "lines": len(cues),
+                       "srt": f"{tag}.srt", "vtt": f"{tag}.vtt"})  # fmt: skip
     if export.kind == ExportKind.FINAL:
         if not progress(progress.total, "Packing the editor hand-off", force=True):
             raise ExportCancelled
@@ -233,10 +243,15 @@ def _build(export: Export, folder: Path, work: Path) -> None:
         write_handoff(work / f"{stem}.zip", cut=cut, edl=edl, clips=clips, shots=shots,
                       sidecars=sidecars)  # fmt: skip
         outputs.append(("handoff", "zip"))
-    files = {}
+    files: dict[str, Any] = {}
+    for track in tracks:
+        for suffix in (track["srt"], track["vtt"]):
+            (work / f"{stem}.{suffix}").replace(folder / f"{stem}.{suffix}")
+            track[suffix[-3:]] = str((folder / f"{stem}.{suffix}").relative_to(settings.MEDIA_ROOT))
     for field, suffix in outputs:
         (work / f"{stem}.{suffix}").replace(folder / f"{stem}.{suffix}")
         files[field] = str((folder / f"{stem}.{suffix}").relative_to(settings.MEDIA_ROOT))
+    files["subtitle_tracks"] = tracks
     report = {
         "method": assembly.method,
         "frame_rate": str(assembly.rate),

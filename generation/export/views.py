@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models.fields.files import FieldFile
 from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -143,4 +144,23 @@ def export_file(request: AuthenticatedHttpRequest, export_id: int, field: str) -
     response = serve_file(request, getattr(export, field), content_type=content_type)
     disposition = "attachment" if request.GET.get("download") else "inline"
     response["Content-Disposition"] = f'{disposition}; filename="{export.file_name_stem}.{suffix}"'
+    return response
+
+
+@login_required
+@require_safe
+def export_subtitles(
+    request: AuthenticatedHttpRequest, export_id: int, language: str, suffix: str
+) -> HttpResponseBase:
+    """A translation's .srt or .vtt file of an export."""
+    export, _ = _export_for_user(request, export_id)
+    track = next((t for t in export.subtitle_tracks if t["language"] == language), None)
+    if track is None or suffix not in {"srt", "vtt"}:
+        raise Http404
+    _, content_type = FILES[f"subtitles_{suffix}"]
+    file = FieldFile(export, Export._meta.get_field("video"), track[suffix])  # type: ignore[arg-type]
+    response = serve_file(request, file, content_type=content_type)
+    disposition = "attachment" if request.GET.get("download") else "inline"
+    name = f"{export.file_name_stem}.{language}.{suffix}"
+    response["Content-Disposition"] = f'{disposition}; filename="{name}"'
     return response

@@ -2,7 +2,7 @@
 
 from generation.credentials import ProjectGenerationSettings, ProviderCharacter, ProviderCredential
 from generation.drafting import ScriptAssistant
-from generation.export.models import Export
+from generation.export.models import DialogueTranslation, Export
 from generation.models.takes import (
     ACTIVE_STATUSES,
     CANCELLABLE_STATUSES,
@@ -25,6 +25,7 @@ __all__ = [
     "IN_FLIGHT_STATUSES",
     "REVIEW_STATUS_AFTER",
     "UNAVAILABLE_STATUSES",
+    "DialogueTranslation",
     "Export",
     "GenerationStatus",
     "ListPrice",
