@@ -63,3 +63,27 @@ def test_producer_exports_watches_progress_live_and_plays_with_subtitles(
     page.goto(f"{asgi_server.url}/episodes/{episode.pk}/exports/")
     assert page.locator(f"#export-versions tr[data-export='{export.number}']").count() == 1
     page.screenshot(path=str(ARTIFACTS / "export-list-390.png"), full_page=True)
+
+
+def test_writer_translates_lines_in_the_browser(settings, episode, writer, asgi_server, browser):
+    page = log_in(browser, asgi_server, writer.username, PASSWORD)
+    page.goto(f"{asgi_server.url}/episodes/{episode.pk}/translations/")
+    page.fill("#add-language input[name=language]", "klingonese")
+    page.click("#add-language button")
+    assert "is not a language tag" in page.inner_text("body")  # the refusal is on screen
+    page.fill("#add-language input[name=language]", "es")
+    page.click("#add-language button")
+    boxes = page.locator("#translation-form textarea")
+    assert boxes.count() == 3
+    boxes.nth(0).fill("Uno.")
+    page.click("#save-translation")
+    assert "Saved 1 line." in page.inner_text("body")
+    assert page.locator("#translation-form textarea").nth(0).input_value() == "Uno."
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for width in (1440, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=str(ARTIFACTS / f"translation-{width}.png"), full_page=True)
+    page.goto(f"{asgi_server.url}/episodes/{episode.pk}/exports/")
+    for width in (1440, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=str(ARTIFACTS / f"export-options-{width}.png"), full_page=True)

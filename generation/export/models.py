@@ -61,6 +61,8 @@ class Export(models.Model):
     subtitles_srt = models.FileField(upload_to=export_upload_path, blank=True)
     subtitles_vtt = models.FileField(upload_to=export_upload_path, blank=True)
     handoff = models.FileField(upload_to=export_upload_path, blank=True)
+    # One per translation: {"language", "name", "srt", "vtt", "lines"} (file names in media).
+    subtitle_tracks = models.JSONField(default=list)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
@@ -110,7 +112,7 @@ class Export(models.Model):
         )
         return not Export.objects.filter(pk=self.pk, cancel_requested=True).exists()
 
-    def mark_succeeded(self, *, files: dict[str, str], report: dict[str, Any]) -> bool:
+    def mark_succeeded(self, *, files: dict[str, Any], report: dict[str, Any]) -> bool:
         return self._transition(
             (ExportStatus.RUNNING,),
             status=ExportStatus.SUCCEEDED,
@@ -149,3 +151,33 @@ class Export(models.Model):
                 cancel_requested=True
             )
         )
+
+
+class DialogueTranslation(models.Model):
+    """A writer's translation of one dialogue line (by its place in the scene's dialogue).
+
+    `source` is the line as it read when translated: when the script changes the line, the
+    translation is shown as needing a look and is left out of exports until saved again."""
+
+    scene = models.ForeignKey(
+        "projects.Scene", on_delete=models.CASCADE, related_name="translations"
+    )
+    line_index = models.PositiveSmallIntegerField()
+    language = models.CharField(max_length=35)  # a BCP 47 tag, standardised: "es", "pt-BR"
+    source = models.TextField()
+    text = models.TextField()
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["scene", "line_index", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scene", "line_index", "language"], name="one_translation_per_line"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.language} translation of line {self.line_index} of scene {self.scene_id}"

@@ -37,25 +37,38 @@ class ClipInfo:
 
 def probe(clip: Clip) -> ClipInfo:
     """Read a take's streams; a missing or unreadable file names its scene."""
-    assert clip.path is not None  # noqa: S101 — slates are never probed
+    with open_take(clip) as container:
+        return read_info(clip, container)
+
+
+def open_take(clip: Clip) -> av.container.InputContainer:
+    """Open a take's file for reading; a missing or unreadable file names its scene."""
+    assert clip.path is not None  # noqa: S101 — slates are never opened
     if not clip.path.is_file():
         raise ExportError(f"{clip.label}: the take's video file is missing.")
     try:
-        with av.open(str(clip.path)) as container:
-            if not container.streams.video:
-                raise ExportError(f"{clip.label}: the take's file has no video.")
-            stream = container.streams.video[0]
-            rate = Fraction(str(stream.average_rate or stream.guessed_rate or 24))
-            return ClipInfo(
-                width=stream.codec_context.width,
-                height=stream.codec_context.height,
-                rate=rate,
-                seconds=_seconds(container, stream, rate),
-                codec=stream.codec_context.name,
-                pix_fmt=stream.codec_context.pix_fmt or "",
-                extradata=bytes(stream.codec_context.extradata or b""),
-                has_audio=bool(container.streams.audio),
-            )
+        return av.open(str(clip.path))
+    except (av.FFmpegError, UnicodeDecodeError, ValueError) as exc:
+        raise ExportError(f"{clip.label}: the take's video file cannot be read ({exc}).") from exc
+
+
+def read_info(clip: Clip, container: av.container.InputContainer) -> ClipInfo:
+    """What an open take holds."""
+    try:
+        if not container.streams.video:
+            raise ExportError(f"{clip.label}: the take's file has no video.")
+        stream = container.streams.video[0]
+        rate = Fraction(str(stream.average_rate or stream.guessed_rate or 24))
+        return ClipInfo(
+            width=stream.codec_context.width,
+            height=stream.codec_context.height,
+            rate=rate,
+            seconds=_seconds(container, stream, rate),
+            codec=stream.codec_context.name,
+            pix_fmt=stream.codec_context.pix_fmt or "",
+            extradata=bytes(stream.codec_context.extradata or b""),
+            has_audio=bool(container.streams.audio),
+        )
     except (av.FFmpegError, UnicodeDecodeError, ValueError) as exc:
         raise ExportError(f"{clip.label}: the take's video file cannot be read ({exc}).") from exc
 

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from generation.export.assemble import ExportCancelled, assemble
+from generation.export.cards import card_options, cards_of
 from generation.export.handoff import edl_rate, timeline, write_handoff
 from generation.export.models import ACTIVE_EXPORT_STATUSES, Export, ExportKind
 from generation.export.picture import Picture
@@ -29,6 +30,7 @@ from generation.export.timeline import (
     scenes_to_export,
     shots,
 )
+from generation.export.translations import episode_languages, language_name, mp4_language
 from projects.models import Episode, Membership, Role, Scene
 
 PROGRESS_EVERY_SECONDS = 0.5
@@ -51,9 +53,23 @@ def may_export(membership: Membership) -> bool:
     return membership.role in {Role.OWNER, Role.PRODUCER}
 
 
-def export_options(episode: Episode, kind: str) -> dict[str, Any]:
+def export_options(
+    episode: Episode,
+    kind: str,
+    *,
+    burn_subtitles: bool = False,
+    title_card_seconds: int = 0,
+    end_card_seconds: int = 0,
+) -> dict[str, Any]:
     width, height = episode.project.frame_size
-    return {"width": width, "height": height, "watermark": "DRAFT" if kind == "draft" else ""}
+    cards = card_options(episode, title_seconds=title_card_seconds, end_seconds=end_card_seconds)
+    return {
+        "width": width,
+        "height": height,
+        "watermark": "DRAFT" if kind == "draft" else "",
+        "burn_subtitles": burn_subtitles,
+        "languages": episode_languages(episode),
+    } | cards
 
 
 def is_stale(export: Export) -> bool:
@@ -77,8 +93,18 @@ def _package_version() -> str:
         return "unknown"
 
 
-def start_export(*, episode: Episode, kind: str, requested_by: Any) -> Export:
+def start_export(
+    *,
+    episode: Episode,
+    kind: str,
+    requested_by: Any,
+    burn_subtitles: bool = False,
+    title_card_seconds: int = 0,
+    end_card_seconds: int = 0,
+) -> Export:
     """Create the next numbered export and queue it; a final one waits for every approval.
+    `burn_subtitles` also draws the dialogue into the picture; the cards (seconds, 0 for
+    none) come before the first and after the last scene. Both mean a re-encode.
 
     An export of this kind already queued or running is returned instead (a double click)."""
     if not scenes_to_export(episode):
@@ -92,7 +118,13 @@ def start_export(*, episode: Episode, kind: str, requested_by: Any) -> Export:
         running = episode.exports.filter(kind=kind, status__in=ACTIVE_EXPORT_STATUSES).first()
         if running is not None:
             return running
-        options = export_options(episode, kind)
+        options = export_options(
+            episode,
+            kind,
+            burn_subtitles=burn_subtitles,
+            title_card_seconds=title_card_seconds,
+            end_card_seconds=end_card_seconds,
+        )
         number = (episode.exports.aggregate(n=Max("number"))["n"] or 0) + 1
         export = Export.objects.create(
             episode=episode,
@@ -176,19 +208,31 @@ def run_export(export_id: int) -> str:
 
 def _build(export: Export, folder: Path, work: Path) -> None:
     clips = _clips(export.manifest)
-    progress = _Progress(export, sum(c.seconds for c in clips))
+    title_card, end_card = cards_of(export.options)
+    languages = {tag: mp4_language(tag) for tag in export.options.get("languages", [])}
+    cards = sum(card.seconds for card in (title_card, end_card) if card)
+    progress = _Progress(export, sum(c.seconds for c in clips) + cards)
     stem = export.file_name_stem
     picture = Picture(export.options["width"], export.options["height"], 0,  # type: ignore[arg-type]
-                      watermark=export.options.get("watermark", ""))  # fmt: skip
+                      watermark=export.options.get("watermark", ""),
+                      burn_subtitles=export.options.get("burn_subtitles", False))  # fmt: skip
     dialogues = [entry["dialogue"] for entry in export.manifest]
     assembly = assemble(clips, dialogues, target=work / f"{stem}.mp4", picture=picture,
-                        on_progress=progress)  # fmt: skip
+                        on_progress=progress, title_card=title_card,
+                        end_card=end_card, languages=languages)  # fmt: skip
     # Forced reports look at a cancel even when the picture went faster than the throttle.
     if not progress(progress.total, "Writing subtitles", force=True):
         raise ExportCancelled
     sidecars = [work / f"{stem}.srt", work / f"{stem}.vtt"]
     write_sidecars(assembly.cues, srt=sidecars[0], vtt=sidecars[1])
     outputs = [("video", "mp4"), ("subtitles_srt", "srt"), ("subtitles_vtt", "vtt")]
+    tracks: list[dict[str, Any]] = []
+    for tag, cues in assembly.translated.items():
+        srt, vtt = work / f"{stem}.{tag}.srt", work / f"{stem}.{tag}.vtt"
+        write_sidecars(cues, srt=srt, vtt=vtt)
+        sidecars += [srt, vtt]
+        tracks.append({"language": tag, "name": language_name(tag), "lines": len(cues),
+                       "srt": f"{tag}.srt", "vtt": f"{tag}.vtt"})  # fmt: skip
     if export.kind == ExportKind.FINAL:
         if not progress(progress.total, "Packing the editor hand-off", force=True):
             raise ExportCancelled
@@ -199,16 +243,22 @@ def _build(export: Export, folder: Path, work: Path) -> None:
         write_handoff(work / f"{stem}.zip", cut=cut, edl=edl, clips=clips, shots=shots,
                       sidecars=sidecars)  # fmt: skip
         outputs.append(("handoff", "zip"))
-    files = {}
+    files: dict[str, Any] = {}
+    for track in tracks:
+        for suffix in (track["srt"], track["vtt"]):
+            (work / f"{stem}.{suffix}").replace(folder / f"{stem}.{suffix}")
+            track[suffix[-3:]] = str((folder / f"{stem}.{suffix}").relative_to(settings.MEDIA_ROOT))
     for field, suffix in outputs:
         (work / f"{stem}.{suffix}").replace(folder / f"{stem}.{suffix}")
         files[field] = str((folder / f"{stem}.{suffix}").relative_to(settings.MEDIA_ROOT))
+    files["subtitle_tracks"] = tracks
     report = {
         "method": assembly.method,
         "frame_rate": str(assembly.rate),
-        "seconds": assembly.places[-1][1] if assembly.places else 0,
+        "seconds": assembly.chapters[-1][2] if assembly.chapters else 0,
         "boxed": assembly.boxed,
         "scenes": [list(place) for place in assembly.places],
+        "chapters": [list(chapter) for chapter in assembly.chapters],
     }
     export.mark_succeeded(files=files, report=report)
 

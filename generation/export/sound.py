@@ -3,6 +3,7 @@ with silence to the take's place in the picture, so the streams never drift apar
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from fractions import Fraction
 
 import av
@@ -40,6 +41,9 @@ def _silent_packet() -> bytes:
     return bytes(packets[-1])
 
 
+SAMPLE = Fraction(1, RATE)  # made once: a Fraction per packet adds up over an episode
+
+
 class SoundWriter:
     """Encodes the sound of every clip in turn; `fill_to` ends each clip at the picture's time.
 
@@ -54,13 +58,21 @@ class SoundWriter:
         self.encoded = 0
         self.silence = _silent_packet() if silent else b""
 
-    def add_take_sound(self, clip: Clip, until_seconds: float) -> None:
-        """The take's own audio, cut at `until_seconds` on the episode's clock."""
+    def add_take_sound(
+        self,
+        clip: Clip,
+        until_seconds: float,
+        opened: av.container.InputContainer | None = None,
+    ) -> None:
+        """The take's own audio, cut at `until_seconds` on the episode's clock (read from
+        `opened`, rewound, when the take is open already)."""
         limit = round(until_seconds * RATE)
         assert clip.path is not None  # noqa: S101
         resampler = av.AudioResampler(format=FORMAT, layout=LAYOUT, rate=RATE)
         try:
-            with av.open(str(clip.path)) as source:
+            with nullcontext(opened) if opened else av.open(str(clip.path)) as source:
+                if opened is not None:
+                    source.seek(0)
                 for frame in source.decode(source.streams.audio[0]):
                     for out in resampler.resample(frame):
                         self._queue(out.to_ndarray(), limit)
@@ -95,7 +107,7 @@ class SoundWriter:
             frame = self.fifo.read(min(size, self.fifo.samples))
             assert frame is not None  # noqa: S101
             frame.pts = self.encoded
-            frame.time_base = Fraction(1, RATE)
+            frame.time_base = SAMPLE
             self.encoded += frame.samples
             self.container.mux(self.stream.encode(frame))
 
@@ -103,7 +115,7 @@ class SoundWriter:
         while self.queued - self.encoded >= FRAME_SAMPLES or (final and self.queued > self.encoded):
             packet = av.Packet(self.silence)
             packet.stream = self.stream
-            packet.time_base = Fraction(1, RATE)
+            packet.time_base = SAMPLE
             packet.pts = packet.dts = self.encoded
             packet.duration = min(FRAME_SAMPLES, self.queued - self.encoded)
             self.encoded += packet.duration

@@ -8,8 +8,9 @@ minimum share), inside a small margin at the scene's start and end.
 from __future__ import annotations
 
 import struct
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import pysubs2
 
@@ -24,7 +25,7 @@ class Cue:
     text: str
 
 
-def scene_cues(dialogue: list[dict[str, str]], *, start: float, end: float) -> list[Cue]:
+def scene_cues(dialogue: list[dict[str, Any]], *, start: float, end: float) -> list[Cue]:
     """The scene's lines spread over its time in the episode."""
     lines = [str(d.get("line", "")).strip() for d in dialogue]
     lines = [line for line in lines if line]
@@ -39,6 +40,14 @@ def scene_cues(dialogue: list[dict[str, str]], *, start: float, end: float) -> l
         cues.append(Cue(start=clock, end=clock + length, text=line))
         clock += length
     return cues
+
+
+def translated_cues(cues: list[Cue], dialogue: list[dict[str, Any]], language: str) -> list[Cue]:
+    """The scene's cues in another language, timed as the original lines (`cues` are the
+    scene's cues from `scene_cues`); an untranslated line has no cue."""
+    lines = [d for d in dialogue if str(d.get("line", "")).strip()]
+    texts = [str((d.get("translations") or {}).get(language, "")) for d in lines]
+    return [replace(cue, text=text) for cue, text in zip(cues, texts, strict=True) if text]
 
 
 def write_sidecars(cues: list[Cue], *, srt: Path, vtt: Path) -> None:

@@ -6,8 +6,10 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from generation.export.models import Export, ExportKind, ExportStatus
+from generation.export.translations import dialogue_with_translations
 from generation.models import GenerationStatus, ReviewStatus, Take
 from projects.models import Episode, Scene
 
@@ -20,7 +22,7 @@ class Shot:
     position: int
     heading: str
     duration_seconds: int
-    dialogue: list[dict[str, str]]
+    dialogue: list[dict[str, Any]]  # speaker, line, and translations by language
     take_id: int | None
     take_number: int | None
     source: str  # "approved", "latest" or "slate"
@@ -32,7 +34,7 @@ def scenes_to_export(episode: Episode) -> list[Scene]:
     return list(
         episode.scenes.filter(omitted=False, archived_at__isnull=True)
         .order_by("position")
-        .prefetch_related("takes")
+        .prefetch_related("takes", "translations")
     )
 
 
@@ -56,7 +58,7 @@ def _shot(scene: Scene, take: Take | None, source: str) -> Shot:
         position=scene.position,
         heading=scene.heading,
         duration_seconds=scene.duration_seconds,
-        dialogue=list(scene.dialogue or []),
+        dialogue=dialogue_with_translations(scene),
         take_id=take.pk if take else None,
         take_number=take.number if take else None,
         source=source,

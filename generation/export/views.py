@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models.fields.files import FieldFile
 from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,6 +12,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from characters.protected_media import serve_file
 from characters.requests import AuthenticatedHttpRequest
+from generation.export.cards import CARD_SECONDS
 from generation.export.models import Export, ExportKind
 from generation.export.services import (
     ExportRefused,
@@ -52,6 +54,7 @@ def episode_exports(request: AuthenticatedHttpRequest, episode_id: int) -> HttpR
         "blockers": blocking_scenes(episode),
         "latest": latest,
         "latest_stale": latest is not None and is_stale(latest),
+        "card_seconds": CARD_SECONDS[1:],
     }
     return render(request, "generation/export/episode_exports.html", context)
 
@@ -65,8 +68,19 @@ def start(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
     if kind not in ExportKind.values:
         messages.error(request, "Choose a final or a draft export.")
         return redirect("generation:episode_exports", episode.pk)
+    cards = [request.POST.get(name, "0") for name in ("title_card", "end_card")]
+    if not all(value in {str(s) for s in CARD_SECONDS} for value in cards):
+        messages.error(request, "Title and end cards last 2, 3 or 5 seconds, or are left out.")
+        return redirect("generation:episode_exports", episode.pk)
     try:
-        export = start_export(episode=episode, kind=kind, requested_by=request.user)
+        export = start_export(
+            episode=episode,
+            kind=kind,
+            requested_by=request.user,
+            burn_subtitles=request.POST.get("burn_subtitles") == "on",
+            title_card_seconds=int(cards[0]),
+            end_card_seconds=int(cards[1]),
+        )
     except ExportRefused as refusal:
         messages.error(request, str(refusal))
         return redirect("generation:episode_exports", episode.pk)
@@ -132,3 +146,19 @@ def export_file(request: AuthenticatedHttpRequest, export_id: int, field: str) -
     return serve_file(
         request, getattr(export, field), content_type=content_type, download_name=name
     )
+
+
+@login_required
+@require_safe
+def export_subtitles(
+    request: AuthenticatedHttpRequest, export_id: int, language: str, suffix: str
+) -> HttpResponseBase:
+    """A translation's .srt or .vtt file of an export."""
+    export, _ = _export_for_user(request, export_id)
+    track = next((t for t in export.subtitle_tracks if t["language"] == language), None)
+    if track is None or suffix not in {"srt", "vtt"}:
+        raise Http404
+    _, content_type = FILES[f"subtitles_{suffix}"]
+    file = FieldFile(export, Export._meta.get_field("video"), track[suffix])  # type: ignore[arg-type]
+    name = f"{export.file_name_stem}.{language}.{suffix}" if request.GET.get("download") else ""
+    return serve_file(request, file, content_type=content_type, download_name=name)

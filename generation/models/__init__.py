@@ -2,7 +2,7 @@
 
 from generation.credentials import ProjectGenerationSettings, ProviderCharacter, ProviderCredential
 from generation.drafting import ScriptAssistant
-from generation.export.models import Export
+from generation.export.models import DialogueTranslation, Export
 from generation.models.takes import (
     ACTIVE_STATUSES,
     CANCELLABLE_STATUSES,
@@ -33,6 +33,7 @@ __all__ = [
     "SUBMIT_TASK",
     "UNAVAILABLE_STATUSES",
     "WATCHED_STATUSES",
+    "DialogueTranslation",
     "Export",
     "GenerationStatus",
     "ListPrice",
