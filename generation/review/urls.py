@@ -25,6 +25,7 @@ urlpatterns = [
     path("takes/<int:take_id>/decide/", room_views.decide, name="decide_take"),
     path("takes/<int:take_id>/comments/", room_views.comment, name="comment_take"),
     path("takes/<int:take_id>/retake/", room_views.retake, name="retake"),
+    path("takes/<int:take_id>/allow-retake/", room_views.allow_more, name="allow_retake"),
     path("comments/<int:comment_id>/resolve/", room_views.resolve, name="resolve_comment"),
     path("studios/<int:studio_id>/reviews/", queue_views.my_reviews, name="my_reviews"),
     path("notifications/", notification_views.notifications, name="notifications"),
