@@ -29,6 +29,7 @@ urlpatterns = [
     path("comments/<int:comment_id>/resolve/", room_views.resolve, name="resolve_comment"),
     path("studios/<int:studio_id>/reviews/", queue_views.my_reviews, name="my_reviews"),
     path("notifications/", notification_views.notifications, name="notifications"),
+    path("notifications/bell/", notification_views.bell, name="bell"),
     path("notifications/read/", notification_views.read_all, name="read_notifications"),
     path(
         "notifications/settings/",
