@@ -244,3 +244,39 @@ def test_an_archived_project_refuses_takes_on_every_path(client, paid, producer,
     assert "This project is archived: it is read-only" in text
     assert status in (403, 200 if path == "auto_fallback" else 403)
     assert _new_takes(paid) == []
+
+
+def _retry(client, scene: Scene, user, path: str) -> str:  # type: ignore[no-untyped-def]
+    """Try the path again from the take it started from before (no new source take)."""
+    client.force_login(user)
+    if path == "generate":
+        url = reverse("generation:generate_scene", args=[scene.pk])
+        return client.post(url, HTTP_HX_REQUEST="true").content.decode()
+    source = scene.takes.order_by("number").first()
+    assert source is not None
+    url = reverse(f"generation:{path}_take", args=[source.pk])
+    return client.post(url, follow=True).content.decode()
+
+
+@pytest.mark.parametrize("path", ["generate", "resubmit", "fallback", "remix"])
+def test_a_producers_override_of_the_cap_allows_one_more_take_on_every_path(
+    client, paid, writer, producer, path
+):
+    from generation.review.services import allow_retake
+
+    Project.objects.filter(pk=paid.episode.project_id).update(retake_cap=1)
+    if path == "generate":
+        make_take(paid, writer, provider="openai", generation_status=GenerationStatus.FAILED)
+    _, refused = _attempt(client, paid, writer, path)
+    assert "Scene 1 has had its 1 take(s), the project's cap per scene" in html.unescape(refused)
+    assert _new_takes(paid) == []
+
+    allow_retake(take=paid.takes.get(), author=producer, note="The light is nearly right.")
+    _retry(client, paid, writer, path)
+
+    (new,) = _new_takes(paid)
+    assert new.requested_by == writer
+    Take.objects.filter(pk=new.pk).update(generation_status=GenerationStatus.FAILED)
+    again = html.unescape(_retry(client, paid, writer, path))
+    assert "Scene 1 has had its 1 take(s), the project's cap per scene" in again  # once only
+    assert paid.takes.count() == 2

@@ -100,3 +100,24 @@ def test_bad_mute_settings_are_refused_with_a_message(client, writer):
                            follow=True)  # fmt: skip
     assert "could not be saved" in response.content.decode()
     assert not writer.notification_mutes.exists()
+
+
+def test_the_bell_refreshes_its_count_without_a_page_load(client, episode, writer, reviewer):
+    take = episode_of(episode, 1, writer)[0].takes.get()
+    client.force_login(writer)
+    page = client.get(reverse("generation:home")).content.decode()
+    bell = reverse("generation:bell")
+    assert f'hx-get="{bell}" hx-trigger="every 30s"' in page  # the top bar polls it
+    assert 'aria-label="Notifications: 0 unread"' in page
+
+    add_comment(take=take, author=reviewer, at_seconds=Decimal(0), text="@wendy_writer look")
+    response = client.get(bell, headers={"HX-Request": "true"})
+
+    body = response.content.decode()
+    assert body.lstrip().startswith('<a id="bell"') and "<html" not in body
+    assert 'aria-label="Notifications: 1 unread"' in body and 'class="count">1<' in body
+
+
+def test_a_signed_out_bell_is_left_alone(client):
+    response = client.get(reverse("generation:bell"), headers={"HX-Request": "true"})
+    assert response.status_code == 204 and response.content == b""

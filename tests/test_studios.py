@@ -299,7 +299,16 @@ def test_demo_data_never_lands_in_a_users_own_studio_of_the_same_name(settings):
     [
         (
             "owner",
-            ["Members", "Providers", "Prices", "Costs", "Script assistant", "Settings", "Activity"],
+            [
+                "Members",
+                "My reviews",
+                "Providers",
+                "Prices",
+                "Costs",
+                "Script assistant",
+                "Settings",
+                "Activity",
+            ],
         ),
         ("producer", ["Members", "Costs"]),
         ("viewer", ["Members", "Costs"]),

@@ -516,6 +516,7 @@ class ReviewAction(models.TextChoices):
     COMMENT = "comment", "Comment"
     HOLD = "hold", "Hold"
     RESUME = "resume", "Resume"
+    ALLOW_RETAKE = "allow_retake", "Allow one more take"
 
 
 class ReasonCode(models.TextChoices):

@@ -67,3 +67,12 @@ class CommentForm(forms.Form):
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
     at_seconds = forms.DecimalField(min_value=0, max_value=3600, decimal_places=2, initial=0)
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class AllowRetakeForm(forms.Form):
+    """A producer's override of the project's retake cap for one scene."""
+
+    note = forms.CharField(
+        max_length=4000,
+        error_messages={"required": "Say why the scene may have one more take."},
+    )

@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from characters.requests import AuthenticatedHttpRequest
 from generation.review.models import Notification, NotificationKind, NotificationMute
@@ -32,6 +32,18 @@ class MuteForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         label="Do not tell me (in the app or by email) when",
     )
+
+
+@require_safe
+def bell(request: HttpRequest) -> HttpResponse:
+    """The top bar's bell with the current unread count (htmx polls it every 30 s).
+
+    Signed out (a session that expired meanwhile): 204, so htmx leaves the bell as it is
+    rather than swapping in the login page.
+    """
+    if not request.user.is_authenticated:
+        return HttpResponse(status=204)
+    return render(request, "generation/review/bell.html", unread_notifications(request))
 
 
 @login_required

@@ -16,6 +16,7 @@ from generation.board.render import card_scenes, visible_cast
 from generation.board.status import card_take, scene_status
 from generation.models import GenerationStatus, ReasonCode, Take
 from generation.review.models import ReviewComment
+from generation.takes.door import takes_left
 from projects.models import Episode, Membership, Scene
 
 PAGE = "generation/review/room.html"
@@ -119,6 +120,7 @@ def stage_context(
         "compare_take": other,
         "scene_has_decisions": any(t.decisions.all() for t in takes),
         "last_reason": _last_reason(take),
+        "takes_left": takes_left(scene) if take else None,
         "fps": frame_rate(take) if take else DEFAULT_FPS,
         "cast": _cast(scene, visible_cast([scene], member)),
         "previous_scene": scenes[index - 1] if index > 0 else None,

@@ -16,7 +16,7 @@ from generation.board.render import card_scenes
 from generation.board.status import SCENE_STATUS_LABELS, scene_status
 from generation.review.comments import add_comment, set_resolved
 from generation.review.dashboard import csv_rows, dashboard_context, episode_rows
-from generation.review.forms import BatchReviewForm, CommentForm, ReviewForm
+from generation.review.forms import AllowRetakeForm, BatchReviewForm, CommentForm, ReviewForm
 from generation.review.models import ReviewComment
 from generation.review.room import (
     PAGE,
@@ -28,6 +28,7 @@ from generation.review.room import (
 )
 from generation.review.services import (
     DECISIONS,
+    allow_retake,
     record_batch_review,
     record_review,
     start_retake,
@@ -229,4 +230,23 @@ def retake(request: AuthenticatedHttpRequest, take_id: int) -> HttpResponse:
         return _stage_response(member, take.scene, error=str(exc), status=409,
                                take_number=take.number)  # fmt: skip
     notice = f"Take {new.number} queued: it appears here when it is finished."
+    return _stage_response(member, take.scene, notice=notice, take_number=take.number)
+
+
+@login_required
+@require_POST
+def allow_more(request: AuthenticatedHttpRequest, take_id: int) -> HttpResponse:
+    """A producer's or owner's "Allow one more take" past the project's cap (with a note)."""
+    take, member = _take_for_user(request, take_id)
+    require(member.can_spend, member, "Only a producer or owner can allow a take past the cap.")
+    form = AllowRetakeForm(request.POST)
+    if not form.is_valid():
+        return _stage_response(member, take.scene, error=_errors(form), status=400,
+                               take_number=take.number)  # fmt: skip
+    try:
+        allow_retake(take=take, author=request.user, note=form.cleaned_data["note"])
+    except GenerationRefused as exc:
+        return _stage_response(member, take.scene, error=str(exc), status=409,
+                               take_number=take.number)  # fmt: skip
+    notice = f"Scene {take.scene.position} may have one more take."
     return _stage_response(member, take.scene, notice=notice, take_number=take.number)

@@ -38,7 +38,10 @@ REFUSAL = {
     ReviewAction.HOLD: "Only a take waiting for review can be put on hold.",
     ReviewAction.RESUME: "Only a take on hold can be resumed.",
 }
-NEEDS_NOTE = (ReviewAction.REJECT, ReviewAction.REQUEST_CHANGES, ReviewAction.REOPEN)
+NEEDS_NOTE = (
+    ReviewAction.REJECT, ReviewAction.REQUEST_CHANGES, ReviewAction.REOPEN,
+    ReviewAction.ALLOW_RETAKE,
+)  # fmt: skip
 
 
 def check_decision(*, take: Take, action: str, reason_code: str = "", note: str = "") -> None:
@@ -50,6 +53,8 @@ def check_decision(*, take: Take, action: str, reason_code: str = "", note: str 
     allowed = ALLOWED_FROM.get(action)
     if allowed is not None and take.review_status not in allowed:
         raise GenerationRefused(REFUSAL[ReviewAction(action)])
+    if action == ReviewAction.ALLOW_RETAKE and take.scene.episode.project.retake_cap is None:
+        raise GenerationRefused("This project has no retake cap: every take is allowed.")
     if action in NEEDS_NOTE and not note.strip():
         raise GenerationRefused("Say why: the reason is kept in the log.")
     if action in (ReviewAction.REJECT, ReviewAction.REQUEST_CHANGES) and not reason_code:
@@ -89,6 +94,14 @@ def record_review(
         publish_take(take)
         _notify(take, author, action)
     return decision
+
+
+def allow_retake(*, take: Take, author: User, note: str) -> ReviewDecision:
+    """A producer's "Allow one more take" past the project's cap, kept in the review log.
+
+    The door's cap check (`generation.takes.door.takes_left`) counts these entries.
+    """
+    return record_review(take=take, author=author, action=ReviewAction.ALLOW_RETAKE, note=note)
 
 
 def _notify(take: Take, author: User, action: str) -> None:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from generation.review import notification_views, room_views
+from generation.review import notification_views, queue_views, room_views
 
 urlpatterns = [
     path("episodes/<int:episode_id>/review/", room_views.room, name="review_room"),
@@ -25,8 +25,11 @@ urlpatterns = [
     path("takes/<int:take_id>/decide/", room_views.decide, name="decide_take"),
     path("takes/<int:take_id>/comments/", room_views.comment, name="comment_take"),
     path("takes/<int:take_id>/retake/", room_views.retake, name="retake"),
+    path("takes/<int:take_id>/allow-retake/", room_views.allow_more, name="allow_retake"),
     path("comments/<int:comment_id>/resolve/", room_views.resolve, name="resolve_comment"),
+    path("studios/<int:studio_id>/reviews/", queue_views.my_reviews, name="my_reviews"),
     path("notifications/", notification_views.notifications, name="notifications"),
+    path("notifications/bell/", notification_views.bell, name="bell"),
     path("notifications/read/", notification_views.read_all, name="read_notifications"),
     path(
         "notifications/settings/",

@@ -13,7 +13,8 @@ order, and answers per scene what it refused and why, in the same words for ever
    who are characters of the library; the durations it accepts; no human face where it
    refuses faces; a credential where it costs money;
 5. the project's retake cap per scene (every take counts, rejected and failed ones too),
-   after the provider's rules and before the price;
+   plus one take per producer's "Allow one more take" in the scene's review log
+   (`takes_left`), after the provider's rules and before the price;
 6. the price table and the budget (the scenes that passed, together), and, where asked,
    that the total the user confirmed is still the total.
 
@@ -37,7 +38,13 @@ from generation.credentials import (
     ProviderCredential,
     find_credential,
 )
-from generation.models import ACTIVE_STATUSES, GenerationStatus, ReviewAction, Take
+from generation.models import (
+    ACTIVE_STATUSES,
+    GenerationStatus,
+    ReviewAction,
+    ReviewDecision,
+    Take,
+)
 from generation.money.budget import lock_budget, project_budget
 from generation.money.pricing import BatchEstimate, PriceBook, price_book
 from generation.prompt_checks import face_refusal
@@ -323,13 +330,28 @@ def _compile(plan: _Plan) -> str:
     return ""
 
 
-def _cap_refusal(scene: Scene) -> str:
+def takes_left(scene: Scene) -> int | None:
+    """Takes the scene may still have under the project's cap (None: no cap).
+
+    Every take counts; each producer's "Allow one more take" in the review log adds one.
+    """
     cap = scene.episode.project.retake_cap
-    if cap is None or scene.takes.count() < cap:  # type: ignore[attr-defined]
+    if cap is None:
+        return None
+    allowed = cap + ReviewDecision.objects.filter(
+        take__scene=scene, action=ReviewAction.ALLOW_RETAKE
+    ).count()
+    return max(allowed - scene.takes.count(), 0)  # type: ignore[attr-defined]
+
+
+def _cap_refusal(scene: Scene) -> str:
+    if takes_left(scene) != 0:
         return ""
+    cap = scene.episode.project.retake_cap
     return (
         f"Scene {scene.position} has had its {cap} take(s), the project's cap per scene: "
-        "an owner or producer raises it in the project's settings."
+        "an owner or producer raises it in the project's settings, or allows one more take "
+        "in the review room."
     )
 
 
