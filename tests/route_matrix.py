@@ -106,6 +106,14 @@ ROUTES: dict[str, Rule] = {
     "generation:export_progress": page(),
     "generation:cancel_export": action(SPEND),
     "generation:export_file": page(),
+    # translations: every member reads them; writers, producers and owners save them
+    "generation:translations": page(),
+    "generation:translation": page(),
+    # the world's export has no translated track: the file is unknown to everyone
+    "generation:export_subtitles": Rule("GET", NOBODY, others="404"),
+    "generation:my_reviews": page(REVIEW),
+    "generation:allow_retake": action(SPEND),  # the world's project has no cap: 409 for them
+    "generation:bell": page(ALL, outsider="ok", anonymous="ok"),  # signed out: 204, no bell
     # the review room (docs/roles.md): every member watches; owners and reviewers decide
     "generation:review_room": page(),
     "generation:review_room_scene": page(),
