@@ -50,7 +50,7 @@ def test_production_settings_pass_the_deploy_check_without_warnings(tmp_path):
 def test_without_a_credentials_key_production_refuses_to_start(tmp_path):
     env = production_env(tmp_path)
     del env["COMICSTUDIO_CREDENTIALS_KEY"]
-    result = manage(env, "check")
+    result = manage(env, "check", "--deploy")
     assert result.returncode != 0
     assert "comicstudio.E001" in result.stderr and "COMICSTUDIO_CREDENTIALS_KEY" in result.stderr
 
@@ -87,3 +87,17 @@ def test_the_browser_watch_catches_a_policy_violation(browser, asgi_server, writ
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(f"{asgi_server.url}/")
+
+
+def test_without_a_secret_key_production_refuses_to_start_but_makemigrations_runs(tmp_path):
+    env = production_env(tmp_path)
+    del env["DJANGO_SECRET_KEY"]
+    result = manage(env, "check", "--deploy")
+    assert result.returncode != 0
+    assert "comicstudio.E003" in result.stderr and "DJANGO_SECRET_KEY" in result.stderr
+    assert manage(env, "makemigrations", "--check", "--dry-run").returncode == 0
+    asgi = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", "import comicstudio.asgi"], cwd=ROOT, env=env,
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert asgi.returncode != 0 and "comicstudio.E003" in asgi.stderr
