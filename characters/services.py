@@ -5,7 +5,6 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile, File
 from django.db import transaction
@@ -106,8 +105,10 @@ def approve_user(*, character: Character, username: str) -> User:
 
 def approve_studio(*, character: Character, studio_name: str) -> Any:
     """Let every current member of a studio see and use the character."""
-    studio_model = apps.get_model("projects", "Studio")  # a higher app: by name only
-    studio = studio_model.objects.filter(name__iexact=studio_name.strip()).first()
+    # The studio model is the one the relation names (as a string, the only way a lower
+    # app may name a higher app's model): no lookup by app label.
+    studio_model = character.approved_studios.model
+    studio = studio_model._default_manager.filter(name__iexact=studio_name.strip()).first()
     if studio is None:
         raise ApprovalError(f"There is no studio called “{studio_name.strip()}”.")
     character.approved_studios.add(studio)

@@ -3,3 +3,7 @@ from django.apps import AppConfig
 
 class GenerationConfig(AppConfig):
     name = "generation"
+
+    def ready(self) -> None:
+        # Panels on the character page (characters.panels): registered, never imported below.
+        from generation import character_panels  # noqa: F401

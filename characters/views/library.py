@@ -20,6 +20,7 @@ from characters.forms import (
     SearchForm,
 )
 from characters.models import Character, CharacterQuerySet, Look, Privacy
+from characters.panels import panels_for
 from characters.requests import AuthenticatedHttpRequest
 
 if TYPE_CHECKING:
@@ -85,12 +86,8 @@ def detail_context(request: AuthenticatedHttpRequest, character: Character) -> d
         "scenes": scenes,
         "looks": character.looks.prefetch_related("references"),
         "references": character.references.filter(look=None),
+        "panels": panels_for(request, character),
     }
-    if character.owner_id == request.user.pk:
-        # Kept by the generation app per provider credential; read by relation name only.
-        context["registrations"] = character.provider_registrations.select_related(  # type: ignore[attr-defined]
-            "credential__studio"
-        ).order_by("credential__provider", "credential_id")
     if editable:
         context |= {
             "reference_form": ReferenceForm(character=character),
