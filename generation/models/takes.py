@@ -390,17 +390,26 @@ class Take(models.Model):
         """Seconds since the take was submitted (0 before)."""
         return (timezone.now() - self.submitted_at).total_seconds() if self.submitted_at else 0.0
 
-    def record_job_done(self, *, cost: Decimal | None) -> bool:
+    def record_job_done(self, *, cost: Decimal | None, late: bool = False) -> bool:
         """The provider finished the job: it is paid (its bill, else the price table's
-        figure for the video it made) and its slot is free while we copy the video."""
+        figure for the video it made) and its slot is free while we copy the video.
+
+        `late`: the job of a take we had marked stalled made its video after all. It was
+        paid, so it is copied like any other: the take runs again until it is in storage.
+        """
         moved = self._transition(
-            IN_FLIGHT_STATUSES,
+            (GenerationStatus.STALLED,) if late else IN_FLIGHT_STATUSES,
+            when=Q(job_ended_at__isnull=True) if late else None,
             generation_status=GenerationStatus.RUNNING,
             progress=100,
             job_ended_at=timezone.now(),
             cost=take_cost(self) if cost is None else cost,
             cost_estimated=False,
-            status_note="Copying the finished video",
+            status_note=(
+                "Finished after it was marked stalled: copying the video"
+                if late
+                else "Copying the finished video"
+            ),
             unreachable_since=None,
             unanswered=0,
             not_before=None,

@@ -289,8 +289,15 @@ def _polled(take: Take, provider: Provider, status: JobStatus, step: int) -> Non
 
 
 def _watched(take: Take, status: JobStatus, step: int) -> None:
-    """A job we gave up on: it holds its slot until the provider ends it."""
-    if status.state == "succeeded":
+    """A job we gave up on: it holds its slot until the provider ends it.
+
+    A stalled take's job that succeeds after all made a paid video: it is copied and the
+    take succeeds. A cancelled take's video is not wanted: only its bill is recorded.
+    """
+    if status.state == "succeeded" and take.generation_status == GenerationStatus.STALLED:
+        if take.record_job_done(cost=status.cost, late=True):
+            _next(download_take, take, step)
+    elif status.state == "succeeded":
         take.record_watched_end(cost=status.cost, paid=True)
     elif status.state in ("failed", "blocked"):
         take.record_watched_end(cost=None, paid=False)
