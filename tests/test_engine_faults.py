@@ -208,8 +208,10 @@ def test_a_stalled_take_holds_its_slot_and_its_video_is_kept_when_its_job_ends_a
     )
     assert "the provider seems stuck" in stalled.error
     wait_for(
-        lambda: all_final([second])
-        and _refreshed(stalled).generation_status == GenerationStatus.SUCCEEDED,
+        lambda: (
+            all_final([second])
+            and _refreshed(stalled).generation_status == GenerationStatus.SUCCEEDED
+        ),
         timeout=60,
         what="the second take to end and the stalled one's late video to be copied",
     )
