@@ -118,6 +118,7 @@ ROUTES: dict[str, Rule] = {
     "generation:review_room": page(),
     "generation:review_room_scene": page(),
     "generation:review_batch": action(REVIEW),
+    "generation:request_review": action(EDIT),  # writers, producers, owners ask reviewers
     "generation:decide_take": action(REVIEW),
     "generation:comment_take": action(COMMENT),
     "generation:resolve_comment": action(COMMENT),
@@ -176,4 +177,6 @@ ADMIN_NAMESPACE = "admin"
 SOCKETS: dict[str, frozenset[str]] = {
     "ws/episodes/<int:episode_id>/": ALL,
     "ws/episodes/<int:episode_id>/review/": ALL,
+    # one's own notification bell: any signed-in user, in a studio or not
+    "ws/notifications/": ALL | {"outsider"},
 }

@@ -15,7 +15,8 @@ from django.utils import timezone
 from generation.board.render import card_scenes
 from generation.board.status import scene_status
 from generation.review.models import Notification, NotificationKind, NotificationMute
-from projects.models import Membership, Role, Scene
+from projects.live import publish_notification
+from projects.models import Episode, Membership, Project, Role, Scene
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -43,6 +44,8 @@ def notify(
         if pk in members and pk not in muted
     ]
     Notification.objects.bulk_create(notices)
+    for notice in notices:  # every open page of each recipient: the bell, live
+        publish_notification(user_id=notice.recipient.pk)
     emails = [n.recipient.email for n in notices if n.recipient.email]
     if emails:
         transaction.on_commit(lambda: _email(text, emails))
@@ -88,12 +91,41 @@ def notify_if_episode_approved(*, scene: Scene, actor: User) -> None:
            text=text)  # fmt: skip
 
 
+def reviewers_of(project: Project) -> list[User]:
+    """The members who may review the project: reviewers and owners it is visible to."""
+    people = [
+        m.user
+        for m in Membership.objects.filter(
+            studio=project.studio_id, role__in=[Role.OWNER, Role.REVIEWER]
+        ).select_related("user")
+    ]
+    # A project with a team shows itself to its team only: the same rule as every page.
+    return [u for u in people if Project.objects.for_user(u).filter(pk=project.pk).exists()]
+
+
+def request_review(*, episode: Episode, actor: User, waiting: list[Scene]) -> list[Notification]:
+    """A writer or producer asks the project's reviewers to review the episode's waiting scenes.
+
+    The notice points at the first scene waiting (it opens the review room there).
+    """
+    count = len(waiting)
+    text = (
+        f"{actor.username} asks for a review of episode {episode.number}, {episode.title}: "
+        f"{count} scene{'s' if count != 1 else ''} waiting."
+    )
+    return notify(kind=NotificationKind.REVIEW_REQUESTED, recipients=reviewers_of(episode.project),
+                  scene=waiting[0], actor=actor, text=text)  # fmt: skip
+
+
 def unread_count(user: User) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
 def mark_read(user: User) -> int:
     """Mark all of the user's notifications read."""
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+    marked = Notification.objects.filter(recipient=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+    if marked:
+        publish_notification(user_id=user.pk)  # the user's other open pages drop the count
+    return marked

@@ -13,6 +13,11 @@ urlpatterns = [
     ),
     path("episodes/<int:episode_id>/review/batch/", room_views.batch, name="review_batch"),
     path(
+        "episodes/<int:episode_id>/review/request/",
+        room_views.ask_for_review,
+        name="request_review",
+    ),
+    path(
         "episodes/<int:episode_id>/review/dashboard/",
         room_views.dashboard,
         name="review_dashboard",
