@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import av
 
+from generation.export.mp4index import NotSimple, TrackIndex, parse_avcc, read_index
 from generation.export.picture import PIXEL_FORMAT, Card, Picture, PictureWriter, boxed
 from generation.export.probe import Clip, ClipInfo, ExportError, open_take, probe, read_info
 from generation.export.sound import SoundWriter
@@ -42,7 +43,12 @@ class Assembly:
 
 
 class CopyWriter:
-    """Copies the takes' H.264 packets one after the other, shifting their timestamps."""
+    """Copies the takes' H.264 packets one after the other, shifting their timestamps.
+
+    A take whose parameter sets (SPS/PPS) differ from the ones in force (another encoder's
+    settings, compatible by `_matches`) carries its own in front of its first key frame,
+    the way H.264 switches parameters in a stream; decoders reset there (each take starts
+    with an IDR frame)."""
 
     def __init__(self, container: av.container.OutputContainer, template: av.VideoStream) -> None:
         self.container = container
@@ -50,10 +56,20 @@ class CopyWriter:
         # An MP4 track without the default flag is written disabled: players skip it.
         self.stream.disposition = av.stream.Disposition.default
         self.end = Fraction(0)
+        self.active = bytes(template.codec_context.extradata or b"")
+        self.switched: list[int] = []  # indices of the takes that carried their own SPS/PPS
 
     @property
     def seconds(self) -> float:
         return float(self.end)
+
+    def _in_band(self, avcc: bytes) -> bytes:
+        """The take's parameter sets as length-prefixed NAL units, when they change."""
+        if avcc == self.active:
+            return b""
+        self.active = avcc
+        sps, pps = parse_avcc(avcc)
+        return b"".join(len(nal).to_bytes(4, "big") + nal for nal in (*sps, *pps))
 
     def add_take(
         self, source: av.container.InputContainer, info: ClipInfo, on_frame: Callable[[], None]
@@ -62,10 +78,14 @@ class CopyWriter:
         time_base = stream.time_base or Fraction(1, 90_000)
         frame_ticks = round(1 / (info.rate * time_base))
         shift = round(self.end / time_base) - (stream.start_time or 0)
+        prefix = self._in_band(info.extradata)
         last = 0
         for packet in source.demux(stream):
             if packet.dts is None or packet.pts is None:
                 continue
+            if prefix:
+                packet = _prefixed(packet, prefix)
+                prefix = b""
             packet.pts += shift
             packet.dts += shift
             last = max(last, packet.pts + (packet.duration or frame_ticks))
@@ -74,23 +94,90 @@ class CopyWriter:
             on_frame()
         self.end = Fraction(last) * time_base
 
+    def add_indexed(self, path: Path, index: TrackIndex, on_frame: Callable[[], None]) -> None:
+        """Copy a take read from its MP4 index: no probing, the samples read in file order."""
+        time_base = index.time_base
+        shift = round(self.end / time_base) - min(s.pts for s in index.samples[:16])
+        prefix = self._in_band(index.avcc)
+        last = 0
+        with path.open("rb") as f:
+            for sample in index.samples:
+                f.seek(sample.offset)
+                data = f.read(sample.size)
+                if len(data) != sample.size:
+                    raise ExportError(f"{path.name}: the take's video file is cut short.")
+                packet = av.Packet(prefix + data)
+                prefix = b""
+                packet.time_base = time_base
+                packet.pts, packet.dts = sample.pts + shift, sample.dts + shift
+                packet.duration = sample.duration
+                packet.is_keyframe = sample.key
+                last = max(last, packet.pts + sample.duration)
+                packet.stream = self.stream
+                self.container.mux(packet)
+                on_frame()
+        self.end = Fraction(last) * time_base
+
     def finish(self) -> None:
         return None
 
 
+def _prefixed(packet: av.Packet, prefix: bytes) -> av.Packet:
+    copy = av.Packet(prefix + bytes(packet))
+    copy.time_base = packet.time_base
+    copy.pts, copy.dts, copy.duration = packet.pts, packet.dts, packet.duration
+    copy.is_keyframe = packet.is_keyframe
+    return copy
+
+
 def _matches(info: ClipInfo, first: ClipInfo, picture: Picture) -> bool:
+    """May this take's packets follow the first take's in one H.264 track?
+
+    Same frame, pixel format and rate; parameter sets identical, or from other encoder
+    settings of the same profile at no higher a level (they travel in band, see CopyWriter).
+    """
     return (
         info.codec == "h264"
         and (info.width, info.height) == (picture.width, picture.height)
         and info.pix_fmt == PIXEL_FORMAT
         and info.rate == picture.rate
-        and info.extradata == first.extradata
+        and _compatible_parameters(info.extradata, first.extradata)
     )
+
+
+def _compatible_parameters(avcc: bytes, first: bytes) -> bool:
+    if avcc == first:
+        return True
+    if len(avcc) < 6 or len(first) < 6 or avcc[0] != 1 or first[0] != 1:
+        return False  # not an avcC record (Annex B extradata): only identical ones copy
+    same_profile = avcc[1] == first[1] and avcc[2] == first[2]
+    try:
+        parse_avcc(avcc)
+    except NotSimple:
+        return False
+    return same_profile and avcc[3] <= first[3] and avcc[4] & 3 == first[4] & 3 == 3
 
 
 def choose_rate(infos: list[ClipInfo]) -> Fraction:
     """The highest frame rate among the takes (no take loses frames), at most 60."""
     return min(max((i.rate for i in infos), default=DEFAULT_RATE), MAX_RATE)
+
+
+def _index_of(clip: Clip) -> TrackIndex | None:
+    """A silent take's index read from its MP4 (None: open it with PyAV instead)."""
+    if clip.path is None:
+        return None
+    try:
+        index = read_index(clip.path)
+    except NotSimple:
+        return None
+    return None if index.has_audio else index
+
+
+def _info_of(index: TrackIndex) -> ClipInfo:
+    return ClipInfo(width=index.width, height=index.height, rate=index.rate,
+                    seconds=index.seconds, codec="h264", pix_fmt=index.pix_fmt,
+                    extradata=index.avcc, has_audio=False)  # fmt: skip
 
 
 class _NotCopyable(Exception):
@@ -208,7 +295,15 @@ def _write(
                 if not on_progress(video.seconds, stage):
                     raise ExportCancelled
 
-            if isinstance(video, CopyWriter):
+            indexed = _index_of(clip) if isinstance(video, CopyWriter) and index else None
+            if isinstance(video, CopyWriter) and indexed is not None:
+                # A silent take read from its MP4 index: copied without opening it with PyAV.
+                assert clip.path is not None  # noqa: S101 — copy plans have no slates
+                if not _matches(_info_of(indexed), first_info, picture):
+                    raise _NotCopyable
+                video.add_indexed(clip.path, indexed, tick)
+                end = video.seconds
+            elif isinstance(video, CopyWriter):
                 source = first if index == 0 and first is not None else open_take(clip)
                 with source:
                     copied = read_info(clip, source)
