@@ -102,6 +102,7 @@ ROUTES: dict[str, Rule] = {
     # exports: every member watches and downloads; producers and owners start and cancel
     "generation:episode_exports": page(),
     "generation:start_export": action(SPEND),
+    "generation:subtitle_font": action(SPEND),  # producers and owners, like exports
     "generation:export_detail": page(),
     "generation:export_progress": page(),
     "generation:cancel_export": action(SPEND),

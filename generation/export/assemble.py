@@ -81,14 +81,14 @@ class CopyWriter:
         prefix = self._in_band(info.extradata)
         last = 0
         for packet in source.demux(stream):
-            if packet.dts is None or packet.pts is None:
+            pts, dts = packet.pts, packet.dts
+            if dts is None or pts is None:
                 continue
             if prefix:
                 packet = _prefixed(packet, prefix)
                 prefix = b""
-            packet.pts += shift
-            packet.dts += shift
-            last = max(last, packet.pts + (packet.duration or frame_ticks))
+            packet.pts, packet.dts = pts + shift, dts + shift
+            last = max(last, pts + shift + (packet.duration or frame_ticks))
             packet.stream = self.stream
             self.container.mux(packet)
             on_frame()

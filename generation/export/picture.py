@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
+from pathlib import Path
 
 import av
 import numpy as np
@@ -37,6 +38,7 @@ class Picture:
     rate: Fraction
     watermark: str = ""  # "DRAFT" on drafts
     burn_subtitles: bool = False
+    font: Path | None = None  # the project's own subtitle font; None: the shipped one
 
 
 def boxed(info: ClipInfo, picture: Picture) -> bool:
@@ -77,7 +79,11 @@ class PictureWriter:
         self.stream.codec_context.time_base = Fraction(1) / picture.rate
         self.frames = 0
         self.alpha = _watermark_alpha(picture) if picture.watermark else None
-        self.captions = Captions(picture.width, picture.height) if picture.burn_subtitles else None
+        self.captions = (
+            Captions(picture.width, picture.height, picture.font)
+            if picture.burn_subtitles
+            else None
+        )
         # The last marked frame: (source and caption ids, source kept alive, marked frame).
         self._marked: tuple[tuple[int, int], av.VideoFrame, av.VideoFrame] | None = None
 
