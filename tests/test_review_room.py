@@ -329,3 +329,24 @@ def test_compare_shows_the_casts_references_the_reviewer_may_see_and_nothing_of_
     assert "Secret_Sam" not in page and "secret_sam" not in page
     # The image itself is served to the reviewer (the media view checks who asks).
     assert client.get(reverse("characters:reference_image", args=[ref.pk])).status_code == 200
+
+
+def test_a_decision_in_a_30_scene_episode_stays_within_twenty_queries(
+    client, episode, writer, reviewer, django_assert_max_num_queries
+):
+    # Was 23 (a reload of the decided take and three queries to see whether the episode was
+    # fully approved); bench/review_room.py times it.
+    scenes = episode_of(episode, 30, writer)
+    client.force_login(reviewer)
+    url = reverse("generation:decide_take", args=[scenes[3].takes.get().pk])
+    with django_assert_max_num_queries(20):
+        response = client.post(url, {"action": "approve"}, headers={"HX-Request": "true"})
+    assert response.status_code == 200 and "Scene 4: approved." in response.content.decode()
+    assert scene_status(card_scenes_one(scenes[3])) == "approved"
+
+
+def card_scenes_one(scene):  # type: ignore[no-untyped-def]
+    from generation.board.render import card_scenes
+    from projects.models import Scene
+
+    return card_scenes(Scene.objects.filter(pk=scene.pk)).get()

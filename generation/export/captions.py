@@ -140,7 +140,6 @@ class Captions:
         for index, cue in enumerate(self.cues):
             if cue.start <= seconds < cue.end:
                 if index not in self.drawn:
-                    self.drawn = {index: Caption(cue.text, self.width, self.height,
-                                                         self.own_font)}
+                    self.drawn = {index: Caption(cue.text, self.width, self.height, self.own_font)}
                 return self.drawn[index]
         return None

@@ -73,8 +73,12 @@ def set_project_font(*, project: Project, checked: CheckedFont, by: object) -> S
     with transaction.atomic():
         font, _ = SubtitleFont.objects.select_for_update().get_or_create(
             project=project,
-            defaults={"family": checked.family, "sha256": checked.sha256,
-                      "suffix": checked.suffix, "size": len(checked.data)},  # fmt: skip
+            defaults={
+                "family": checked.family,
+                "sha256": checked.sha256,
+                "suffix": checked.suffix,
+                "size": len(checked.data),
+            },  # fmt: skip
         )
         font.family, font.style = checked.family, checked.style
         font.sha256, font.suffix, font.size = checked.sha256, checked.suffix, len(checked.data)

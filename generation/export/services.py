@@ -64,13 +64,17 @@ def export_options(
 ) -> dict[str, Any]:
     width, height = episode.project.frame_size
     cards = card_options(episode, title_seconds=title_card_seconds, end_seconds=end_card_seconds)
-    return {
-        "width": width,
-        "height": height,
-        "watermark": "DRAFT" if kind == "draft" else "",
-        "burn_subtitles": burn_subtitles,
-        "languages": episode_languages(episode),
-    } | cards | ({"subtitle_font": font_option(episode.project)} if burn_subtitles else {})
+    return (
+        {
+            "width": width,
+            "height": height,
+            "watermark": "DRAFT" if kind == "draft" else "",
+            "burn_subtitles": burn_subtitles,
+            "languages": episode_languages(episode),
+        }
+        | cards
+        | ({"subtitle_font": font_option(episode.project)} if burn_subtitles else {})
+    )
 
 
 def is_stale(export: Export) -> bool:

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from generation.board.render import card_scenes
 from generation.board.status import scene_status
+from generation.models import ReviewStatus
 from generation.review.models import Notification, NotificationKind, NotificationMute
 from projects.live import publish_notification
 from projects.models import Episode, Membership, Project, Role, Scene
@@ -77,7 +78,11 @@ def notify_mentions(*, scene: Scene, mentioned: Iterable[User], actor: User) -> 
 
 def notify_if_episode_approved(*, scene: Scene, actor: User) -> None:
     """When the last scene of an episode is approved, its owners and producers hear of it."""
-    scenes = card_scenes(Scene.objects.filter(episode=scene.episode_id, omitted=False))
+    episode_scenes = Scene.objects.filter(episode=scene.episode_id, omitted=False)
+    # One query for the usual answer: a scene without any approved take is not approved.
+    if episode_scenes.exclude(takes__review_status=ReviewStatus.APPROVED).exists():
+        return
+    scenes = card_scenes(episode_scenes)
     if any(scene_status(s) != "approved" for s in scenes):
         return
     leads = [
