@@ -125,6 +125,7 @@ ROUTES: dict[str, Rule] = {
     "generation:resolve_comment": action(COMMENT),
     "generation:retake": action(EDIT),  # a retake is a single scene's generation
     "generation:review_dashboard": page(),
+    "generation:project_activity": page(),
     "generation:review_dashboard_csv": page(),
     # one's own notifications: any signed-in user, in a studio or not
     "generation:notifications": page(ALL, outsider="ok"),
