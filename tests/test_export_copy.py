@@ -103,14 +103,80 @@ def test_takes_of_two_encoder_settings_are_copied_and_decode_to_the_same_picture
     assert [round(s, 3) for s, _e in result.places] == [0, 2, 4, 6]
 
 
-def test_a_take_of_another_pixel_format_or_profile_is_re_encoded(tmp_path):
+def test_only_the_takes_that_differ_are_re_encoded_into_the_copied_track(tmp_path):
     base = _take(tmp_path / "0.mp4", seconds=2, shade=30, options=FAST)
     odd_format = _take(tmp_path / "1.mp4", seconds=2, shade=90, options={"preset": "veryfast"},
                        pix_fmt="yuv444p")  # fmt: skip
     baseline = _take(tmp_path / "2.mp4", seconds=2, shade=150,
                      options={"preset": "veryfast", "profile": "baseline"})  # fmt: skip
+    landscape = _take(tmp_path / "3.mp4", seconds=2, shade=210, options=FAST, size=(320, 180))
+    last = _take(tmp_path / "4.mp4", seconds=2, shade=60, options=OTHER)
+    paths = [base, odd_format, baseline, landscape, last]
+    target = tmp_path / "out.mp4"
 
-    for other in (odd_format, baseline):
-        result = _export([_clip(0, base), _clip(1, other)], tmp_path / "out.mp4")
-        assert result.method == "reencode"
-        assert len(_frames(tmp_path / "out.mp4")) == 2 * 2 * FPS
+    result = _export([_clip(i, p) for i, p in enumerate(paths)], target)
+
+    assert result.method == "copy"
+    assert result.reencoded == ["Scene 2", "Scene 3", "Scene 4"]
+    assert result.boxed == ["Scene 4"]  # landscape in a portrait frame: pillar-boxed
+    got = _frames(target)
+    assert len(got) == 5 * 2 * FPS
+    per_take = [got[i * 2 * FPS : (i + 1) * 2 * FPS] for i in range(5)]
+    for index in (0, 4):  # copied: the very same pictures
+        assert all(np.array_equal(a, b) for a, b in zip(per_take[index], _frames(paths[index]),
+                                                        strict=True))  # fmt: skip
+    for index in (1, 2):  # re-encoded at the same size: the same pictures, give or take coding
+        for a, b in zip(per_take[index], _frames(paths[index]), strict=True):
+            assert np.abs(a.astype(int) - b.astype(int)).mean() < 3
+    boxed = per_take[3][0]
+    assert boxed.shape == (HEIGHT, WIDTH) and boxed[:40].max() < 20  # black bars above
+    with av.open(str(target)) as container:
+        assert container.streams.video[0].average_rate == FPS
+
+
+def test_a_take_of_a_higher_frame_rate_makes_the_whole_episode_re_encoded(tmp_path):
+    base = _take(tmp_path / "0.mp4", seconds=2, shade=30, options=FAST)
+    faster = tmp_path / "1.mp4"
+    with av.open(str(faster), "w", format="mp4") as out:
+        stream = out.add_stream("libx264", rate=24, options=FAST)
+        stream.width, stream.height, stream.pix_fmt = WIDTH, HEIGHT, "yuv420p"
+        for index in range(48):
+            frame = av.VideoFrame.from_ndarray(
+                np.full((HEIGHT, WIDTH, 3), 90, dtype=np.uint8), format="rgb24"
+            ).reformat(format="yuv420p")
+            frame.pts = index
+            out.mux(stream.encode(frame))
+        out.mux(stream.encode(None))
+
+    result = _export([_clip(0, base), _clip(1, faster)], tmp_path / "out.mp4")
+
+    assert result.method == "reencode" and result.rate == 24  # no take loses frames
+    assert len(_frames(tmp_path / "out.mp4")) == 2 * 2 * 24
+
+
+@pytest.mark.django_db
+def test_an_export_copies_matching_takes_and_says_which_one_it_re_encoded(
+    client, episode, producer, writer, settings, tmp_path
+):
+    from django.urls import reverse
+
+    from generation.export.services import run_export, start_export
+    from tests.export_world import approve_all
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    approve_all(episode, writer, [(720, 1280, 12)] * 5 + [(1280, 720, 12)])
+    export = start_export(episode=episode, kind="final", requested_by=producer)
+    assert run_export(export.pk) == "done"
+    export.refresh_from_db()
+
+    assert export.report["method"] == "copy", export.error
+    (label,) = export.report["reencoded"]
+    assert label.startswith("Scene 6") and export.report["boxed"] == [label]
+    with av.open(str(Path(settings.MEDIA_ROOT, export.video.name))) as container:
+        video = container.streams.video[0]
+        assert (video.width, video.height, video.average_rate) == (720, 1280, 12)
+        frames = sum(1 for _ in container.decode(video))
+    assert frames == sum(s.duration_seconds for s in episode.scenes.all()) * 12
+    client.force_login(writer)
+    page = client.get(reverse("generation:export_detail", args=[export.pk])).content.decode()
+    assert "copied from the takes unchanged except 1 re-encoded to match" in page

@@ -263,6 +263,7 @@ def _build(export: Export, folder: Path, work: Path) -> None:
         "frame_rate": str(assembly.rate),
         "seconds": assembly.chapters[-1][2] if assembly.chapters else 0,
         "boxed": assembly.boxed,
+        "reencoded": assembly.reencoded,  # copy path: the takes encoded into the copied track
         "scenes": [list(place) for place in assembly.places],
         "chapters": [list(chapter) for chapter in assembly.chapters],
     }
