@@ -62,6 +62,18 @@ def episode_exports(request: AuthenticatedHttpRequest, episode_id: int) -> HttpR
 
 
 @login_required
+@require_safe
+def export_badge(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
+    """The storyboard's Export button with the latest version and whether it is out of date
+    (fetched after the page loads, so the storyboard's own queries stay fixed)."""
+    episode, _ = get_episode_for_user(request.user, episode_id)
+    latest = latest_finished(episode)
+    context = {"episode": episode, "latest": latest,
+               "stale": latest is not None and is_stale(latest)}  # fmt: skip
+    return render(request, "generation/export/_badge.html", context)
+
+
+@login_required
 @require_POST
 def subtitle_font(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
     """Upload the project's own font for burned-in subtitles, or go back to the shipped one."""
