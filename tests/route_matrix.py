@@ -102,8 +102,8 @@ ROUTES: dict[str, Rule] = {
     # exports: every member watches and downloads; producers and owners start and cancel
     "generation:episode_exports": page(),
     "generation:start_export": action(SPEND),
-    "generation:subtitle_font": action(SPEND),
-    "generation:export_badge": page(),  # the storyboard's Export button, fetched on load  # producers and owners, like exports
+    "generation:subtitle_font": action(SPEND),  # producers and owners, like exports
+    "generation:export_badge": page(),  # the storyboard's Export button, fetched on load
     "generation:export_detail": page(),
     "generation:export_progress": page(),
     "generation:cancel_export": action(SPEND),
