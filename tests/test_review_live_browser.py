@@ -73,3 +73,22 @@ def test_m_cycles_from_the_second_take_to_the_casts_references_and_off(
     assert "comparing with the cast's references" in page.inner_text("#compare-state")
     page.keyboard.press("m")
     assert not page.is_visible("#refs-compare") and not page.is_visible("#compare")
+
+
+def test_brackets_jump_to_the_approved_scene_before_and_after(
+    episode, writer, reviewer, asgi_server, browser
+):
+    from generation.review.services import record_review
+
+    scenes = episode_of(episode, 4, writer)
+    for index in (0, 3):
+        record_review(take=scenes[index].takes.get(), author=reviewer, action="approve")
+    page = log_in(browser, asgi_server, reviewer.username, PASSWORD)
+    page.goto(f"{asgi_server.url}/episodes/{episode.pk}/review/scenes/{scenes[1].pk}/")
+    page.wait_for_selector(f"#stage[data-ready][data-scene='{scenes[1].pk}']")
+
+    page.keyboard.press("]")
+    page.wait_for_selector(f"#stage[data-ready][data-scene='{scenes[3].pk}']")
+    page.keyboard.press("[")
+    page.wait_for_selector(f"#stage[data-ready][data-scene='{scenes[0].pk}']")
+    assert page.url.endswith(f"/scenes/{scenes[0].pk}/")

@@ -186,6 +186,7 @@
     else if (key === "ArrowLeft") step(-1);
     else if (key === "ArrowRight") step(1);
     else if (key === "j" || key === "k" || key === "n" || key === "a") return press(key);
+    else if (key === "[" || key === "]") return press(key);  // the approved scene before / after
     else if (/^[1-9]$/.test(key)) return press(key);
     else if (key === "r") startReason("request_changes");
     else if (key === "x") startReason("reject");
@@ -196,7 +197,7 @@
     else return false;
     return true;
   }
-  var COMMANDS = /^([ jknarxclm?1-9]|ArrowLeft|ArrowRight)$/;
+  var COMMANDS = /^([ jknarxclm?1-9\[\]]|ArrowLeft|ArrowRight)$/;
 
   document.addEventListener("keydown", function (event) {
     var target = event.target;
