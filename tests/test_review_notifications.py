@@ -209,3 +209,22 @@ def test_asking_for_a_review_with_nothing_waiting_or_as_a_reviewer_is_refused(
     refused = client.post(reverse("generation:request_review", args=[episode.pk]))
     assert refused.status_code == 403 and "ask for reviews" in refused.content.decode()
     assert not Notification.objects.filter(kind="review_requested").exists()
+
+
+def test_a_member_outside_the_projects_team_is_not_told_of_a_mention(
+    episode, writer, reviewer, studio
+):
+    from django.contrib.auth.models import User
+
+    from projects.models import Role
+
+    take = episode_of(episode, 1, writer)[0].takes.get()
+    outside = User.objects.create_user("olaf_outside", email="o@example.test")
+    Membership.objects.create(user=outside, studio=studio, role=Role.WRITER)
+    episode.project.team.set([writer, reviewer])
+
+    add_comment(take=take, author=reviewer, at_seconds=Decimal(0),
+                text="@olaf_outside and @wendy_writer, look")  # fmt: skip
+
+    assert _kinds(writer) == ["mention"]
+    assert _kinds(outside) == []  # a studio member, but the project is not theirs to see

@@ -39,10 +39,16 @@ def notify(
             studio=scene.episode.project.studio_id, user__in=people
         ).values_list("user", flat=True)
     )
+    # And within a project team: a member outside it may not see the scene, nor hear of it.
+    visible = {
+        pk
+        for pk in members - muted
+        if Scene.objects.for_user(people[pk]).filter(pk=scene.pk).exists()
+    }
     notices = [
         Notification(recipient=user, kind=kind, scene=scene, actor=actor, text=text)
         for pk, user in people.items()
-        if pk in members and pk not in muted
+        if pk in visible
     ]
     Notification.objects.bulk_create(notices)
     for notice in notices:  # every open page of each recipient: the bell, live
@@ -97,15 +103,14 @@ def notify_if_episode_approved(*, scene: Scene, actor: User) -> None:
 
 
 def reviewers_of(project: Project) -> list[User]:
-    """The members who may review the project: reviewers and owners it is visible to."""
+    """The members who may review: the studio's reviewers and owners."""
     people = [
         m.user
         for m in Membership.objects.filter(
             studio=project.studio_id, role__in=[Role.OWNER, Role.REVIEWER]
         ).select_related("user")
     ]
-    # A project with a team shows itself to its team only: the same rule as every page.
-    return [u for u in people if Project.objects.for_user(u).filter(pk=project.pk).exists()]
+    return people  # notify() leaves out whoever may not see the project (its team)
 
 
 def request_review(*, episode: Episode, actor: User, waiting: list[Scene]) -> list[Notification]:
