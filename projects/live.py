@@ -95,3 +95,14 @@ def close_sockets_on_logout(sender: object, user: Any = None, **kwargs: object) 
     """Receiver of `user_logged_out` (wired in projects/apps.py): the session's sockets end."""
     if user is not None and user.pk is not None:
         close_user_sockets(user_id=user.pk)
+
+
+def notifications_group(user_id: int) -> str:
+    """The Channels group of one user's notification bells (one per open page)."""
+    return f"notifications-{user_id}"
+
+
+def publish_notification(*, user_id: int) -> None:
+    """After commit, tell the user's open pages that their unread notifications changed."""
+    message = {"type": "notifications.changed"}
+    transaction.on_commit(lambda: _send_to_group(notifications_group(user_id), message))

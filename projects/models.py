@@ -114,8 +114,11 @@ class Membership(models.Model):
 
     @property
     def can_comment(self) -> bool:
-        """Time-pinned review comments: everyone but viewers (comments are not decisions)."""
-        return self.role != Role.VIEWER
+        """Time-pinned review comments: everyone but viewers (comments are not decisions).
+
+        Not on an archived project: like every other change, comments wait for a restore.
+        """
+        return not self.read_only_reason and self.role != Role.VIEWER
 
 
 def _visible_to(project_path: str, user: User) -> Q:

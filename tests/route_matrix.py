@@ -102,6 +102,8 @@ ROUTES: dict[str, Rule] = {
     # exports: every member watches and downloads; producers and owners start and cancel
     "generation:episode_exports": page(),
     "generation:start_export": action(SPEND),
+    "generation:subtitle_font": action(SPEND),  # producers and owners, like exports
+    "generation:export_badge": page(),  # the storyboard's Export button, fetched on load
     "generation:export_detail": page(),
     "generation:export_progress": page(),
     "generation:cancel_export": action(SPEND),
@@ -118,11 +120,13 @@ ROUTES: dict[str, Rule] = {
     "generation:review_room": page(),
     "generation:review_room_scene": page(),
     "generation:review_batch": action(REVIEW),
+    "generation:request_review": action(EDIT),  # writers, producers, owners ask reviewers
     "generation:decide_take": action(REVIEW),
     "generation:comment_take": action(COMMENT),
     "generation:resolve_comment": action(COMMENT),
     "generation:retake": action(EDIT),  # a retake is a single scene's generation
     "generation:review_dashboard": page(),
+    "generation:project_activity": page(),
     "generation:review_dashboard_csv": page(),
     # one's own notifications: any signed-in user, in a studio or not
     "generation:notifications": page(ALL, outsider="ok"),
@@ -176,4 +180,6 @@ ADMIN_NAMESPACE = "admin"
 SOCKETS: dict[str, frozenset[str]] = {
     "ws/episodes/<int:episode_id>/": ALL,
     "ws/episodes/<int:episode_id>/review/": ALL,
+    # one's own notification bell: any signed-in user, in a studio or not
+    "ws/notifications/": ALL | {"outsider"},
 }

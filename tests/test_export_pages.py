@@ -159,3 +159,19 @@ def test_the_storyboard_badge_says_when_the_latest_export_is_out_of_date(finishe
     scene.dialogue = [{"speaker": "MIA", "line": "A new line."}]
     scene.save()
     assert "v1 · out of date" in badge.render(Context({"episode": episode}))
+
+
+def test_the_storyboard_shows_the_latest_export_and_when_it_is_out_of_date(
+    client, finished, episode, writer
+):
+    from django.urls import reverse
+
+    client.force_login(writer)
+    board = client.get(reverse("board:storyboard", args=[episode.pk])).content.decode()
+    url = reverse("generation:export_badge", args=[episode.pk])
+    assert f'hx-get="{url}" hx-trigger="load"' in board  # the board fetches it once loaded
+    assert "v1</span>" in client.get(url).content.decode()
+    scene = episode.scenes.order_by("position")[0]
+    scene.dialogue = [{"speaker": "MIA", "line": "A new line."}]
+    scene.save()
+    assert "v1 · out of date" in client.get(url).content.decode()

@@ -139,3 +139,28 @@ def test_a_comment_reaches_an_open_review_room(episode, writer, reviewer, viewer
     assert f'id="comments-{take.pk}"' in pushed and "Light flickers" in pushed
     assert f'id="strip-{take.scene_id}"' in pushed and 'hx-swap-oob="true"' in pushed
     assert "Approve" not in pushed  # rendered for the viewer
+
+
+@pytest.mark.django_db
+def test_an_archived_projects_takes_take_no_comments_and_the_refusal_says_why(
+    episode, writer, reviewer
+):
+    from django.utils import timezone
+
+    from projects.access import ARCHIVED
+
+    take = episode_of(episode, 1, writer)[0].takes.get()
+    first = add_comment(take=take, author=reviewer, text="Hands?", at_seconds=Decimal("1.2"))
+    project = episode.project
+    project.archived_at = timezone.now()
+    project.save(update_fields=["archived_at"])
+
+    said = _post(writer, "comment_take", {"text": "Late", "at_seconds": "1"}, take_id=take.pk)
+    resolved = _post(reviewer, "resolve_comment", {"resolved": "1"}, comment_id=first.pk)
+
+    for response in (said, resolved):
+        assert response.status_code == 403
+        assert ARCHIVED in response.content.decode()  # the 403 page's marked message
+    assert ReviewComment.objects.count() == 1
+    first.refresh_from_db()
+    assert not first.is_resolved

@@ -49,3 +49,12 @@ def test_an_outsider_cannot_see_the_dashboard(client, episode, outsider):
     assert client.get(reverse("generation:review_dashboard", args=[episode.pk])).status_code == 404
     csv_url = reverse("generation:review_dashboard_csv", args=[episode.pk])
     assert client.get(csv_url).status_code == 404
+
+
+def test_the_project_page_links_each_episode_to_its_review_room_and_dashboard(
+    client, episode, viewer
+):
+    client.force_login(viewer)
+    page = client.get(reverse("generation:project", args=[episode.project_id])).content.decode()
+    assert reverse("generation:review_dashboard", args=[episode.pk]) in page
+    assert reverse("generation:review_room", args=[episode.pk]) in page

@@ -102,22 +102,129 @@ def test_bad_mute_settings_are_refused_with_a_message(client, writer):
     assert not writer.notification_mutes.exists()
 
 
-def test_the_bell_refreshes_its_count_without_a_page_load(client, episode, writer, reviewer):
-    take = episode_of(episode, 1, writer)[0].takes.get()
+def _bell_socket(user):  # type: ignore[no-untyped-def]
+    from channels.testing import WebsocketCommunicator
+    from django.test import Client
+
+    from comicstudio.asgi import application
+
+    headers = [(b"origin", b"http://127.0.0.1")]
+    if user is not None:
+        client = Client()
+        client.force_login(user)
+        headers.append((b"cookie", f"sessionid={client.cookies['sessionid'].value}".encode()))
+    return WebsocketCommunicator(application, "/ws/notifications/", headers=headers)
+
+
+def test_the_top_bar_opens_the_bells_socket(client, writer):
     client.force_login(writer)
     page = client.get(reverse("generation:home")).content.decode()
-    bell = reverse("generation:bell")
-    assert f'hx-get="{bell}" hx-trigger="every 30s"' in page  # the top bar polls it
+    assert 'ws-connect="/ws/notifications/"' in page and "every 30s" not in page
     assert 'aria-label="Notifications: 0 unread"' in page
 
-    add_comment(take=take, author=reviewer, at_seconds=Decimal(0), text="@wendy_writer look")
-    response = client.get(bell, headers={"HX-Request": "true"})
 
-    body = response.content.decode()
-    assert body.lstrip().startswith('<a id="bell"') and "<html" not in body
-    assert 'aria-label="Notifications: 1 unread"' in body and 'class="count">1<' in body
+@pytest.mark.django_db(transaction=True)
+def test_a_new_notification_and_reading_them_reach_the_open_bell_live(episode, writer, reviewer):
+    from asgiref.sync import sync_to_async
+
+    from generation.review.notifications import mark_read
+    from tests.test_live import run
+
+    take = episode_of(episode, 1, writer)[0].takes.get()
+    mine, theirs = _bell_socket(writer), _bell_socket(reviewer)
+
+    async def scenario():
+        assert (await mine.connect())[0] and (await theirs.connect())[0]
+        first = await mine.receive_from(timeout=5)  # the bell as it is, on connect
+        await theirs.receive_from(timeout=5)
+        await sync_to_async(add_comment)(
+            take=take, author=reviewer, at_seconds=Decimal(0), text="@wendy_writer look"
+        )
+        pushed = await mine.receive_from(timeout=5)
+        await sync_to_async(mark_read)(writer)
+        read = await mine.receive_from(timeout=5)
+        others_quiet = await theirs.receive_nothing(timeout=0.3)
+        await mine.disconnect()
+        await theirs.disconnect()
+        return first, pushed, read, others_quiet
+
+    first, pushed, read, others_quiet = run(scenario)
+    assert first.lstrip().startswith('<a id="bell"') and 'class="count">0<' in first
+    assert 'aria-label="Notifications: 1 unread"' in pushed and 'class="count">1<' in pushed
+    assert 'class="count">0<' in read
+    assert others_quiet  # the reviewer's bell heard nothing about the writer's notice
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_signed_out_visitor_gets_no_bell_socket():
+    from tests.test_live import run
+
+    socket = _bell_socket(None)
+
+    async def scenario():
+        return (await socket.connect())[0]
+
+    assert run(scenario) is False
 
 
 def test_a_signed_out_bell_is_left_alone(client):
     response = client.get(reverse("generation:bell"), headers={"HX-Request": "true"})
     assert response.status_code == 204 and response.content == b""
+
+
+def test_a_writer_asks_for_a_review_and_only_the_projects_reviewers_hear_once(
+    client, episode, writer, reviewer, owner, producer, viewer, studio
+):
+    from django.contrib.auth.models import User
+
+    from projects.models import Role
+
+    episode_of(episode, 2, writer)
+    outside_team = User.objects.create_user("tom_teamless", email="t@example.test")
+    Membership.objects.create(user=outside_team, studio=studio, role=Role.REVIEWER)
+    episode.project.team.set([writer, reviewer])  # owners always see; tom does not
+    client.force_login(writer)
+
+    response = client.post(reverse("generation:request_review", args=[episode.pk]))
+
+    assert response.status_code == 200
+    assert "Review requested: 2 reviewers told." in response.content.decode()
+    assert _kinds(reviewer) == ["review_requested"] and _kinds(owner) == ["review_requested"]
+    for nobody in (writer, producer, viewer, outside_team):
+        assert _kinds(nobody) == []
+    notice = Notification.objects.get(recipient=reviewer)
+    assert "wendy_writer asks for a review of episode 1, Soup: 2 scenes waiting." == notice.text
+
+
+def test_asking_for_a_review_with_nothing_waiting_or_as_a_reviewer_is_refused(
+    client, episode, writer, reviewer
+):
+    (take,) = [s.takes.get() for s in episode_of(episode, 1, writer)]
+    record_review(take=take, author=reviewer, action="approve")
+    client.force_login(writer)
+    response = client.post(reverse("generation:request_review", args=[episode.pk]))
+    assert response.status_code == 409
+    assert "No scene of this episode waits for review." in response.content.decode()
+    client.force_login(reviewer)
+    refused = client.post(reverse("generation:request_review", args=[episode.pk]))
+    assert refused.status_code == 403 and "ask for reviews" in refused.content.decode()
+    assert not Notification.objects.filter(kind="review_requested").exists()
+
+
+def test_a_member_outside_the_projects_team_is_not_told_of_a_mention(
+    episode, writer, reviewer, studio
+):
+    from django.contrib.auth.models import User
+
+    from projects.models import Role
+
+    take = episode_of(episode, 1, writer)[0].takes.get()
+    outside = User.objects.create_user("olaf_outside", email="o@example.test")
+    Membership.objects.create(user=outside, studio=studio, role=Role.WRITER)
+    episode.project.team.set([writer, reviewer])
+
+    add_comment(take=take, author=reviewer, at_seconds=Decimal(0),
+                text="@olaf_outside and @wendy_writer, look")  # fmt: skip
+
+    assert _kinds(writer) == ["mention"]
+    assert _kinds(outside) == []  # a studio member, but the project is not theirs to see

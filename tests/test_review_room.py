@@ -289,3 +289,64 @@ def test_regenerating_a_scene_already_generating_is_refused_on_the_stage_in_the_
     assert response.status_code == 409
     assert "already has a take in progress" in response.content.decode()
     assert take.scene.takes.count() == 2
+
+
+def _with_reference(owner, handle: str, privacy: str):  # type: ignore[no-untyped-def]
+    import io
+
+    from PIL import Image
+
+    from characters.models import Angle, Character
+    from characters.services import add_reference
+    from characters.uploads import check_image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (300, 400), (20, 120, 220)).save(buffer, "PNG")
+    character = Character.objects.create(owner=owner, name=handle.title(), handle=handle,
+                                         appearance="x", privacy=privacy)  # fmt: skip
+    checked = check_image(io.BytesIO(buffer.getvalue()), size=len(buffer.getvalue()))
+    add_reference(character=character, angle=Angle.SIDE, checked=checked)
+    return character
+
+
+def test_compare_shows_the_casts_references_the_reviewer_may_see_and_nothing_of_the_rest(
+    client, episode, writer, reviewer
+):
+    scene = episode_of(episode, 1, writer)[0]
+    shared = _with_reference(writer, "mia_cook", "everyone")
+    secret = _with_reference(writer, "secret_sam", "only_me")
+    scene.cast.set([shared, secret])
+    client.force_login(reviewer)
+
+    page = client.get(_room(episode, scene)).content.decode()
+
+    assert 'id="refs-compare"' in page and "M compares with the cast's references" in page
+    ref = shared.references.get()
+    assert reverse("characters:reference_image", args=[ref.pk]) in page
+    assert "Mia_Cook, side" in page
+    hidden = secret.references.get()
+    assert reverse("characters:reference_image", args=[hidden.pk]) not in page
+    assert "Secret_Sam" not in page and "secret_sam" not in page
+    # The image itself is served to the reviewer (the media view checks who asks).
+    assert client.get(reverse("characters:reference_image", args=[ref.pk])).status_code == 200
+
+
+def test_a_decision_in_a_30_scene_episode_stays_within_twenty_queries(
+    client, episode, writer, reviewer, django_assert_max_num_queries
+):
+    # Was 23 (a reload of the decided take and three queries to see whether the episode was
+    # fully approved); bench/review_room.py times it.
+    scenes = episode_of(episode, 30, writer)
+    client.force_login(reviewer)
+    url = reverse("generation:decide_take", args=[scenes[3].takes.get().pk])
+    with django_assert_max_num_queries(20):
+        response = client.post(url, {"action": "approve"}, headers={"HX-Request": "true"})
+    assert response.status_code == 200 and "Scene 4: approved." in response.content.decode()
+    assert scene_status(card_scenes_one(scenes[3])) == "approved"
+
+
+def card_scenes_one(scene):  # type: ignore[no-untyped-def]
+    from generation.board.render import card_scenes
+    from projects.models import Scene
+
+    return card_scenes(Scene.objects.filter(pk=scene.pk)).get()

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 import av
 
-from generation.export.picture import PIXEL_FORMAT, Card, Picture, PictureWriter, boxed
+from generation.export.copying import CopyWriter, NotCopyable, index_of, info_of, matches, splice
+from generation.export.picture import Card, Picture, PictureWriter, boxed
 from generation.export.probe import Clip, ClipInfo, ExportError, open_take, probe, read_info
 from generation.export.sound import SoundWriter
 from generation.export.subtitles import Cue, mov_text_sample, scene_cues, translated_cues
@@ -39,62 +40,12 @@ class Assembly:
     # (title, start, end) of every chapter: the scenes, and the cards around them.
     chapters: list[tuple[str, float, float]] = field(default_factory=list)
     translated: dict[str, list[Cue]] = field(default_factory=dict)  # by language tag
-
-
-class CopyWriter:
-    """Copies the takes' H.264 packets one after the other, shifting their timestamps."""
-
-    def __init__(self, container: av.container.OutputContainer, template: av.VideoStream) -> None:
-        self.container = container
-        self.stream = container.add_stream_from_template(template)
-        # An MP4 track without the default flag is written disabled: players skip it.
-        self.stream.disposition = av.stream.Disposition.default
-        self.end = Fraction(0)
-
-    @property
-    def seconds(self) -> float:
-        return float(self.end)
-
-    def add_take(
-        self, source: av.container.InputContainer, info: ClipInfo, on_frame: Callable[[], None]
-    ) -> None:
-        stream = source.streams.video[0]
-        time_base = stream.time_base or Fraction(1, 90_000)
-        frame_ticks = round(1 / (info.rate * time_base))
-        shift = round(self.end / time_base) - (stream.start_time or 0)
-        last = 0
-        for packet in source.demux(stream):
-            if packet.dts is None or packet.pts is None:
-                continue
-            packet.pts += shift
-            packet.dts += shift
-            last = max(last, packet.pts + (packet.duration or frame_ticks))
-            packet.stream = self.stream
-            self.container.mux(packet)
-            on_frame()
-        self.end = Fraction(last) * time_base
-
-    def finish(self) -> None:
-        return None
-
-
-def _matches(info: ClipInfo, first: ClipInfo, picture: Picture) -> bool:
-    return (
-        info.codec == "h264"
-        and (info.width, info.height) == (picture.width, picture.height)
-        and info.pix_fmt == PIXEL_FORMAT
-        and info.rate == picture.rate
-        and info.extradata == first.extradata
-    )
+    reencoded: list[str] = field(default_factory=list)  # takes encoded into a copied track
 
 
 def choose_rate(infos: list[ClipInfo]) -> Fraction:
     """The highest frame rate among the takes (no take loses frames), at most 60."""
     return min(max((i.rate for i in infos), default=DEFAULT_RATE), MAX_RATE)
-
-
-class _NotCopyable(Exception):
-    """A take differs from the first: the copy pass stops, everything is re-encoded."""
 
 
 class _NeedsSound(Exception):
@@ -140,7 +91,7 @@ def assemble(
                     return write(_Plan(picture=picture, copy=True, silent=silent))
                 except _NeedsSound:
                     continue  # once more, with a sound track that is encoded
-                except _NotCopyable:
+                except NotCopyable:
                     break
             target.unlink(missing_ok=True)
     infos = [probe(clip) if clip.path else None for clip in clips]
@@ -171,10 +122,10 @@ def _write(
             if first_info.has_audio and plan.silent:
                 first.close()
                 raise _NeedsSound
-            if not _matches(first_info, first_info, picture) or picture.rate > MAX_RATE:
+            if not matches(first_info, first_info, picture) or picture.rate > MAX_RATE:
                 first.close()
-                raise _NotCopyable
-            video = CopyWriter(out, first.streams.video[0])
+                raise NotCopyable
+            video = CopyWriter(out, first.streams.video[0], first_info.rate)
         else:
             video = PictureWriter(out, picture)
         result = Assembly(method="copy" if plan.copy else "reencode", rate=picture.rate)
@@ -208,15 +159,29 @@ def _write(
                 if not on_progress(video.seconds, stage):
                     raise ExportCancelled
 
-            if isinstance(video, CopyWriter):
+            indexed = index_of(clip) if isinstance(video, CopyWriter) and index else None
+            if (
+                isinstance(video, CopyWriter)
+                and indexed is not None
+                and matches(info_of(indexed), first_info, picture)
+            ):
+                # A silent take read from its MP4 index: copied without opening it with PyAV.
+                assert clip.path is not None  # noqa: S101 — copy plans have no slates
+                video.add_indexed(clip.path, indexed, tick)
+                end = video.seconds
+            elif isinstance(video, CopyWriter):
                 source = first if index == 0 and first is not None else open_take(clip)
                 with source:
                     copied = read_info(clip, source)
-                    if not _matches(copied, first_info, picture):
-                        raise _NotCopyable
                     if copied.has_audio and plan.silent:
                         raise _NeedsSound
-                    video.add_take(source, copied, tick)
+                    if matches(copied, first_info, picture):
+                        video.add_take(source, copied, tick)
+                    else:
+                        splice(video, clip, copied, picture, tick)
+                        result.reencoded.append(clip.label)
+                        if boxed(copied, picture):
+                            result.boxed.append(clip.label)
                     end = video.seconds
                     if copied.has_audio:
                         sound.add_take_sound(clip, end, source)

@@ -40,9 +40,9 @@ def font_path() -> Path | None:
 
 
 @lru_cache(maxsize=16)
-def font(size: int) -> Font:
-    """The shipped font at this size (cached)."""
-    path = font_path()
+def font(size: int, own: Path | None = None) -> Font:
+    """The project's own font (`own`, checked on upload) or the shipped one, at this size."""
+    path = own or font_path()
     if path is None:
         return ImageFont.load_default(size=size)
     return ImageFont.truetype(str(path), size=size)
@@ -88,12 +88,12 @@ def wrap(text: str, face: Font, room: int) -> list[str]:
 class Caption:
     """One cue drawn once, then blended into every frame it is on screen."""
 
-    def __init__(self, text: str, width: int, height: int) -> None:
+    def __init__(self, text: str, width: int, height: int, own: Path | None = None) -> None:
         self.box = left, top, right, bottom = caption_box(width, height)
         room_w, room_h = right - left, bottom - top
         size = font_size(width)
         while True:  # a long line gets a smaller font rather than leaving the safe area
-            face = font(size)
+            face = font(size, own)
             lines = wrap(text, face, room_w - 2 * _stroke(size))
             if len(lines) <= MAX_LINES or size <= 12:
                 break
@@ -127,8 +127,9 @@ class Caption:
 class Captions:
     """The cues of the scene being encoded; gives the caption on screen at a moment."""
 
-    def __init__(self, width: int, height: int) -> None:
+    def __init__(self, width: int, height: int, own_font: Path | None = None) -> None:
         self.width, self.height = width, height
+        self.own_font = own_font
         self.cues: list[Cue] = []
         self.drawn: dict[int, Caption] = {}
 
@@ -139,6 +140,6 @@ class Captions:
         for index, cue in enumerate(self.cues):
             if cue.start <= seconds < cue.end:
                 if index not in self.drawn:
-                    self.drawn = {index: Caption(cue.text, self.width, self.height)}
+                    self.drawn = {index: Caption(cue.text, self.width, self.height, self.own_font)}
                 return self.drawn[index]
         return None

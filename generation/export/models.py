@@ -181,3 +181,33 @@ class DialogueTranslation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.language} translation of line {self.line_index} of scene {self.scene_id}"
+
+
+def font_upload_path(font: SubtitleFont, filename: str) -> str:
+    # Named by content: an export's options point at the file it was made with, and a later
+    # upload never changes it.
+    return f"fonts/{font.project_id}/{font.sha256[:20]}{font.suffix}"
+
+
+class SubtitleFont(models.Model):
+    """A project's own font for burned-in subtitles (e.g. one with CJK glyphs); one per project.
+
+    Checked by content when uploaded (generation/export/fonts.py); without one, exports burn
+    subtitles in the shipped DejaVu Sans Bold."""
+
+    project = models.OneToOneField(
+        "projects.Project", on_delete=models.CASCADE, related_name="subtitle_font"
+    )
+    file = models.FileField(upload_to=font_upload_path)
+    family = models.CharField(max_length=200)  # as the font names itself ("WenQuanYi Micro Hei")
+    style = models.CharField(max_length=100, blank=True)
+    sha256 = models.CharField(max_length=64)
+    suffix = models.CharField(max_length=5)  # ".ttf", ".otf", ".ttc"
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.family} for project {self.project_id}"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
+from pathlib import Path
 
 import av
 import numpy as np
@@ -37,6 +38,7 @@ class Picture:
     rate: Fraction
     watermark: str = ""  # "DRAFT" on drafts
     burn_subtitles: bool = False
+    font: Path | None = None  # the project's own subtitle font; None: the shipped one
 
 
 def boxed(info: ClipInfo, picture: Picture) -> bool:
@@ -75,9 +77,14 @@ class PictureWriter:
         self.stream.width, self.stream.height = picture.width, picture.height
         self.stream.pix_fmt = PIXEL_FORMAT
         self.stream.codec_context.time_base = Fraction(1) / picture.rate
+        self.time_base = Fraction(1) / picture.rate
         self.frames = 0
         self.alpha = _watermark_alpha(picture) if picture.watermark else None
-        self.captions = Captions(picture.width, picture.height) if picture.burn_subtitles else None
+        self.captions = (
+            Captions(picture.width, picture.height, picture.font)
+            if picture.burn_subtitles
+            else None
+        )
         # The last marked frame: (source and caption ids, source kept alive, marked frame).
         self._marked: tuple[tuple[int, int], av.VideoFrame, av.VideoFrame] | None = None
 
@@ -98,12 +105,15 @@ class PictureWriter:
             self._marked = (key, source, self._mark(source, caption))
         frame = self._marked[2]
         frame.pts = self.frames
-        frame.time_base = self.stream.codec_context.time_base  # decoded frames carry their own
+        frame.time_base = self.time_base  # decoded frames carry their own
         try:
-            self.container.mux(self.stream.encode(frame))
+            self._encode(frame)
         except av.FFmpegError as exc:  # not the take's fault: say so rather than blame it
             raise ExportError(f"Writing the episode's video failed ({exc}).") from exc
         self.frames += 1
+
+    def _encode(self, frame: av.VideoFrame) -> None:
+        self.container.mux(self.stream.encode(frame))
 
     def _mark(self, frame: av.VideoFrame, caption: Caption | None) -> av.VideoFrame:
         """The frame with the watermark and the subtitle on screen now, if any."""

@@ -18,6 +18,7 @@ from django.db.models import Max
 
 from generation.export.assemble import ExportCancelled, assemble
 from generation.export.cards import card_options, cards_of
+from generation.export.fonts import font_file, font_option
 from generation.export.handoff import edl_rate, timeline, write_handoff
 from generation.export.models import ACTIVE_EXPORT_STATUSES, Export, ExportKind
 from generation.export.picture import Picture
@@ -63,13 +64,17 @@ def export_options(
 ) -> dict[str, Any]:
     width, height = episode.project.frame_size
     cards = card_options(episode, title_seconds=title_card_seconds, end_seconds=end_card_seconds)
-    return {
-        "width": width,
-        "height": height,
-        "watermark": "DRAFT" if kind == "draft" else "",
-        "burn_subtitles": burn_subtitles,
-        "languages": episode_languages(episode),
-    } | cards
+    return (
+        {
+            "width": width,
+            "height": height,
+            "watermark": "DRAFT" if kind == "draft" else "",
+            "burn_subtitles": burn_subtitles,
+            "languages": episode_languages(episode),
+        }
+        | cards
+        | ({"subtitle_font": font_option(episode.project)} if burn_subtitles else {})
+    )
 
 
 def is_stale(export: Export) -> bool:
@@ -215,7 +220,8 @@ def _build(export: Export, folder: Path, work: Path) -> None:
     stem = export.file_name_stem
     picture = Picture(export.options["width"], export.options["height"], 0,  # type: ignore[arg-type]
                       watermark=export.options.get("watermark", ""),
-                      burn_subtitles=export.options.get("burn_subtitles", False))  # fmt: skip
+                      burn_subtitles=export.options.get("burn_subtitles", False),
+                      font=font_file(export.options.get("subtitle_font")))  # fmt: skip
     dialogues = [entry["dialogue"] for entry in export.manifest]
     assembly = assemble(clips, dialogues, target=work / f"{stem}.mp4", picture=picture,
                         on_progress=progress, title_card=title_card,
@@ -257,6 +263,7 @@ def _build(export: Export, folder: Path, work: Path) -> None:
         "frame_rate": str(assembly.rate),
         "seconds": assembly.chapters[-1][2] if assembly.chapters else 0,
         "boxed": assembly.boxed,
+        "reencoded": assembly.reencoded,  # copy path: the takes encoded into the copied track
         "scenes": [list(place) for place in assembly.places],
         "chapters": [list(chapter) for chapter in assembly.chapters],
     }

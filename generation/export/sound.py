@@ -112,14 +112,23 @@ class SoundWriter:
             self.container.mux(self.stream.encode(frame))
 
     def _copy_silence(self, *, final: bool) -> None:
-        while self.queued - self.encoded >= FRAME_SAMPLES or (final and self.queued > self.encoded):
-            packet = av.Packet(self.silence)
-            packet.stream = self.stream
-            packet.time_base = SAMPLE
-            packet.pts = packet.dts = self.encoded
-            packet.duration = min(FRAME_SAMPLES, self.queued - self.encoded)
-            self.encoded += packet.duration
-            self.container.mux(packet)
+        whole, rest = divmod(self.queued - self.encoded, FRAME_SAMPLES)
+        starts = range(self.encoded, self.encoded + whole * FRAME_SAMPLES, FRAME_SAMPLES)
+        packets = [self._silent_at(start, FRAME_SAMPLES) for start in starts]
+        self.encoded += whole * FRAME_SAMPLES
+        if final and rest > 0:
+            packets.append(self._silent_at(self.encoded, rest))
+            self.encoded += rest
+        if packets:
+            self.container.mux(packets)  # one call per scene: the per-packet cost is Python's
+
+    def _silent_at(self, start: int, duration: int) -> av.Packet:
+        packet = av.Packet(self.silence)
+        packet.stream = self.stream
+        packet.time_base = SAMPLE
+        packet.pts = packet.dts = start
+        packet.duration = duration
+        return packet
 
     def finish(self) -> None:
         if self.silence:

@@ -5,7 +5,11 @@ from generation.export import translation_views, views
 urlpatterns = [
     path("episodes/<int:episode_id>/exports/", views.episode_exports, name="episode_exports"),
     path("episodes/<int:episode_id>/exports/start/", views.start, name="start_export"),
+    path(
+        "episodes/<int:episode_id>/exports/font/", views.subtitle_font, name="subtitle_font"
+    ),  # fmt: skip
     path("exports/<int:export_id>/", views.export_detail, name="export_detail"),
+    path("episodes/<int:episode_id>/exports/badge/", views.export_badge, name="export_badge"),
     path("exports/<int:export_id>/progress/", views.export_progress, name="export_progress"),
     path("exports/<int:export_id>/cancel/", views.cancel, name="cancel_export"),
     path("exports/<int:export_id>/files/<str:field>", views.export_file, name="export_file"),

@@ -13,7 +13,8 @@ from django.views.decorators.http import require_POST, require_safe
 from characters.protected_media import serve_file
 from characters.requests import AuthenticatedHttpRequest
 from generation.export.cards import CARD_SECONDS
-from generation.export.models import Export, ExportKind
+from generation.export.fonts import FontRefused, check_font, remove_project_font, set_project_font
+from generation.export.models import Export, ExportKind, SubtitleFont
 from generation.export.services import (
     ExportRefused,
     cancel_export,
@@ -55,8 +56,47 @@ def episode_exports(request: AuthenticatedHttpRequest, episode_id: int) -> HttpR
         "latest": latest,
         "latest_stale": latest is not None and is_stale(latest),
         "card_seconds": CARD_SECONDS[1:],
+        "subtitle_font": SubtitleFont.objects.filter(project=episode.project_id).first(),
     }
     return render(request, "generation/export/episode_exports.html", context)
+
+
+@login_required
+@require_safe
+def export_badge(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
+    """The storyboard's Export button with the latest version and whether it is out of date
+    (fetched after the page loads, so the storyboard's own queries stay fixed)."""
+    episode, _ = get_episode_for_user(request.user, episode_id)
+    latest = latest_finished(episode)
+    context = {"episode": episode, "latest": latest,
+               "stale": latest is not None and is_stale(latest)}  # fmt: skip
+    return render(request, "generation/export/_badge.html", context)
+
+
+@login_required
+@require_POST
+def subtitle_font(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
+    """Upload the project's own font for burned-in subtitles, or go back to the shipped one."""
+    episode, member = get_episode_for_user(request.user, episode_id)
+    require(may_export(member), member, "Only producers and owners choose the subtitle font.")
+    back = redirect("generation:episode_exports", episode.pk)
+    if request.POST.get("remove"):
+        if remove_project_font(episode.project):
+            messages.success(request, "Burned-in subtitles use the shipped font again.")
+        return back
+    upload = request.FILES.get("font")
+    if upload is None:
+        messages.error(request, "Choose a font file (.ttf, .otf or .ttc) to upload.")
+        return back
+    try:
+        checked = check_font(upload)
+    except FontRefused as refusal:
+        messages.error(request, f"{upload.name}: {refusal}")
+        return back
+    font = set_project_font(project=episode.project, checked=checked, by=request.user)
+    messages.success(request, f"Burned-in subtitles of {episode.project.name} now use "
+                              f"{font.family}.")  # fmt: skip
+    return back
 
 
 @login_required

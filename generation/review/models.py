@@ -46,6 +46,7 @@ class NotificationKind(models.TextChoices):
     CHANGES = "changes", "A take you requested was rejected or needs changes"
     MENTION = "mention", "You were mentioned in a review comment"
     EPISODE_APPROVED = "episode_approved", "An episode is fully approved"
+    REVIEW_REQUESTED = "review_requested", "A review was requested from you"
 
 
 class Notification(models.Model):

@@ -14,8 +14,10 @@ from django.utils import timezone
 
 from generation.board.render import card_scenes
 from generation.board.status import scene_status
+from generation.models import ReviewStatus
 from generation.review.models import Notification, NotificationKind, NotificationMute
-from projects.models import Membership, Role, Scene
+from projects.live import publish_notification
+from projects.models import Episode, Membership, Project, Role, Scene
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -37,12 +39,20 @@ def notify(
             studio=scene.episode.project.studio_id, user__in=people
         ).values_list("user", flat=True)
     )
+    # And within a project team: a member outside it may not see the scene, nor hear of it.
+    visible = {
+        pk
+        for pk in members - muted
+        if Scene.objects.for_user(people[pk]).filter(pk=scene.pk).exists()
+    }
     notices = [
         Notification(recipient=user, kind=kind, scene=scene, actor=actor, text=text)
         for pk, user in people.items()
-        if pk in members and pk not in muted
+        if pk in visible
     ]
     Notification.objects.bulk_create(notices)
+    for notice in notices:  # every open page of each recipient: the bell, live
+        publish_notification(user_id=notice.recipient.pk)
     emails = [n.recipient.email for n in notices if n.recipient.email]
     if emails:
         transaction.on_commit(lambda: _email(text, emails))
@@ -74,7 +84,11 @@ def notify_mentions(*, scene: Scene, mentioned: Iterable[User], actor: User) -> 
 
 def notify_if_episode_approved(*, scene: Scene, actor: User) -> None:
     """When the last scene of an episode is approved, its owners and producers hear of it."""
-    scenes = card_scenes(Scene.objects.filter(episode=scene.episode_id, omitted=False))
+    episode_scenes = Scene.objects.filter(episode=scene.episode_id, omitted=False)
+    # One query for the usual answer: a scene without any approved take is not approved.
+    if episode_scenes.exclude(takes__review_status=ReviewStatus.APPROVED).exists():
+        return
+    scenes = card_scenes(episode_scenes)
     if any(scene_status(s) != "approved" for s in scenes):
         return
     leads = [
@@ -88,12 +102,40 @@ def notify_if_episode_approved(*, scene: Scene, actor: User) -> None:
            text=text)  # fmt: skip
 
 
+def reviewers_of(project: Project) -> list[User]:
+    """The members who may review: the studio's reviewers and owners."""
+    people = [
+        m.user
+        for m in Membership.objects.filter(
+            studio=project.studio_id, role__in=[Role.OWNER, Role.REVIEWER]
+        ).select_related("user")
+    ]
+    return people  # notify() leaves out whoever may not see the project (its team)
+
+
+def request_review(*, episode: Episode, actor: User, waiting: list[Scene]) -> list[Notification]:
+    """A writer or producer asks the project's reviewers to review the episode's waiting scenes.
+
+    The notice points at the first scene waiting (it opens the review room there).
+    """
+    count = len(waiting)
+    text = (
+        f"{actor.username} asks for a review of episode {episode.number}, {episode.title}: "
+        f"{count} scene{'s' if count != 1 else ''} waiting."
+    )
+    return notify(kind=NotificationKind.REVIEW_REQUESTED, recipients=reviewers_of(episode.project),
+                  scene=waiting[0], actor=actor, text=text)  # fmt: skip
+
+
 def unread_count(user: User) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
 def mark_read(user: User) -> int:
     """Mark all of the user's notifications read."""
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+    marked = Notification.objects.filter(recipient=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+    if marked:
+        publish_notification(user_id=user.pk)  # the user's other open pages drop the count
+    return marked

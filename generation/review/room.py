@@ -12,6 +12,7 @@ import av
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
 
+from characters.models import ReferenceImage
 from generation.board.render import card_scenes, visible_cast
 from generation.board.status import card_take, scene_status
 from generation.models import GenerationStatus, ReasonCode, Take
@@ -75,6 +76,24 @@ def _cast(scene: Scene, seen: set[int]) -> list[dict[str, Any]]:
     return [{"character": c if c.pk in seen else None, "pk": c.pk} for c in scene.cast.all()]
 
 
+def _references(scene: Scene, seen: set[int]) -> list[dict[str, Any]]:
+    """The reference images of the scene's cast the viewer may see, per character.
+
+    `seen` comes from `visible_cast` (Character.objects.visible_to): a character the viewer
+    may not see gives nothing here, not even its name.
+    """
+    cast = [c for c in scene.cast.all() if c.pk in seen]
+    if not cast:
+        return []
+    by_character: dict[int, list[ReferenceImage]] = {c.pk: [] for c in cast}
+    for ref in ReferenceImage.objects.filter(character_id__in=by_character).order_by(
+        "character_id", "look_id", "angle", "created_at"
+    ):
+        by_character[ref.character_id].append(ref)
+    return [{"character": c, "references": by_character[c.pk]} for c in cast
+            if by_character[c.pk]]  # fmt: skip
+
+
 def _takes(scene: Scene) -> list[Take]:
     finished = GenerationStatus.SUCCEEDED
     return list(
@@ -111,6 +130,7 @@ def stage_context(
         (t for t in takes if card and t.pk == card.pk), takes[0] if takes else None
     )
     other = next((t for t in takes if take and t.pk != take.pk), None)
+    seen = visible_cast([scene], member)
     return {
         "episode": scene.episode,
         "scene": scene,
@@ -122,7 +142,8 @@ def stage_context(
         "last_reason": _last_reason(take),
         "takes_left": takes_left(scene) if take else None,
         "fps": frame_rate(take) if take else DEFAULT_FPS,
-        "cast": _cast(scene, visible_cast([scene], member)),
+        "cast": _cast(scene, seen),
+        "references": _references(scene, seen) if take else [],
         "previous_scene": scenes[index - 1] if index > 0 else None,
         "next_scene": scenes[index + 1] if index + 1 < len(scenes) else None,
         "previous_approved": _approved_near(scenes, index, -1),

@@ -18,6 +18,7 @@ from generation.review.comments import add_comment, set_resolved
 from generation.review.dashboard import csv_rows, dashboard_context, episode_rows
 from generation.review.forms import AllowRetakeForm, BatchReviewForm, CommentForm, ReviewForm
 from generation.review.models import ReviewComment
+from generation.review.notifications import request_review
 from generation.review.room import (
     PAGE,
     next_waiting,
@@ -111,7 +112,7 @@ def _stage_response(
 def decide(request: AuthenticatedHttpRequest, take_id: int) -> HttpResponse:
     """A decision from the room; after approve / changes / reject the next waiting scene shows."""
     take, member = _take_for_user(request, take_id)
-    require(member.can_review)
+    require(member.can_review, member)
     form = ReviewForm(request.POST)
     if not form.is_valid():
         errors = _errors(form)
@@ -139,7 +140,7 @@ def decide(request: AuthenticatedHttpRequest, take_id: int) -> HttpResponse:
 def batch(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
     """Approve or request changes on the selected scenes, each its own log entry."""
     episode, member = get_episode_for_user(request.user, episode_id)
-    require(member.can_review)
+    require(member.can_review, member)
     form = BatchReviewForm(request.POST, episode=episode)
     scenes = room_scenes(episode)
     wanted = request.POST.get("current", "")
@@ -164,10 +165,33 @@ def batch(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def ask_for_review(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
+    """A writer's, producer's or owner's "Ask for a review": the project's reviewers hear of it."""
+    episode, member = get_episode_for_user(request.user, episode_id)
+    require(member.can_generate, member, "Only writers, producers and owners ask for reviews.")
+    scenes = room_scenes(episode)
+    wanted = request.POST.get("current", "")
+    current = next((s for s in scenes if str(s.pk) == wanted), scenes[0] if scenes else None)
+    if current is None:
+        raise Http404
+    waiting = [s for s in scenes if scene_status(s) == "needs_review"]
+    if not waiting:
+        return _stage_response(member, current, status=409, scenes=scenes,
+                               error="No scene of this episode waits for review.")  # fmt: skip
+    told = request_review(episode=episode, actor=request.user, waiting=waiting)
+    if told:
+        notice = f"Review requested: {len(told)} reviewer{'s' if len(told) != 1 else ''} told."
+    else:
+        notice = "No reviewer could be told: the project has no reviewer who hears of requests."
+    return _stage_response(member, current, notice=notice, scenes=scenes)
+
+
+@login_required
+@require_POST
 def comment(request: AuthenticatedHttpRequest, take_id: int) -> HttpResponse:
     """A comment pinned to a time in the take, or a reply to one."""
     take, member = _take_for_user(request, take_id)
-    require(member.can_comment)
+    require(member.can_comment, member)
     form = CommentForm(request.POST)
     if not form.is_valid():
         errors = _errors(form)
@@ -190,7 +214,7 @@ def resolve(request: AuthenticatedHttpRequest, comment_id: int) -> HttpResponse:
     """Resolve a comment thread, or reopen it."""
     note = get_object_or_404(ReviewComment.objects.select_related("take"), pk=comment_id)
     take, member = _take_for_user(request, note.take_id)
-    require(member.can_comment)
+    require(member.can_comment, member)
     resolved = request.POST.get("resolved") == "1"
     set_resolved(comment=note, by=request.user, resolved=resolved)
     notice = "Comment resolved." if resolved else "Comment reopened."

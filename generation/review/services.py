@@ -81,16 +81,16 @@ def record_review(
             note=note,
         )
         if action in REVIEW_STATUS_AFTER:
-            Take.objects.filter(pk=take.pk).update(
-                review_status=REVIEW_STATUS_AFTER[ReviewAction(action)]
-            )
+            take.review_status = REVIEW_STATUS_AFTER[ReviewAction(action)]
+            Take.objects.filter(pk=take.pk).update(review_status=take.review_status)
         if action == ReviewAction.APPROVE:
             # One approved take per scene: the others it replaces are superseded.
             Take.objects.filter(
                 scene_id=take.scene_id,
                 review_status__in=[ReviewStatus.UNREVIEWED, ReviewStatus.APPROVED],
             ).exclude(pk=take.pk).update(review_status=ReviewStatus.SUPERSEDED)
-        take.refresh_from_db()
+        # The row is locked and only review_status changed: no reload (it would drop the
+        # scene, episode and project already joined, and cost three queries).
         publish_take(take)
         _notify(take, author, action)
     return decision

@@ -78,14 +78,22 @@
     $("#loop-state").textContent = v.loop ? "loop on" : "loop off";
   }
 
+  // M cycles: the second take side by side, then the cast's references, then off.
   function toggleCompare() {
-    var box = $("#compare");
-    if (!box) { $("#compare-state").textContent = "only one finished take: nothing to compare"; return; }
-    box.hidden = !box.hidden;
+    var box = $("#compare"), refs = $("#refs-compare"), state = $("#compare-state");
+    if (!box && !refs) { state.textContent = "only one finished take and no references: nothing to compare"; return; }
     var v = player(), c = comparePlayer();
-    if (box.hidden) { c.pause(); return; }
-    c.currentTime = v.currentTime;
-    if (!v.paused) c.play();
+    if (box && box.hidden && !(refs && !refs.hidden)) {
+      box.hidden = false;
+      c.currentTime = v.currentTime;
+      if (!v.paused) c.play();
+      state.textContent = "comparing with " + box.querySelector("figcaption").textContent;
+      return;
+    }
+    if (box && !box.hidden) { box.hidden = true; c.pause(); }
+    if (refs && refs.hidden) { refs.hidden = false; state.textContent = "comparing with the cast's references"; return; }
+    if (refs) refs.hidden = true;
+    state.textContent = "compare off";
   }
 
   // One play head: the compared video follows the main one.
@@ -178,6 +186,7 @@
     else if (key === "ArrowLeft") step(-1);
     else if (key === "ArrowRight") step(1);
     else if (key === "j" || key === "k" || key === "n" || key === "a") return press(key);
+    else if (key === "[" || key === "]") return press(key);  // the approved scene before / after
     else if (/^[1-9]$/.test(key)) return press(key);
     else if (key === "r") startReason("request_changes");
     else if (key === "x") startReason("reject");
@@ -188,7 +197,7 @@
     else return false;
     return true;
   }
-  var COMMANDS = /^([ jknarxclm?1-9]|ArrowLeft|ArrowRight)$/;
+  var COMMANDS = /^([ jknarxclm?1-9\[\]]|ArrowLeft|ArrowRight)$/;
 
   document.addEventListener("keydown", function (event) {
     var target = event.target;
@@ -222,6 +231,15 @@
     startComment(at);
   });
 
+  // The server's own sentence (the 403 page's marked message, or a bare text answer).
+  function refusalText(xhr) {
+    var type = xhr.getResponseHeader("Content-Type") || "";
+    if (type.indexOf("text/html") === -1) return (xhr.responseText || "").trim().slice(0, 500);
+    var doc = new DOMParser().parseFromString(xhr.responseText || "", "text/html");
+    var marked = doc.querySelector("[data-refusal-message]");
+    return marked ? marked.textContent.trim() : "";
+  }
+
   // A refusal (4xx) that re-renders the stage is shown; any other refusal becomes a notice.
   document.body.addEventListener("htmx:beforeSwap", function (event) {
     var xhr = event.detail.xhr;
@@ -235,8 +253,8 @@
     var note = document.createElement("p");
     note.className = "error";
     note.setAttribute("role", "alert");
-    note.textContent = xhr.status === 403 ? "Your role does not allow this." :
-      "Refused (" + xhr.status + "): reload the page and try again.";
+    note.textContent = refusalText(xhr) || (xhr.status === 403 ? "Your role does not allow this." :
+      "Refused (" + xhr.status + "): reload the page and try again.");
     if (s) s.prepend(note);
   });
 
