@@ -1,0 +1,46 @@
+"""A cast member drawn in one colour or another, for continuity tests (no binaries stored)."""
+
+from __future__ import annotations
+
+import io
+
+from django.core.files.base import ContentFile
+from PIL import Image, ImageDraw
+
+from characters.models import Character, Privacy
+from characters.services import add_reference
+from characters.uploads import check_image
+
+RED = (200, 30, 40)
+BLUE = (30, 60, 200)
+
+
+def figure_png(colour: tuple[int, int, int]) -> bytes:
+    """A robot-ish figure in one colour on plain light paper (the animatic cuts it out)."""
+    image = Image.new("RGB", (400, 600), (236, 234, 228))
+    draw = ImageDraw.Draw(image)
+    draw.rounded_rectangle([110, 60, 290, 220], radius=30, fill=colour)  # head
+    draw.rectangle([90, 230, 310, 500], fill=colour)  # body
+    draw.ellipse([150, 110, 180, 140], fill=(20, 20, 20))
+    draw.ellipse([220, 110, 250, 140], fill=(20, 20, 20))
+    draw.rectangle([120, 500, 170, 580], fill=(60, 60, 60))
+    draw.rectangle([230, 500, 280, 580], fill=(60, 60, 60))
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def set_front(character: Character, colour: tuple[int, int, int]) -> None:
+    """Replace the character's front reference by the figure in this colour (upload checks)."""
+    content = figure_png(colour)
+    checked = check_image(ContentFile(content), size=len(content))
+    add_reference(character=character, angle="front", checked=checked)
+
+
+def red_robot(owner) -> Character:  # type: ignore[no-untyped-def]
+    character = Character.objects.create(
+        owner=owner, name="Rosa", handle="rosa_bot", kind="mascot", privacy=Privacy.ONLY_ME,
+        appearance="A small robot painted bright red, with round black eyes.",
+    )  # fmt: skip
+    set_front(character, RED)
+    return character
