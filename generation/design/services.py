@@ -159,13 +159,27 @@ def make_candidates(round_id: str) -> None:
         DesignCandidate.objects.filter(round=round_id).update(status=status, error=str(exc))
         return
     for candidate, made in zip(candidates, images, strict=False):
-        candidate.image.save("candidate.png", ContentFile(made.content), save=False)
-        candidate.status, candidate.cost = CandidateStatus.READY, candidate.estimate
-        candidate.save(update_fields=["image", "status", "cost"])
+        _store(candidate, made.content)
     missing = [c.pk for c in candidates[len(images) :]]
     DesignCandidate.objects.filter(pk__in=missing).update(
         status=CandidateStatus.FAILED, error="The provider made fewer images than asked."
     )
+
+
+def _store(candidate: DesignCandidate, content: bytes) -> None:
+    """Keep a made image as PNG (whatever the provider sent); it was paid for either way."""
+    candidate.cost = candidate.estimate
+    try:
+        with Image.open(io.BytesIO(content)) as image:
+            buffer = io.BytesIO()
+            image.save(buffer, format="PNG")
+    except (OSError, ValueError, Image.DecompressionBombError):
+        candidate.status, candidate.error = CandidateStatus.FAILED, "The provider sent no image."
+        candidate.save(update_fields=["status", "error", "cost"])
+        return
+    candidate.image.save("candidate.png", ContentFile(buffer.getvalue()), save=False)
+    candidate.status = CandidateStatus.READY
+    candidate.save(update_fields=["image", "status", "cost"])
 
 
 @transaction.atomic

@@ -1,0 +1,71 @@
+"""What the design page shows: per angle the prompt, the current reference, the candidates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from characters.models import Character, Look
+from generation.design.models import DesignAngle, DesignCandidate, DesignSettings
+from generation.design.services import (
+    COUNTS,
+    REFERENCE_ANGLE,
+    DesignRequest,
+    compiled_prompt,
+    estimate,
+)
+from generation.money.design import design_budget
+from generation.providers.images import IMAGE_PROVIDERS
+from projects.models import Membership
+
+PAGE = "generation/design/page.html"
+PANEL = PAGE + "#angle_panel"
+SHOWN = 12  # candidates shown per angle (older ones stay stored until discarded)
+
+
+def angle_context(
+    member: Membership, character: Character, look: Look | None, angle: str
+) -> dict[str, Any]:
+    """One angle's section: its prompt, current reference and candidates side by side."""
+    angle = angle if angle in DesignAngle.values else DesignAngle.FRONT
+    candidates = list(
+        DesignCandidate.objects.filter(
+            studio_id=member.studio_id, character=character, look=look, angle=angle,
+            discarded_at__isnull=True,
+        ).order_by("-created_at", "pk")[:SHOWN]
+    )  # fmt: skip
+    settings_ = DesignSettings.objects.filter(studio_id=member.studio_id).first()
+    ready = settings_ is not None and settings_.ready
+    current = character.references.filter(look=look, angle=REFERENCE_ANGLE[DesignAngle(angle)])
+    return {
+        "studio_id": member.studio_id,
+        "character": character,
+        "look": look,
+        "angle": angle,
+        "angle_label": DesignAngle(angle).label,
+        "prompt": compiled_prompt(DesignRequest(character, angle, 2, look)),
+        "reference": current.order_by("-created_at").first(),
+        "candidates": candidates,
+        "in_progress": any(c.in_progress for c in candidates),
+        "counts": COUNTS,
+        "estimates": [(n, estimate(settings_, n)) for n in COUNTS] if ready and settings_ else [],
+        "ready": ready,
+    }
+
+
+def page_context(member: Membership, character: Character, look: Look | None) -> dict[str, Any]:
+    """The whole design page for the character (or one of its looks) in this studio."""
+    settings_ = DesignSettings.objects.filter(studio_id=member.studio_id).first()
+    provider = IMAGE_PROVIDERS.get(settings_.image_provider) if settings_ else None
+    return {
+        "studio": member.studio,
+        "member": member,
+        "character": character,
+        "look": look,
+        "looks": list(character.looks.all()),
+        "design_settings": settings_,
+        "provider": provider,
+        "model": (settings_.model if settings_ else "")
+        or (provider.default_model if provider else ""),
+        "budget": design_budget(member.studio_id),
+        "angles": [angle_context(member, character, look, a) for a in DesignAngle.values],
+    }
