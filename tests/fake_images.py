@@ -109,7 +109,9 @@ def _handler_for(fake: FakeImages) -> type[BaseHTTPRequestHandler]:
                 "x-goog-api-key", ""
             )
             files = {k: len(v) for k, v in body.items() if isinstance(v, bytes)}
-            magic = {k: v[:8] == b"\x89PNG\r\n\x1a\n" for k, v in body.items() if isinstance(v, bytes)}
+            magic = {
+                k: v[:8] == b"\x89PNG\r\n\x1a\n" for k, v in body.items() if isinstance(v, bytes)
+            }
             with fake.lock:
                 fake.requests.append({
                     "path": self.path, "key": key, "files": files, "png": magic,
@@ -148,7 +150,12 @@ def _handler_for(fake: FakeImages) -> type[BaseHTTPRequestHandler]:
             with fake.lock:
                 index = len(fake.requests)
             image = base64.b64encode(figure(prompt, index % 4, fake.size("1024x1536"))).decode()
-            content = {"role": "model", "parts": [{"inlineData": {"mimeType": "image/png", "data": image}}]}
-            self._send(200, {"candidates": [{"content": content, "finishReason": "STOP", "index": 0}]})
+            content = {
+                "role": "model",
+                "parts": [{"inlineData": {"mimeType": "image/png", "data": image}}],
+            }
+            self._send(
+                200, {"candidates": [{"content": content, "finishReason": "STOP", "index": 0}]}
+            )
 
     return Handler

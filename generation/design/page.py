@@ -55,17 +55,19 @@ def angle_context(
 def page_context(member: Membership, character: Character, look: Look | None) -> dict[str, Any]:
     """The whole design page for the character (or one of its looks) in this studio."""
     settings_ = DesignSettings.objects.filter(studio_id=member.studio_id).first()
-    provider = IMAGE_PROVIDERS.get(settings_.image_provider) if settings_ else None
+    ready = settings_ is not None and settings_.ready
+    provider = IMAGE_PROVIDERS[settings_.image_provider] if ready and settings_ else None
+    model = (settings_.model if settings_ else "") or (provider.default_model if provider else "")
     return {
         "studio": member.studio,
         "member": member,
         "character": character,
         "look": look,
         "looks": list(character.looks.all()),
-        "design_settings": settings_,
-        "provider": provider,
-        "model": (settings_.model if settings_ else "")
-        or (provider.default_model if provider else ""),
+        "ready": ready,
+        # Names, not the class: templates call callables.
+        "provider_label": provider.label if provider else "",
+        "model": model,
         "budget": design_budget(member.studio_id),
         "angles": [angle_context(member, character, look, a) for a in DesignAngle.values],
     }

@@ -107,10 +107,10 @@ def design_candidates(
 
 def _candidate(
     request: AuthenticatedHttpRequest, member: Membership, character: Character
-) -> DesignCandidate:
+) -> DesignCandidate | None:
     form = CandidateForm(request.POST)
     if not form.is_valid():
-        raise Http404
+        return None
     return get_object_or_404(
         DesignCandidate,
         pk=form.cleaned_data["candidate"],
@@ -119,12 +119,17 @@ def _candidate(
     )
 
 
+NO_CANDIDATE = "Choose a candidate."
+
+
 @login_required
 @require_POST
 def design_pick(request: AuthenticatedHttpRequest, studio_id: int, handle: str) -> HttpResponse:
     """Make a candidate the character's reference of its angle (the upload checks apply)."""
     member, character = _access(request, studio_id, handle)
     candidate = _candidate(request, member, character)
+    if candidate is None:
+        return HttpResponse(NO_CANDIDATE, status=400, content_type="text/plain; charset=utf-8")
     try:
         reference = pick_candidate(candidate=candidate)
     except DesignRefused as exc:
@@ -140,6 +145,8 @@ def design_discard(request: AuthenticatedHttpRequest, studio_id: int, handle: st
     """Discard a candidate: its image is deleted, its cost stays counted."""
     member, character = _access(request, studio_id, handle)
     candidate = _candidate(request, member, character)
+    if candidate is None:
+        return HttpResponse(NO_CANDIDATE, status=400, content_type="text/plain; charset=utf-8")
     try:
         discard_candidate(candidate=candidate)
     except DesignRefused as exc:
