@@ -1,18 +1,25 @@
-"""A cast member drawn in one colour or another, for continuity tests (no binaries stored)."""
+"""Continuity test world: a cast member drawn in one colour or another, the fake judge."""
 
 from __future__ import annotations
 
 import io
+import json
+from collections.abc import Iterator
 
+import pytest
 from django.core.files.base import ContentFile
 from PIL import Image, ImageDraw
 
 from characters.models import Character, Privacy
 from characters.services import add_reference
 from characters.uploads import check_image
+from generation.design.models import DesignSettings
+from generation.drafting import ScriptAssistant
+from tests.fake_chat import FakeChat
 
 RED = (200, 30, 40)
 BLUE = (30, 60, 200)
+NOTES = "scarf is blue, the bible says red"
 
 
 def figure_png(colour: tuple[int, int, int]) -> bytes:
@@ -44,3 +51,23 @@ def red_robot(owner) -> Character:  # type: ignore[no-untyped-def]
     )  # fmt: skip
     set_front(character, RED)
     return character
+
+
+def verdict(score: int, notes: str = NOTES, handle: str = "rosa_bot") -> str:
+    return json.dumps({"characters": [{"handle": handle, "score": score, "notes": notes}]})
+
+
+@pytest.fixture
+def chat() -> Iterator[FakeChat]:
+    server = FakeChat().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def judge(studio, chat) -> FakeChat:  # type: ignore[no-untyped-def]
+    assistant = ScriptAssistant(studio=studio, base_url=chat.base_url, model="vision-1")
+    assistant.set_api_key("sk-chat-JudgeKey-0001")
+    assistant.save()
+    DesignSettings.objects.create(studio=studio, judge_enabled=True, judge_model="vision-judge")
+    return chat

@@ -11,9 +11,10 @@ from generation.models import Take
 from projects.models import Scene
 from tests.browser import log_in
 from tests.conftest import PASSWORD
-from tests.test_continuity_judge import NOTES, chat, judge, verdict  # noqa: F401 (fixtures)
+from tests.continuity_world import NOTES, red_robot, verdict
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytest_plugins = ["tests.continuity_world"]
 ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", "test-artifacts"))
 
 
@@ -23,10 +24,8 @@ def test_the_judges_notes_and_a_flag_appear_on_the_card_without_a_reload(
     judge,
     asgi_server,
     browser,
-    celery_worker,  # noqa: F811
+    celery_worker,
 ):
-    from tests.continuity_world import red_robot
-
     scene = Scene.objects.filter(episode=episode).order_by("position").first()
     scene.cast.add(red_robot(writer))
     judge.answer = verdict(35)

@@ -4,7 +4,6 @@ one automatic retake through the door."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
@@ -13,37 +12,14 @@ from django.core.files.base import ContentFile
 from generation.continuity.models import ContinuityCheck, ContinuityRetake, ContinuitySettings
 from generation.continuity.services import check_take
 from generation.credentials import ProjectGenerationSettings, ProviderCredential
-from generation.design.models import DesignSettings
-from generation.drafting import ScriptAssistant
 from generation.models import GenerationStatus, Take
 from projects.models import Scene
 from tests.character_media import clip_bytes
-from tests.continuity_world import red_robot
+from tests.continuity_world import NOTES, red_robot, verdict
 from tests.factories import make_take
-from tests.fake_chat import FakeChat
 
 pytestmark = pytest.mark.django_db
-NOTES = "scarf is blue, the bible says red"
-
-
-def verdict(score: int, notes: str = NOTES, handle: str = "rosa_bot") -> str:
-    return json.dumps({"characters": [{"handle": handle, "score": score, "notes": notes}]})
-
-
-@pytest.fixture
-def chat() -> Iterator[FakeChat]:
-    server = FakeChat().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def judge(studio, chat) -> FakeChat:  # type: ignore[no-untyped-def]
-    assistant = ScriptAssistant(studio=studio, base_url=chat.base_url, model="vision-1")
-    assistant.set_api_key("sk-chat-JudgeKey-0001")
-    assistant.save()
-    DesignSettings.objects.create(studio=studio, judge_enabled=True, judge_model="vision-judge")
-    return chat
+pytest_plugins = ["tests.continuity_world"]
 
 
 @pytest.fixture

@@ -129,10 +129,11 @@ def parse_verdicts(content: str, handles: list[str]) -> dict[str, Verdict]:
         if not isinstance(row, dict):
             raise Malformed("a row is not an object")
         handle, score, notes = row.get("handle"), row.get("score"), row.get("notes")
-        valid = isinstance(score, int) and not isinstance(score, bool) and 0 <= score <= 100
-        if not (isinstance(handle, str) and valid and isinstance(notes, str)):
-            raise Malformed("a row lacks a handle, a 0-100 score or notes")
-        found[handle.lstrip("@").lower()] = Verdict(int(score), " ".join(notes.split())[:MAX_NOTES])
+        if not (isinstance(handle, str) and isinstance(notes, str) and isinstance(score, int)):
+            raise Malformed("a row lacks a handle, a score or notes")
+        if isinstance(score, bool) or not 0 <= score <= 100:
+            raise Malformed(f"score {score!r} is not 0-100")
+        found[handle.lstrip("@").lower()] = Verdict(score, " ".join(notes.split())[:MAX_NOTES])
     if missing := [h for h in handles if h not in found]:
         raise Malformed(f"no verdict for {', '.join(missing)}")
     return {h: found[h] for h in handles}

@@ -59,7 +59,10 @@ class DesignRequest:
 def front_reference(character: Character, look: Look | None) -> ReferenceImage | None:
     """The chosen front view the other angles are drawn from (the look's, else the character's)."""
     fronts = character.references.filter(angle=Angle.FRONT)
-    return fronts.filter(look=look).first() or (look and fronts.filter(look=None).first())
+    own = fronts.filter(look=look).first()
+    if own is not None or look is None:
+        return own
+    return fronts.filter(look=None).first()
 
 
 def compiled_prompt(request: DesignRequest) -> str:

@@ -65,7 +65,7 @@ def design_start(request: AuthenticatedHttpRequest, handle: str) -> HttpResponse
         raise PermissionDenied("Only the character's owner designs it.")
     memberships = Membership.objects.filter(user=request.user).order_by("studio__name")
     wanted = request.session.get(CURRENT_STUDIO_KEY)
-    chosen = memberships.filter(studio_id=wanted).first() or memberships.first()
+    chosen = (wanted and memberships.filter(studio_id=int(wanted)).first()) or memberships.first()
     if chosen is None:
         raise PermissionDenied("Designing with AI is paid by a studio: found or join one first.")
     return redirect("generation:design", studio_id=chosen.studio_id, handle=handle)
@@ -81,7 +81,7 @@ def design(request: AuthenticatedHttpRequest, studio_id: int, handle: str) -> Ht
     form = CandidatesForm(request.POST)
     if not form.is_valid():
         return HttpResponse(
-            " ".join(e for errors in form.errors.values() for e in errors), status=400,
+            " ".join(str(e) for errors in form.errors.values() for e in errors), status=400,
             content_type="text/plain; charset=utf-8",
         )  # fmt: skip
     data = form.cleaned_data

@@ -36,7 +36,7 @@ class GoogleImagesProvider(ImageProvider):
         return transport_error(exc, creating=False)
 
     def _one(self, client: genai.Client, request: ImageRequest) -> MadeImage:
-        contents: list[types.Part | str] = [request.prompt]
+        contents: list[types.PartUnionDict] = [request.prompt]
         if request.reference is not None:
             contents.append(types.Part.from_bytes(data=request.reference, mime_type="image/png"))
         config = types.GenerateContentConfig(response_modalities=["IMAGE"])
