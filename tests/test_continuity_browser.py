@@ -14,7 +14,6 @@ from tests.conftest import PASSWORD
 from tests.continuity_world import NOTES, red_robot, verdict
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-pytest_plugins = ["tests.continuity_world"]
 ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", "test-artifacts"))
 
 

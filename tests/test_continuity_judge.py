@@ -19,7 +19,6 @@ from tests.continuity_world import NOTES, red_robot, verdict
 from tests.factories import make_take
 
 pytestmark = pytest.mark.django_db
-pytest_plugins = ["tests.continuity_world"]
 
 
 @pytest.fixture

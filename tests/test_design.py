@@ -15,7 +15,6 @@ from generation.money.design import design_budget
 from tests.waiting import wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-pytest_plugins = ["tests.design_world"]
 
 
 def _url(name: str, studio, robot) -> str:  # type: ignore[no-untyped-def]
