@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import io
-from collections.abc import Iterator
 
 import pytest
 from PIL import Image
@@ -15,13 +14,6 @@ from tests.continuity_world import figure_png
 from tests.fake_images import FakeImages
 
 KEY = "sk-image-Secr3tKey-4242"  # noqa: S105
-
-
-@pytest.fixture
-def images() -> Iterator[FakeImages]:
-    server = FakeImages().start()
-    yield server
-    server.stop()
 
 
 def _openai(images: FakeImages, key: str = KEY) -> OpenAIImagesProvider:
