@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.base import ContentFile
+from django.urls import reverse
 
 from generation.continuity.models import ContinuityCheck, ContinuityRetake, ContinuitySettings
 from generation.continuity.services import check_take
@@ -146,3 +147,21 @@ def test_the_automatic_retake_respects_the_budget_and_says_why_it_did_not_start(
     assert "Not retaken: Refused: these 1 scene(s) cost $" in first.continuity_notes
     assert "left of its $0.10 budget" in first.continuity_notes
     assert "budget" in ContinuityRetake.objects.get(scene=scene).refusal
+
+
+def test_the_review_room_shows_the_scores_beside_the_references_to_who_may_see_the_cast(
+    client, scene, writer, reviewer, judge
+):
+    judge.answer = verdict(42)
+    take = finished_take(scene, writer)
+    check_take(take.pk)
+    url = reverse("generation:review_room_scene", args=[scene.episode_id, scene.pk])
+
+    client.force_login(writer)
+    shown = client.get(url).content.decode()
+    assert "Continuity 42" in shown and f"judge 42 — {NOTES}" in shown
+    assert "data-check=\"rosa_bot\"" in shown
+
+    client.force_login(reviewer)  # Rosa is private to the writer: the reviewer sees no name
+    hidden = client.get(url).content.decode()
+    assert "Continuity 42" in hidden and "rosa_bot" not in hidden and NOTES not in hidden

@@ -71,3 +71,28 @@ def test_a_refused_request_is_shown_where_the_owner_asked(
     refusal = page.wait_for_selector("#design-side form .refusal")
     assert "character design budget" in refusal.inner_text()
     assert images.requests == []
+
+
+def test_an_owner_sets_the_image_provider_budget_and_a_projects_continuity(
+    studio, owner, episode, images, asgi_server, browser
+):
+    page = log_in(browser, asgi_server, owner.username, PASSWORD)
+    page.goto(f"{asgi_server.url}/studios/{studio.pk}/character-design/")
+
+    page.select_option("select[name=image_provider]", "openai_images")
+    page.fill("input[name=api_key]", "sk-image-OwnerKey-7788")
+    page.fill("input[name=base_url]", images.base_url)
+    page.fill("input[name=budget]", "12.50")
+    page.check("input[name=judge_enabled]")
+    page.click("form:has(input[value=design]) button[type=submit]")
+
+    now = page.wait_for_selector("#design-now").inner_text()
+    assert "OpenAI-compatible Images API" in now and "••••7788" in now
+    assert "sk-image-OwnerKey" not in page.content()
+    page.select_option("select[name=project]", str(episode.project_id))
+    page.fill("input[name=threshold]", "75")
+    page.check("input[name=auto_retake]")
+    page.click("form:has(input[value=continuity]) button[type=submit]")
+    page.wait_for_selector(f"text={episode.project.name}: threshold 75, one automatic retake")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "design-settings.png"), full_page=True)

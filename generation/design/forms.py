@@ -37,13 +37,17 @@ class DesignSettingsForm(forms.Form):
         choices=[("", "— none —"), *IMAGE_PROVIDER_CHOICES], required=False
     )
     api_key = forms.CharField(
+        label="API key",
         required=False,
         max_length=500,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
         help_text="Stored encrypted; shown back only as its last four characters.",
     )
     base_url = forms.URLField(
-        required=False, assume_scheme="https", help_text="Empty for the provider's own API."
+        label="Base URL",
+        required=False,
+        assume_scheme="https",
+        help_text="Empty for the provider's own API.",
     )
     model = forms.CharField(
         required=False, max_length=100, help_text="Empty: the provider's default."

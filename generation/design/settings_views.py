@@ -13,6 +13,7 @@ from generation.design.forms import ContinuitySettingsForm, DesignSettingsForm
 from generation.design.models import DesignSettings
 from generation.design.services import DesignRefused
 from generation.design.setup import save_continuity_settings, save_design_settings
+from generation.drafting import ScriptAssistant
 from generation.money.design import design_budget
 from projects.access import membership_in, require
 from projects.models import Project, Role
@@ -57,6 +58,7 @@ def design_settings(request: AuthenticatedHttpRequest, studio_id: int) -> HttpRe
         "form": form,
         "continuity_form": continuity,
         "budget": design_budget(studio_id),
+        "has_assistant": ScriptAssistant.objects.filter(studio_id=studio_id).exists(),
         "project_settings": ContinuitySettings.objects.filter(project__in=projects).select_related(
             "project"
         ),
