@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
-from characters.models import ReferenceImage
+from characters.models import Look, ReferenceImage
 from generation.design.models import CandidateStatus, DesignCandidate
 from generation.money.design import design_budget
 from tests.waiting import wait_for
@@ -168,3 +170,48 @@ def test_someone_elses_character_cannot_be_designed(client, studio, producer, ro
     robot.privacy = "everyone"
     robot.save()
     assert client.get(_url("design", studio, robot)).status_code == 403
+
+
+def test_a_double_click_does_not_pay_twice_and_a_stalled_round_frees_its_angle(
+    client, studio, writer, robot, design_settings, images
+):
+    client.force_login(writer)  # no worker: the first round stays queued
+    assert _ask(client, studio, robot).status_code == 200
+
+    again = _ask(client, studio, robot)
+
+    assert again.status_code == 409
+    assert again.content.decode() == (
+        "Front candidates are being made: wait for them before asking again."
+    )
+    assert DesignCandidate.objects.count() == 2
+    assert design_budget(studio.pk).committed == Decimal("0.12")
+    # Its task died: a quarter of an hour later the round is stalled, frees the angle and
+    # the budget, and may be discarded.
+    DesignCandidate.objects.update(created_at=timezone.now() - timedelta(minutes=16))
+    assert design_budget(studio.pk).committed == 0
+    panel = client.get(_url("design_candidates", studio, robot) + "?angle=front").content.decode()
+    assert panel.count("Stalled: no image came back") == 2 and "every 2s" not in panel
+    stalled = DesignCandidate.objects.first()
+    assert (
+        client.post(_url("design_discard", studio, robot), {"candidate": stalled.pk}).status_code
+        == 200
+    )
+    assert _ask(client, studio, robot).status_code == 200
+
+
+def test_a_look_is_designed_from_its_outfit_and_the_pick_becomes_the_looks_reference(
+    client, studio, writer, robot, design_settings, images, celery_worker
+):
+    look = Look.objects.create(character=robot, name="Rain", description="A yellow raincoat.")
+    client.force_login(writer)
+    page = client.get(_url("design", studio, robot) + f"?look={look.pk}").content.decode()
+    assert "Outfit (Rain): A yellow raincoat." in page
+
+    client.post(_url("design", studio, robot), {"angle": "front", "count": 2, "look": look.pk})
+    made = wait_for(lambda: _made(robot, "front", 2), what="two candidates of the look")
+    client.post(_url("design_pick", studio, robot), {"candidate": made[0].pk})
+
+    assert "Outfit (Rain): A yellow raincoat." in images.requests[0]["body"]["prompt"]
+    reference = ReferenceImage.objects.get(character=robot, angle="front")
+    assert reference.look == look

@@ -8,10 +8,12 @@ app's own checks (`characters.uploads.check_image` + `characters.services.add_re
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from generation.credentials import seal, unseal
 from generation.providers.base import ProviderConfig
@@ -63,6 +65,10 @@ class DesignAngle(models.TextChoices):
     SIDE = "side", "Side"
     BACK = "back", "Back"
     TURNAROUND = "turnaround", "Turnaround sheet"
+
+
+# A round not made by then is stalled (its task died): no longer in progress, not charged.
+STALE_AFTER = timedelta(minutes=15)
 
 
 class CandidateStatus(models.TextChoices):
@@ -118,4 +124,10 @@ class DesignCandidate(models.Model):
 
     @property
     def in_progress(self) -> bool:
-        return self.status in (CandidateStatus.QUEUED, CandidateStatus.RUNNING)
+        return self.status in (CandidateStatus.QUEUED, CandidateStatus.RUNNING) and not self.stalled
+
+    @property
+    def stalled(self) -> bool:
+        """Still not made long after it was asked for (a worker died mid-call): discardable."""
+        waiting = self.status in (CandidateStatus.QUEUED, CandidateStatus.RUNNING)
+        return waiting and self.created_at < timezone.now() - STALE_AFTER

@@ -24,7 +24,13 @@ from PIL import Image
 from characters.models import Angle, Character, Look, ReferenceImage
 from characters.services import add_reference
 from characters.uploads import check_image
-from generation.design.models import CandidateStatus, DesignAngle, DesignCandidate, DesignSettings
+from generation.design.models import (
+    STALE_AFTER,
+    CandidateStatus,
+    DesignAngle,
+    DesignCandidate,
+    DesignSettings,
+)
 from generation.design.prompts import SIZES, design_prompt
 from generation.money.design import design_budget, image_price, lock_design_budget
 from generation.providers.base import ProviderError
@@ -110,6 +116,11 @@ def request_candidates(
     prompt = compiled_prompt(request)
     with transaction.atomic():
         lock_design_budget(member.studio_id)
+        if _being_made(member.studio_id, request):
+            raise DesignRefused(
+                f"{DesignAngle(request.angle).label} candidates are being made: wait for them "
+                "before asking again."
+            )
         refusal = design_budget(member.studio_id).refusal(price * request.count)
         if refusal:
             raise DesignRefused(refusal)
@@ -125,6 +136,16 @@ def request_candidates(
         )
         transaction.on_commit(partial(current_app.send_task, MAKE_TASK, args=[str(round_id)]))
     return made
+
+
+def _being_made(studio_id: int, request: DesignRequest) -> bool:
+    """Whether a round of this angle is in progress (a double click must not pay twice)."""
+    active = DesignCandidate.objects.filter(
+        studio_id=studio_id, character=request.character, look=request.look,
+        angle=request.angle, status__in=(CandidateStatus.QUEUED, CandidateStatus.RUNNING),
+        created_at__gte=timezone.now() - STALE_AFTER,
+    )  # fmt: skip
+    return active.exists()
 
 
 def _front_png(candidate: DesignCandidate) -> bytes | None:
@@ -207,7 +228,7 @@ def pick_candidate(*, candidate: DesignCandidate) -> ReferenceImage:
 @transaction.atomic
 def discard_candidate(*, candidate: DesignCandidate) -> None:
     """Discard a candidate: its image is deleted after commit; its cost stays on the books."""
-    if candidate.in_progress:
+    if candidate.in_progress:  # a stalled one may go
         raise DesignRefused("This candidate is still being made: discard it once it is done.")
     name, storage = candidate.image.name, candidate.image.storage
     DesignCandidate.objects.filter(pk=candidate.pk).update(discarded_at=timezone.now(), image="")

@@ -12,8 +12,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Sum
+from django.utils import timezone
 
-from generation.design.models import CandidateStatus, DesignCandidate, DesignSettings
+from generation.design.models import (
+    STALE_AFTER,
+    CandidateStatus,
+    DesignCandidate,
+    DesignSettings,
+)
 
 # (provider, model) → published price per image (standard quality, ~1 MP), USD.
 # Sources, as of 2026-11: OpenAI's image pricing page (gpt-image-1, medium, 1024²/1024x1536
@@ -63,7 +69,8 @@ def design_budget(studio_id: int) -> DesignBudget:
     candidates = DesignCandidate.objects.filter(studio_id=studio_id)
     spent = candidates.aggregate(s=Sum("cost", default=Decimal("0")))["s"]
     active = (CandidateStatus.QUEUED, CandidateStatus.RUNNING)
-    committed = candidates.filter(status__in=active).aggregate(
+    fresh = timezone.now() - STALE_AFTER
+    committed = candidates.filter(status__in=active, created_at__gte=fresh).aggregate(
         s=Sum("estimate", default=Decimal("0"))
     )["s"]
     return DesignBudget(settings_.budget if settings_ else None, spent, committed)
