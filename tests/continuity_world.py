@@ -5,7 +5,9 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Iterator
+from fractions import Fraction
 
+import av
 import pytest
 from django.core.files.base import ContentFile
 from PIL import Image, ImageDraw
@@ -15,6 +17,7 @@ from characters.services import add_reference
 from characters.uploads import check_image
 from generation.design.models import DesignSettings
 from generation.drafting import ScriptAssistant
+from tests.character_media import face_png
 from tests.fake_chat import FakeChat
 
 RED = (200, 30, 40)
@@ -71,3 +74,21 @@ def judge(studio, chat) -> FakeChat:  # type: ignore[no-untyped-def]
     assistant.save()
     DesignSettings.objects.create(studio=studio, judge_enabled=True, judge_model="vision-judge")
     return chat
+
+
+def face_clip(seconds: int = 2, fps: int = 10) -> bytes:
+    """A real MP4 showing a drawn human face (OpenCV's cascade finds it) the whole time."""
+    face = Image.open(io.BytesIO(face_png(320))).convert("RGB")
+    buffer = io.BytesIO()
+    with av.open(buffer, mode="w", format="mp4") as container:
+        stream = container.add_stream("libx264", rate=fps)
+        stream.width, stream.height, stream.pix_fmt = 320, 320, "yuv420p"
+        stream.time_base = Fraction(1, fps)
+        for index in range(seconds * fps):
+            frame = av.VideoFrame.from_image(face)
+            frame.pts = index
+            for packet in stream.encode(frame):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    return buffer.getvalue()

@@ -16,7 +16,7 @@ from generation.credentials import ProjectGenerationSettings, ProviderCredential
 from generation.models import GenerationStatus, Take
 from projects.models import Scene
 from tests.character_media import clip_bytes
-from tests.continuity_world import NOTES, red_robot, verdict
+from tests.continuity_world import NOTES, face_clip, red_robot, verdict
 from tests.factories import make_take
 
 pytestmark = pytest.mark.django_db
@@ -160,8 +160,22 @@ def test_the_review_room_shows_the_scores_beside_the_references_to_who_may_see_t
     client.force_login(writer)
     shown = client.get(url).content.decode()
     assert "Continuity 42" in shown and f"judge 42 — {NOTES}" in shown
-    assert "data-check=\"rosa_bot\"" in shown
+    assert 'data-check="rosa_bot"' in shown
 
     client.force_login(reviewer)  # Rosa is private to the writer: the reviewer sees no name
     hidden = client.get(url).content.decode()
     assert "Continuity 42" in hidden and "rosa_bot" not in hidden and NOTES not in hidden
+
+
+@pytest.mark.parametrize(("provider", "warned"), [("openai", True), ("animatic", False)])
+def test_a_human_face_in_the_frames_is_noted_where_the_provider_refuses_faces(
+    scene, writer, provider, warned
+):
+    take = make_take(scene, writer, generation_status=GenerationStatus.SUCCEEDED, provider=provider)
+    take.video.save("take.mp4", ContentFile(face_clip(2)))
+
+    check_take(take.pk)  # no judge: the free check alone
+
+    take.refresh_from_db()
+    assert ("A human face shows in 3 of 3 frames." in take.continuity_notes) is warned
+    assert ContinuityCheck.objects.get(take=take).judge_state == "off"

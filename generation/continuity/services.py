@@ -15,6 +15,7 @@ from typing import IO
 from django.db import transaction
 from PIL import Image
 
+from characters.faces import has_human_face
 from characters.models import Character, ReferenceImage
 from generation.continuity.frames import sample_frames
 from generation.continuity.judge import CastMember, Verdict, ask_judge, judge_for
@@ -22,6 +23,7 @@ from generation.continuity.models import ContinuityCheck, ContinuitySettings, Ju
 from generation.continuity.palette import palette_score
 from generation.continuity.retake import maybe_retake
 from generation.models import GenerationStatus, Take
+from generation.providers import PROVIDERS
 from generation.takes.events import publish_take
 
 log = logging.getLogger(__name__)
@@ -78,7 +80,7 @@ def check_take(take_id: int) -> None:
         else (JudgeState.CHECKED if verdicts else JudgeState.NOT_CHECKED)
     )
     checks = [_record(take, member, frames, state, verdicts) for member in cast]
-    _summarise(take, checks, state)
+    _summarise(take, checks, state, faces=_faces_refused(take, frames))
     take.refresh_from_db()
     maybe_retake(take)
 
@@ -108,13 +110,23 @@ def _record(
     return check
 
 
-def _summarise(take: Take, checks: list[ContinuityCheck], state: str) -> None:
+def _faces_refused(take: Take, frames: list[Image.Image]) -> int:
+    """Frames showing a human face, where the take's provider refuses human likeness."""
+    provider = PROVIDERS.get(take.provider)
+    if provider is None or not provider.prompt_shape.rejects_faces:
+        return 0
+    return sum(1 for frame in frames if has_human_face(frame))
+
+
+def _summarise(take: Take, checks: list[ContinuityCheck], state: str, *, faces: int) -> None:
     scored = [(c.score, c) for c in checks if c.score is not None]
     low = min(s for s, _ in scored) if scored else None
     flagged = low is not None and low < threshold_of(take.scene.episode.project_id)
     notes = [f"@{c.character.handle}: {c.judge_notes}" for c in checks if c.judge_notes]
     if state == JudgeState.NOT_CHECKED:
         notes.append("Judge: not checked (no valid answer); colours only.")
+    if faces:  # the character drifted towards a real person: the provider refuses those
+        notes.append(f"A human face shows in {faces} of {checks[0].frames} frames.")
     with transaction.atomic():
         Take.objects.filter(pk=take.pk).update(
             continuity_score=low, continuity_flagged=flagged, continuity_notes=" ".join(notes)[:500]
