@@ -136,6 +136,9 @@ ROUTES: dict[str, Rule] = {
     "generation:design_candidate_image": page(CHARACTER_OWNER),
     "generation:design_pick": action(CHARACTER_OWNER),
     "generation:design_discard": action(CHARACTER_OWNER),
+    "generation:design_clip": page(CHARACTER_OWNER),  # GET: the clip panel
+    "generation:design_clip_use": action(CHARACTER_OWNER),
+    "generation:design_clip_video": page(CHARACTER_OWNER),
     "generation:design_settings": page(OWNER),
     # projects
     "generation:home": page(ALL, outsider="ok"),

@@ -30,6 +30,10 @@ class CandidateForm(forms.Form):
     candidate = forms.IntegerField(min_value=1, max_value=2**62)
 
 
+class ClipForm(forms.Form):
+    clip = forms.IntegerField(min_value=1, max_value=2**62)
+
+
 class DesignSettingsForm(forms.Form):
     """The studio's image provider, design budget and continuity judge; a blank key keeps it."""
 

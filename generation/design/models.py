@@ -131,3 +131,48 @@ class DesignCandidate(models.Model):
         """Still not made long after it was asked for (a worker died mid-call): discardable."""
         waiting = self.status in (CandidateStatus.QUEUED, CandidateStatus.RUNNING)
         return waiting and self.created_at < timezone.now() - STALE_AFTER
+
+
+def clip_path(clip: ReferenceClip, filename: str) -> str:
+    return f"design/{clip.character_id}/clips/{uuid.uuid4().hex}.mp4"
+
+
+class ReferenceClip(models.Model):
+    """A 4 s turnaround clip made from the chosen front view by a video provider."""
+
+    studio = models.ForeignKey(
+        "projects.Studio", on_delete=models.CASCADE, related_name="reference_clips"
+    )
+    character = models.ForeignKey(
+        "characters.Character", on_delete=models.CASCADE, related_name="design_clips"
+    )
+    provider = models.CharField(max_length=40)
+    credential = models.ForeignKey(
+        "generation.ProviderCredential", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    prompt = models.TextField()
+    job_id = models.CharField(max_length=200, blank=True)
+    status = models.CharField(
+        max_length=12, choices=CandidateStatus.choices, default=CandidateStatus.QUEUED
+    )
+    error = models.TextField(blank=True)
+    video = models.FileField(upload_to=clip_path, blank=True)
+    seconds = models.FloatField(null=True, blank=True)
+    estimate = models.DecimalField(max_digits=8, decimal_places=4, default=Decimal("0"))
+    cost = models.DecimalField(max_digits=8, decimal_places=4, default=Decimal("0"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+    discarded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Reference clip {self.pk} of {self.character_id}"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (CandidateStatus.QUEUED, CandidateStatus.RUNNING)

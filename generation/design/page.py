@@ -5,20 +5,24 @@ from __future__ import annotations
 from typing import Any
 
 from characters.models import Character, Look
-from generation.design.models import DesignAngle, DesignCandidate, DesignSettings
+from generation.design.clips import clip_credential, clip_estimate
+from generation.design.models import DesignAngle, DesignCandidate, DesignSettings, ReferenceClip
 from generation.design.services import (
     COUNTS,
     REFERENCE_ANGLE,
     DesignRequest,
     compiled_prompt,
     estimate,
+    front_reference,
 )
 from generation.money.design import design_budget
+from generation.providers import PROVIDERS
 from generation.providers.images import IMAGE_PROVIDERS
 from projects.models import Membership
 
 PAGE = "generation/design/page.html"
 PANEL = PAGE + "#angle_panel"
+CLIP_PANEL = PAGE + "#clip_panel"
 SHOWN = 12  # candidates shown per angle (older ones stay stored until discarded)
 
 
@@ -52,6 +56,21 @@ def angle_context(
     }
 
 
+def clip_context(member: Membership, character: Character) -> dict[str, Any]:
+    """The reference clip section: the latest clip, and whether one can be made here."""
+    credential = clip_credential(member.studio_id)
+    return {
+        "studio_id": member.studio_id,
+        "character": character,
+        "clip": ReferenceClip.objects.filter(
+            studio_id=member.studio_id, character=character, discarded_at__isnull=True
+        ).first(),
+        "clip_provider": PROVIDERS[credential.provider].label if credential else "",
+        "clip_estimate": clip_estimate(credential) if credential else None,
+        "has_front": front_reference(character, None) is not None,
+    }
+
+
 def page_context(member: Membership, character: Character, look: Look | None) -> dict[str, Any]:
     """The whole design page for the character (or one of its looks) in this studio."""
     settings_ = DesignSettings.objects.filter(studio_id=member.studio_id).first()
@@ -70,4 +89,5 @@ def page_context(member: Membership, character: Character, look: Look | None) ->
         "model": model,
         "budget": design_budget(member.studio_id),
         "angles": [angle_context(member, character, look, a) for a in DesignAngle.values],
+        **({} if look else clip_context(member, character)),
     }

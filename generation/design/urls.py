@@ -16,6 +16,9 @@ urlpatterns = [
         views.design_candidate_image,
         name="design_candidate_image",
     ),
+    path(PREFIX + "clip/", views.design_clip, name="design_clip"),
+    path(PREFIX + "clip/use/", views.design_clip_use, name="design_clip_use"),
+    path(PREFIX + "clips/<int:clip_id>.mp4", views.design_clip_video, name="design_clip_video"),
     path(
         "studios/<int:studio_id>/character-design/",
         settings_views.design_settings,

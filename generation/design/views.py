@@ -17,9 +17,10 @@ from characters.access import get_character_for_user
 from characters.models import Character, Look
 from characters.protected_media import serve_file
 from characters.requests import AuthenticatedHttpRequest
-from generation.design.forms import CandidateForm, CandidatesForm
-from generation.design.models import DesignCandidate
-from generation.design.page import PANEL, angle_context, page_context
+from generation.design.clips import request_clip, use_clip
+from generation.design.forms import CandidateForm, CandidatesForm, ClipForm
+from generation.design.models import DesignCandidate, ReferenceClip
+from generation.design.page import CLIP_PANEL, PANEL, angle_context, clip_context, page_context
 from generation.design.services import (
     DesignRefused,
     DesignRequest,
@@ -165,3 +166,54 @@ def design_candidate_image(
         character=character,
     )  # fmt: skip
     return serve_file(request, candidate.image, content_type="image/png")
+
+
+@login_required
+def design_clip(request: AuthenticatedHttpRequest, studio_id: int, handle: str) -> HttpResponse:
+    """The reference clip section (GET, polled while it is made); POST starts a clip."""
+    member, character = _access(request, studio_id, handle)
+    if request.method == "POST":
+        try:
+            request_clip(member=member, character=character, requested_by=request.user)
+        except DesignRefused as exc:
+            return _refused(str(exc))
+    return render(request, CLIP_PANEL, clip_context(member, character))
+
+
+def _clip(
+    request: AuthenticatedHttpRequest, member: Membership, character: Character
+) -> ReferenceClip | None:
+    form = ClipForm(request.POST)
+    if not form.is_valid():
+        return None
+    return get_object_or_404(
+        ReferenceClip, pk=form.cleaned_data["clip"], studio_id=member.studio_id, character=character
+    )
+
+
+@login_required
+@require_POST
+def design_clip_use(request: AuthenticatedHttpRequest, studio_id: int, handle: str) -> HttpResponse:
+    """Make a finished clip the character's reference clip (the upload's clip checks apply)."""
+    member, character = _access(request, studio_id, handle)
+    clip = _clip(request, member, character)
+    if clip is None:
+        return HttpResponse("Choose a clip.", status=400, content_type="text/plain; charset=utf-8")
+    try:
+        use_clip(clip=clip)
+    except DesignRefused as exc:
+        return _refused(str(exc))
+    return render(request, CLIP_PANEL, {**clip_context(member, character), "clip_used": True})
+
+
+@login_required
+@require_safe
+def design_clip_video(
+    request: AuthenticatedHttpRequest, studio_id: int, handle: str, clip_id: int
+) -> HttpResponseBase:
+    member, character = _access(request, studio_id, handle)
+    clip = get_object_or_404(
+        ReferenceClip.objects.exclude(video=""), pk=clip_id, studio_id=member.studio_id,
+        character=character,
+    )  # fmt: skip
+    return serve_file(request, clip.video, content_type="video/mp4")

@@ -2,7 +2,7 @@
 
 from generation.continuity.models import ContinuityCheck, ContinuityRetake, ContinuitySettings
 from generation.credentials import ProjectGenerationSettings, ProviderCharacter, ProviderCredential
-from generation.design.models import DesignCandidate, DesignSettings
+from generation.design.models import DesignCandidate, DesignSettings, ReferenceClip
 from generation.drafting import ScriptAssistant
 from generation.export.models import DialogueTranslation, Export
 from generation.models.takes import (
@@ -52,6 +52,7 @@ __all__ = [
     "ProviderCharacter",
     "ProviderCredential",
     "ReasonCode",
+    "ReferenceClip",
     "ReviewAction",
     "ReviewComment",
     "ReviewDecision",

@@ -19,6 +19,7 @@ from generation.design.models import (
     CandidateStatus,
     DesignCandidate,
     DesignSettings,
+    ReferenceClip,
 )
 
 # (provider, model) → published price per image (standard quality, ~1 MP), USD.
@@ -51,13 +52,13 @@ class DesignBudget:
     def remaining(self) -> Decimal | None:
         return None if self.limit is None else self.limit - self.spent - self.committed
 
-    def refusal(self, estimate: Decimal) -> str:
+    def refusal(self, estimate: Decimal, what: str = "these candidates") -> str:
         """Why a request of this estimate would go over the budget; empty when it fits."""
         left = self.remaining
         if left is None or estimate <= left:
             return ""
         return (
-            f"Refused: these candidates cost ${estimate:.2f} but the studio has "
+            f"Refused: {what} cost ${estimate:.2f} but the studio has "
             f"${max(left, Decimal(0)):.2f} left of its ${self.limit:.2f} character design "
             f"budget (${self.spent:.2f} spent, ${self.committed:.2f} in progress)."
         )
@@ -66,13 +67,18 @@ class DesignBudget:
 def design_budget(studio_id: int) -> DesignBudget:
     """The studio's character design budget, what was spent and what is in progress."""
     settings_ = DesignSettings.objects.filter(studio_id=studio_id).first()
-    candidates = DesignCandidate.objects.filter(studio_id=studio_id)
-    spent = candidates.aggregate(s=Sum("cost", default=Decimal("0")))["s"]
     active = (CandidateStatus.QUEUED, CandidateStatus.RUNNING)
     fresh = timezone.now() - STALE_AFTER
-    committed = candidates.filter(status__in=active, created_at__gte=fresh).aggregate(
-        s=Sum("estimate", default=Decimal("0"))
-    )["s"]
+    spent, committed = Decimal("0"), Decimal("0")
+    # Candidates and reference clips: recorded costs, and the estimates of those being made.
+    for rows in (
+        DesignCandidate.objects.filter(studio_id=studio_id),
+        ReferenceClip.objects.filter(studio_id=studio_id),
+    ):
+        spent += rows.aggregate(s=Sum("cost", default=Decimal("0")))["s"]
+        committed += rows.filter(status__in=active, created_at__gte=fresh).aggregate(
+            s=Sum("estimate", default=Decimal("0"))
+        )["s"]
     return DesignBudget(settings_.budget if settings_ else None, spent, committed)
 
 
