@@ -84,7 +84,7 @@ def request_clip(*, member: Membership, character: Character, requested_by: User
         )  # fmt: skip
         if busy.exists():
             raise DesignRefused("A reference clip is being made: wait for it.")
-        if refusal := design_budget(member.studio_id).refusal(price, "this clip"):
+        if refusal := design_budget(member.studio_id).refusal(price, "this clip costs"):
             raise DesignRefused(refusal)
         appearance = " ".join(character.appearance.split())
         clip = ReferenceClip.objects.create(

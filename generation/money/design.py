@@ -52,13 +52,13 @@ class DesignBudget:
     def remaining(self) -> Decimal | None:
         return None if self.limit is None else self.limit - self.spent - self.committed
 
-    def refusal(self, estimate: Decimal, what: str = "these candidates") -> str:
+    def refusal(self, estimate: Decimal, what: str = "these candidates cost") -> str:
         """Why a request of this estimate would go over the budget; empty when it fits."""
         left = self.remaining
         if left is None or estimate <= left:
             return ""
         return (
-            f"Refused: {what} cost ${estimate:.2f} but the studio has "
+            f"Refused: {what} ${estimate:.2f} but the studio has "
             f"${max(left, Decimal(0)):.2f} left of its ${self.limit:.2f} character design "
             f"budget (${self.spent:.2f} spent, ${self.committed:.2f} in progress)."
         )
