@@ -64,22 +64,22 @@ def check_take(take_id: int) -> None:
     if take is None or not take.video:
         return
     scene = take.scene
-    cast = [
-        CastMember(c.handle, c.name, c.appearance, [_open(r) for r in refs])
+    cast = {
+        c.pk: CastMember(c.handle, c.name, c.appearance, [_open(r) for r in refs])
         for c in scene.cast.all()
         if (refs := _references(c, scene.look))
-    ]
+    }
     if not cast:
         return  # nobody to compare with: the card shows no continuity badge
     frames = _frames(take)
     judge = judge_for(scene.episode.project.studio_id)
-    verdicts = ask_judge(judge, cast, frames) if judge else None
+    verdicts = ask_judge(judge, list(cast.values()), frames) if judge else None
     state = (
         JudgeState.OFF
         if judge is None
         else (JudgeState.CHECKED if verdicts else JudgeState.NOT_CHECKED)
     )
-    checks = [_record(take, member, frames, state, verdicts) for member in cast]
+    checks = [_record(take, pk, member, frames, state, verdicts) for pk, member in cast.items()]
     _summarise(take, checks, state, faces=_faces_refused(take, frames))
     take.refresh_from_db()
     maybe_retake(take)
@@ -87,6 +87,7 @@ def check_take(take_id: int) -> None:
 
 def _record(
     take: Take,
+    character_id: int,
     member: CastMember,
     frames: list[Image.Image],
     state: str,
@@ -94,10 +95,9 @@ def _record(
 ) -> ContinuityCheck:
     local = palette_score(member.references, frames)
     verdict = (verdicts or {}).get(member.handle)
-    character = Character.objects.get(handle=member.handle)
     check, _ = ContinuityCheck.objects.update_or_create(
         take=take,
-        character=character,
+        character_id=character_id,
         defaults={
             "local_score": local,
             "local_detail": f"Reference colours found in the frames: {local}/100.",
