@@ -215,3 +215,25 @@ def test_a_look_is_designed_from_its_outfit_and_the_pick_becomes_the_looks_refer
     assert "Outfit (Rain): A yellow raincoat." in images.requests[0]["body"]["prompt"]
     reference = ReferenceImage.objects.get(character=robot, angle="front")
     assert reference.look == look
+
+
+def test_with_googles_image_models_the_side_view_is_drawn_from_the_front_as_an_image_part(
+    client, studio, writer, robot, design_settings, images, celery_worker
+):
+    design_settings.image_provider = "google_images"
+    design_settings.base_url = images.google_base_url
+    design_settings.save()
+    client.force_login(writer)
+    _ask(client, studio, robot)
+    front = wait_for(lambda: _made(robot, "front", 2), what="two front candidates")
+    client.post(_url("design_pick", studio, robot), {"candidate": front[0].pk})
+
+    _ask(client, studio, robot, angle="side")
+    side = wait_for(lambda: _made(robot, "side", 2), what="two side candidates")
+
+    assert [c.status for c in side] == [CandidateStatus.READY] * 2
+    assert all(c.model == "gemini-2.5-flash-image" for c in side)
+    assert design_budget(studio.pk).spent == Decimal("0.156")  # 4 × $0.039
+    last = images.requests[-1]
+    parts = last["body"]["contents"][0]["parts"]
+    assert last["path"].endswith(":generateContent") and "inlineData" in parts[1]
