@@ -42,3 +42,8 @@ def test_the_judges_notes_and_a_flag_appear_on_the_card_without_a_reload(
     assert take.continuity_flagged and take.continuity_score == 35
     ARTIFACTS.mkdir(exist_ok=True)
     page.locator(f"#scene-{scene.pk}").screenshot(path=str(ARTIFACTS / "continuity-card.png"))
+    # In the review room, beside the cast's references.
+    page.goto(f"{asgi_server.url}/episodes/{episode.pk}/review/scenes/{scene.pk}/")
+    panel = page.wait_for_selector(f"#continuity-{take.pk}")
+    assert f"judge 35 — {NOTES}" in panel.inner_text()
+    page.screenshot(path=str(ARTIFACTS / "continuity-review-room.png"), full_page=True)
