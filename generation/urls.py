@@ -8,6 +8,7 @@ from generation import (
     studio_views,
     views,
 )
+from generation.design.urls import urlpatterns as design_urls
 from generation.export.urls import urlpatterns as export_urls
 from generation.review import views as review_views
 
@@ -61,4 +62,5 @@ urlpatterns = [
     path("takes/<int:take_id>/video.mp4", views.take_video, name="take_video"),
     path("takes/<int:take_id>/thumbnail.jpg", views.take_thumbnail, name="take_thumbnail"),
     *export_urls,
+    *design_urls,
 ]

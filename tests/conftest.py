@@ -16,7 +16,10 @@ from comicstudio.celery import app as celery_app
 from projects.models import Episode, Membership, Project, Role, Studio
 from projects.services import save_script
 
-pytest_plugins = ["tests.browser", "tests.providers", "tests.prompt_scene"]  # shared fixtures
+pytest_plugins = [  # shared fixtures
+    "tests.browser", "tests.providers", "tests.prompt_scene",
+    "tests.design_world", "tests.continuity_world",
+]  # fmt: skip
 
 PASSWORD = "a-test-password-9"  # noqa: S105
 

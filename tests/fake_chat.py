@@ -1,8 +1,9 @@
-"""A local OpenAI-compatible chat server for "Draft scenes with AI" tests.
+"""A local OpenAI-compatible chat server for "Draft scenes with AI" and continuity judge tests.
 
 Speaks `POST /v1/chat/completions` as the real API does: a bearer key, a JSON body, a
 `chat.completion` answer whose message content is the scripted text; a key containing
-`revoked` gets a 401 shaped like the real one. Every request is recorded.
+`revoked` gets a 401 shaped like the real one. Messages may carry image content parts
+(the judge's frames); `answers` scripts one answer per request. Every request is recorded.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 class FakeChat:
     def __init__(self) -> None:
         self.answer = ""
+        self.answers: list[str] = []  # scripted answers, one per request, before `answer`
         self.requests: list[dict[str, Any]] = []
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -59,7 +61,8 @@ def _handler_for(chat: FakeChat) -> type[BaseHTTPRequestHandler]:
             if "revoked" in key:
                 wrong = f"Incorrect API key provided: {key}."  # real APIs echo the key
                 return self._send(401, _error(wrong, "invalid_api_key"))
-            message = {"role": "assistant", "content": chat.answer}
+            content = chat.answers.pop(0) if chat.answers else chat.answer
+            message = {"role": "assistant", "content": content}
             self._send(200, {
                 "id": "chatcmpl-1", "object": "chat.completion", "created": 1,
                 "model": body["model"],

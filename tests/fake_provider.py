@@ -81,6 +81,7 @@ class FakeProvider:
         self.max_jobs: int | None = None
         self.busy_retry_after = 1.0
         self.thumbnails = True  # False: the thumbnail variant is missing (404)
+        self.real_video: bytes | None = None  # served instead of the marker bytes when set
         self.random = random.Random(8)  # noqa: S311 (a test's reproducible faults)
         from tests.fake_provider_http import handler_for  # it imports this module
 

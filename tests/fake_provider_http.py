@@ -113,7 +113,8 @@ def handler_for(fake: FakeProvider) -> type[BaseHTTPRequestHandler]:
                 return self._send(404, error_body("No thumbnail for this video", code="not_found"))
             if query.get("variant", ["video"])[0] == "thumbnail":
                 return self._send(200, JPEG_MAGIC, content_type="image/jpeg")
-            return self._send(200, video_bytes(job.id), content_type="video/mp4")
+            served = fake.real_video or video_bytes(job.id)
+            return self._send(200, served, content_type="video/mp4")
 
         def _list(self, query: dict[str, list[str]]) -> None:
             jobs = [j for j in fake.submissions() if j.kind == "openai"]

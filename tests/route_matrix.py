@@ -132,6 +132,18 @@ ROUTES: dict[str, Rule] = {
     "generation:notifications": page(ALL, outsider="ok"),
     "generation:read_notifications": action(ALL, outsider="ok"),
     "generation:notification_settings": action(ALL, outsider="ok"),
+    # character design (docs/characters.md): the character's owner, in a studio whose role
+    # may generate; the studio pays, so a non-member gets 404; the settings are the owner's
+    "generation:design_start": Rule("GET", CHARACTER_OWNER, outsider="403"),
+    "generation:design": page(CHARACTER_OWNER),
+    "generation:design_candidates": page(CHARACTER_OWNER),
+    "generation:design_candidate_image": page(CHARACTER_OWNER),
+    "generation:design_pick": action(CHARACTER_OWNER),
+    "generation:design_discard": action(CHARACTER_OWNER),
+    "generation:design_clip": page(CHARACTER_OWNER),  # GET: the clip panel
+    "generation:design_clip_use": action(CHARACTER_OWNER),
+    "generation:design_clip_video": page(CHARACTER_OWNER),
+    "generation:design_settings": page(OWNER),
     # projects
     "generation:home": page(ALL, outsider="ok"),
     # Signed-in people are sent home (302); visitors get the form (open sign-up, the default).

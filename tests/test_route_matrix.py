@@ -22,6 +22,7 @@ from characters.tasks import make_reference_thumbnail
 from characters.uploads import check_image
 from comicstudio.asgi import application, websocket_routes
 from generation.credentials import ProviderCredential
+from generation.design.models import DesignCandidate, ReferenceClip
 from generation.export.models import Export, ExportStatus
 from generation.review.models import ReviewComment
 from projects.invitations import create_invitation
@@ -96,6 +97,16 @@ def world(studio, owner, producer, writer, reviewer, viewer, outsider, episode, 
     )
     export.video.save("episode.mp4", ContentFile(clip_bytes(2)))
     comment = ReviewComment.objects.create(take=take, author=writer, text="Too dark here.")
+    candidate = DesignCandidate.objects.create(
+        studio=studio, character=character, angle="front", prompt="A cat.",
+        provider="openai_images", model="gpt-image-1", status="ready", requested_by=writer,
+    )  # fmt: skip
+    candidate.image.save("candidate.png", ContentFile(front))
+    clip = ReferenceClip.objects.create(
+        studio=studio, character=character, provider="openai", prompt="A cat turning.",
+        status="ready", requested_by=writer,
+    )  # fmt: skip
+    clip.video.save("clip.mp4", ContentFile(clip_bytes(4)))
     users = {
         "outsider": outsider, "viewer": viewer, "reviewer": reviewer,
         "writer": writer, "producer": producer, "owner": owner,
@@ -107,7 +118,7 @@ def world(studio, owner, producer, writer, reviewer, viewer, outsider, episode, 
         "username": writer.username, "number": 1,
         "membership_id": extra_membership.pk, "invitation_id": invitation.pk, "token": link,
         "export_id": export.pk, "field": "video", "uidb64": "MQ", "comment_id": comment.pk,
-        "language": "es", "suffix": "srt",
+        "language": "es", "suffix": "srt", "candidate_id": candidate.pk, "clip_id": clip.pk,
     }  # fmt: skip
     return users, values
 

@@ -53,6 +53,7 @@ def _facts(scene: Scene, member: Membership, visible: set[int], cost: str, oob: 
     if take is not None:
         shown = (take.pk, take.number, take.generation_status, take.review_status)
         shown += (take.progress, take.error, take.created_at)
+        shown += (take.continuity_score, take.continuity_flagged, take.continuity_notes)
     cast = tuple((c.pk, c.handle, c.pk in visible) for c in scene.cast.all())
     fields = (
         scene.pk,

@@ -1,11 +1,14 @@
 """The generation app's models, one module per sub-domain; imported here so Django finds them."""
 
+from generation.continuity.models import ContinuityCheck, ContinuityRetake, ContinuitySettings
 from generation.credentials import ProjectGenerationSettings, ProviderCharacter, ProviderCredential
+from generation.design.models import DesignCandidate, DesignSettings, ReferenceClip
 from generation.drafting import ScriptAssistant
 from generation.export.models import DialogueTranslation, Export
 from generation.models.takes import (
     ACTIVE_STATUSES,
     CANCELLABLE_STATUSES,
+    CONTINUITY_TASK,
     IN_FLIGHT_STATUSES,
     POLL_TASK,
     REVIEW_STATUS_AFTER,
@@ -27,12 +30,18 @@ from generation.review.models import Notification, NotificationMute, ReviewComme
 __all__ = [
     "ACTIVE_STATUSES",
     "CANCELLABLE_STATUSES",
+    "CONTINUITY_TASK",
     "IN_FLIGHT_STATUSES",
     "POLL_TASK",
     "REVIEW_STATUS_AFTER",
     "SUBMIT_TASK",
     "UNAVAILABLE_STATUSES",
     "WATCHED_STATUSES",
+    "ContinuityCheck",
+    "ContinuityRetake",
+    "ContinuitySettings",
+    "DesignCandidate",
+    "DesignSettings",
     "DialogueTranslation",
     "Export",
     "GenerationStatus",
@@ -43,6 +52,7 @@ __all__ = [
     "ProviderCharacter",
     "ProviderCredential",
     "ReasonCode",
+    "ReferenceClip",
     "ReviewAction",
     "ReviewComment",
     "ReviewDecision",

@@ -22,6 +22,8 @@ from projects.live import publish_scene_changed
 # The engine's tasks, by name (they import this module): woken and watching takes.
 SUBMIT_TASK = "generation.submit_take"
 POLL_TASK = "generation.poll_take"
+# The continuity check of a take that succeeded (generation/continuity/tasks.py).
+CONTINUITY_TASK = "generation.continuity.check_take"
 
 
 class GenerationStatus(models.TextChoices):
@@ -134,6 +136,11 @@ class Take(models.Model):
     review_status = models.CharField(
         max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.UNREVIEWED
     )
+    # The continuity check's summary (generation/continuity): the lowest cast score, whether
+    # it is under the project's threshold, the short notes on the card. Null: not checked.
+    continuity_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    continuity_flagged = models.BooleanField(default=False)
+    continuity_notes = models.CharField(max_length=500, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -417,6 +424,13 @@ class Take(models.Model):
         if moved:
             self._release_slot()
         return moved
+
+    def append_corrections(self, corrections: str) -> None:
+        """Add corrections to a queued take's prompt before it is sent (a continuity retake)."""
+        self.prompt = f"{self.prompt}\nCorrections: {' '.join(corrections.split())}"
+        Take.objects.filter(pk=self.pk, generation_status=GenerationStatus.QUEUED).update(
+            prompt=self.prompt
+        )
 
     def mark_succeeded(self, *, video_name: str, thumbnail_name: str) -> bool:
         """The result is in our storage: the take is done."""

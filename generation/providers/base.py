@@ -167,6 +167,8 @@ class Provider:
     # (generation/money/pricing.py), the one source of every price.
     default_model: ClassVar[str] = ""
     can_remix: ClassVar[bool] = False
+    # Starts a video from an input image (a character's front view: its reference clip).
+    takes_input_image: ClassVar[bool] = False
     # How long the provider keeps a job's result after it finished: until then a job we
     # cannot reach or download from may still be saved, and is never given up.
     retention_seconds: ClassVar[int] = 3600
@@ -195,6 +197,10 @@ class Provider:
     def register_character(self, *, name: str, clip: Path) -> str:
         """Register a character's reference clip; returns the provider's character id."""
         raise ProviderError(f"{self.label} does not register characters.", permanent=True)
+
+    def submit_from_image(self, request: VideoRequest, image: bytes) -> str:
+        """Start a job whose first frame is `image` (PNG at the request's size); its job id."""
+        raise ProviderError(f"{self.label} cannot start a video from an image.", permanent=True)
 
     def remix(self, job_id: str, prompt: str) -> str:
         """Start a provider-side remix of a finished job; ProviderError where there is none."""

@@ -70,6 +70,7 @@ class OpenAIVideosProvider(Provider):
     label = "OpenAI-compatible Videos API"
     default_model = "sora-2"
     can_remix = True
+    takes_input_image = True  # `input_reference`, an image of the video's size
     registers_characters = True
     sends_webhooks = True
     # Characters by registered id, named verbatim; human likeness is refused.
@@ -125,6 +126,21 @@ class OpenAIVideosProvider(Provider):
                 seconds=str(request.duration_seconds),  # type: ignore[arg-type]
                 size=f"{request.width}x{request.height}",  # type: ignore[arg-type]
                 extra_body=extra,
+            )
+        except openai.OpenAIError as exc:
+            raise self._error(exc, creating=True) from None
+        return video.id
+
+    def submit_from_image(self, request: VideoRequest, image: bytes) -> str:
+        """Start a job from an input image (multipart `input_reference`)."""
+        try:
+            client = self._client()
+            video = client.videos.create(
+                model=self.model,
+                prompt=request.prompt,
+                seconds=str(request.duration_seconds),  # type: ignore[arg-type]
+                size=f"{request.width}x{request.height}",  # type: ignore[arg-type]
+                input_reference=("front.png", image, "image/png"),
             )
         except openai.OpenAIError as exc:
             raise self._error(exc, creating=True) from None

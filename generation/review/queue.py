@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib.auth.models import User
 
 from generation.board.render import card_scenes
-from generation.board.status import scene_status
+from generation.board.status import card_take, scene_status
 from generation.models import GenerationStatus, ReviewStatus, Take
 from projects.models import Project, Scene, Studio
 
@@ -32,7 +32,13 @@ def waiting_scenes(*, studio: Studio, user: User) -> list[dict[str, Any]]:
                   "episode_id", "position", "pk")
     )  # fmt: skip
     waiting = [s for s in scenes if scene_status(s) == "needs_review"]
+    # Within an episode, scenes whose take the continuity check flagged come first.
     return [
-        {"episode": episode_scenes[0].episode, "scenes": episode_scenes}
+        {"episode": episode_scenes[0].episode, "scenes": sorted(episode_scenes, key=_unflagged)}
         for episode_scenes in (list(g) for _, g in groupby(waiting, key=lambda s: s.episode_id))
     ]
+
+
+def _unflagged(scene: Scene) -> bool:
+    take = card_take(scene)
+    return not (take is not None and take.continuity_flagged)

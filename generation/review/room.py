@@ -60,7 +60,10 @@ def next_waiting(scenes: list[Scene], after: Scene | None) -> Scene | None:
     """The next scene waiting for review after `after` (wrapping round), else None."""
     start = next((i for i, s in enumerate(scenes) if after and s.pk == after.pk), -1)
     ordered = scenes[start + 1 :] + scenes[: start + 1]
-    return next((s for s in ordered if scene_status(s) == "needs_review"), None)
+    waiting = [s for s in ordered if scene_status(s) == "needs_review"]
+    # A take the continuity check flagged is reviewed first.
+    flagged = [s for s in waiting if (t := card_take(s)) is not None and t.continuity_flagged]
+    return next(iter(flagged or waiting), None)
 
 
 def _approved_near(scenes: list[Scene], index: int, step: int) -> Scene | None:

@@ -62,6 +62,9 @@ class TakeKind(StrEnum):
     FALLBACK = "fallback"  # a person retries a take on the project's fallback provider
     AUTO_FALLBACK = "auto_fallback"  # the engine does, for the take's original requester
     REMIX = "remix"  # a provider-side remix of a rejected take with the review note
+    # The continuity check's one automatic retake of a flagged take, for its requester,
+    # with the judge's notes appended to the prompt as corrections.
+    CONTINUITY_RETAKE = "continuity_retake"
 
 
 @dataclass(frozen=True)
@@ -111,12 +114,14 @@ def start_takes(
     source_take: Take | None = None,
     provider: str | None = None,
     confirmed_total: str | None = None,
+    corrections: str = "",
 ) -> TakeStart:
     """Create a queued take for every scene that passes every rule, under one lock.
 
     `source_take` is the take a resubmit, fallback or remix starts from; `provider`
     overrides the scene's own; `confirmed_total` is the batch total the user confirmed
-    ("12.80"): a batch that costs money starts only with the total it costs now.
+    ("12.80"): a batch that costs money starts only with the total it costs now;
+    `corrections` are appended to the compiled prompt (a continuity retake's notes).
     """
     scenes = list(scenes)
     if not scenes:
@@ -125,6 +130,9 @@ def start_takes(
     with transaction.atomic():
         lock_budget(project)
         result = _start(scenes, requested_by, kind, source_take, provider, confirmed_total)
+        if corrections:
+            for take in result.takes:
+                take.append_corrections(corrections)
     return result
 
 
@@ -234,7 +242,7 @@ def _busy(scene: Scene) -> str:
 
 
 def _source_refusal(kind: TakeKind, source: Take | None, provider: str) -> str:
-    if kind in (TakeKind.GENERATE, TakeKind.BATCH):
+    if kind in (TakeKind.GENERATE, TakeKind.BATCH, TakeKind.CONTINUITY_RETAKE):
         return ""
     if source is None:
         return "This needs the take it starts from."
@@ -338,9 +346,10 @@ def takes_left(scene: Scene) -> int | None:
     cap = scene.episode.project.retake_cap
     if cap is None:
         return None
-    allowed = cap + ReviewDecision.objects.filter(
-        take__scene=scene, action=ReviewAction.ALLOW_RETAKE
-    ).count()
+    allowed = (
+        cap
+        + ReviewDecision.objects.filter(take__scene=scene, action=ReviewAction.ALLOW_RETAKE).count()
+    )
     return max(allowed - scene.takes.count(), 0)  # type: ignore[attr-defined]
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from celery import current_app
 from django.db import transaction
 
-from generation.models import POLL_TASK, SUBMIT_TASK, Take
+from generation.models import CONTINUITY_TASK, POLL_TASK, SUBMIT_TASK, Take
 from projects.live import publish_scene_changed
 
 
@@ -34,3 +34,8 @@ def submit_on_commit(take_id: int) -> None:
 def poll_on_commit(take_id: int) -> None:
     """Poll the take now (a webhook said its job finished), after commit."""
     transaction.on_commit(lambda: current_app.send_task(POLL_TASK, args=[take_id]))
+
+
+def check_continuity_on_commit(take_id: int) -> None:
+    """Check a take that just succeeded against its cast's references, after commit."""
+    transaction.on_commit(lambda: current_app.send_task(CONTINUITY_TASK, args=[take_id]))

@@ -40,6 +40,7 @@ from generation.prompts import build_request, compile_scene
 from generation.providers import Provider, ProviderError
 from generation.providers.base import JobStatus, VideoRequest
 from generation.takes import engine, slots
+from generation.takes.events import check_continuity_on_commit
 from generation.thumbnails import thumbnail_from_video
 
 log = logging.getLogger(__name__)
@@ -387,6 +388,7 @@ def download_take(take_id: int, seq: int | None = None) -> None:
             thumb_name = default_storage.save(take_upload_path(take, "thumbnail.jpg"), File(t))
     if take.mark_succeeded(video_name=video_name, thumbnail_name=thumb_name):
         provider.release(take.provider_job_id)
+        check_continuity_on_commit(take.pk)
     else:  # cancelled, or finished by a duplicate task meanwhile: keep nothing twice
         default_storage.delete(video_name)
         default_storage.delete(thumb_name)
