@@ -28,6 +28,7 @@ class Panel:
 PanelSource = Callable[["AuthenticatedHttpRequest", "Character"], "Panel | None"]
 
 _sources: list[PanelSource] = []
+_actions: list[PanelSource] = []
 
 
 def register(source: PanelSource) -> PanelSource:
@@ -37,7 +38,25 @@ def register(source: PanelSource) -> PanelSource:
     return source
 
 
+def register_action(source: PanelSource) -> PanelSource:
+    """Add a button beside Edit in the page's head (shown to those who may edit)."""
+    if source not in _actions:
+        _actions.append(source)
+    return source
+
+
+def _shown(
+    sources: list[PanelSource], request: AuthenticatedHttpRequest, character: Character
+) -> list[Panel]:
+    found = (source(request, character) for source in sources)
+    return [panel for panel in found if panel is not None]
+
+
 def panels_for(request: AuthenticatedHttpRequest, character: Character) -> list[Panel]:
     """The panels this user sees on this character's page; a source may show nothing."""
-    found = (source(request, character) for source in _sources)
-    return [panel for panel in found if panel is not None]
+    return _shown(_sources, request, character)
+
+
+def actions_for(request: AuthenticatedHttpRequest, character: Character) -> list[Panel]:
+    """The extra buttons of the page's head for this user."""
+    return _shown(_actions, request, character)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from characters.panels import Panel, register
+from characters.panels import Panel, register, register_action
 from generation.credentials import ProviderCharacter
 
 if TYPE_CHECKING:
@@ -23,3 +23,11 @@ def provider_registrations(request: AuthenticatedHttpRequest, character: Charact
         .order_by("credential__provider", "credential_id")
     )
     return Panel("generation/characters/_registrations.html", {"registrations": registrations})
+
+
+@register_action
+def design_with_ai(request: AuthenticatedHttpRequest, character: Character) -> Panel | None:
+    """Design the character's references with an image model (those who may edit it)."""
+    if not character.is_editable_by(request.user):
+        return None
+    return Panel("generation/characters/_design_action.html", {"handle": character.handle})

@@ -20,7 +20,7 @@ from characters.forms import (
     SearchForm,
 )
 from characters.models import Character, CharacterQuerySet, Look, Privacy
-from characters.panels import panels_for
+from characters.panels import actions_for, panels_for
 from characters.requests import AuthenticatedHttpRequest
 
 if TYPE_CHECKING:
@@ -87,6 +87,7 @@ def detail_context(request: AuthenticatedHttpRequest, character: Character) -> d
         "looks": character.looks.prefetch_related("references"),
         "references": character.references.filter(look=None),
         "panels": panels_for(request, character),
+        "actions": actions_for(request, character),
     }
     if editable:
         context |= {
