@@ -23,10 +23,22 @@ from generation.models.takes import (
 )
 from generation.money.pricing import ListPrice
 from generation.review.models import Notification, NotificationMute, ReviewComment
+from generation.sound.models import (
+    CharacterVoice,
+    DialogueClip,
+    EpisodeMusic,
+    ProjectSound,
+    SceneSound,
+)
 
 __all__ = [
     "ACTIVE_STATUSES",
     "CANCELLABLE_STATUSES",
+    "CharacterVoice",
+    "DialogueClip",
+    "EpisodeMusic",
+    "ProjectSound",
+    "SceneSound",
     "IN_FLIGHT_STATUSES",
     "POLL_TASK",
     "REVIEW_STATUS_AFTER",
