@@ -44,3 +44,11 @@ def voice_mia(episode: Episode, provider: str = "openai_speech") -> Character:
     ProjectSound.objects.update_or_create(project=episode.project,
                                           defaults={"speech_provider": provider})  # fmt: skip
     return mia
+
+
+def recast_mia(episode: Episode) -> None:
+    """After a script edit (the breakdown reads the cast again), Mia is cast where she speaks."""
+    mia = Character.objects.get(handle="mia")
+    for scene in episode.scenes.all():
+        if any(d.get("speaker") == "MIA" for d in scene.dialogue):
+            scene.cast.add(mia)

@@ -15,7 +15,7 @@ from generation.sound.speech import VoicingFailed, voice_scene, wav_seconds
 from projects.services import save_script
 from tests.fake_speech import speech_seconds
 from tests.providers import SECRET_KEY
-from tests.sound_world import add_speech_credential, fake_speech, voice_mia
+from tests.sound_world import add_speech_credential, fake_speech, recast_mia, voice_mia
 
 pytestmark = pytest.mark.django_db
 __all__ = ["fake_speech"]  # a fixture used by name
@@ -85,20 +85,10 @@ def test_changing_one_line_voices_exactly_that_line_again(episode, writer, fake_
     save_script(episode=episode, text=episode.script.replace("Almost ready.", "Almost there."),
                 edited_by=writer)  # fmt: skip
     episode.refresh_from_db()
-    voice_mia_again(episode)
+    recast_mia(episode)
     for scene in _speaking(episode):
         voice_scene(scene=scene)
     assert fake_speech.spoken[3:] == ["Almost there."]
-
-
-def voice_mia_again(episode):  # type: ignore[no-untyped-def]
-    """The script's re-breakdown keeps Mia as a speaker; she is cast again where she speaks."""
-    from characters.models import Character
-
-    mia = Character.objects.get(handle="mia")
-    for scene in episode.scenes.all():
-        if any(d.get("speaker") == "MIA" for d in scene.dialogue):
-            scene.cast.add(mia)
 
 
 def test_a_line_too_long_for_its_shot_is_flagged_with_the_seconds_needed(

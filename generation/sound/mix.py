@@ -71,7 +71,9 @@ def plan_sound(episode: Episode, scene_ids: list[int], *, voice: bool = True) ->
         scene, sound = scenes[scene_id], sounds.get(scene_id)
         lines = voice_scene(scene=scene)[0] if voice else voiced_lines(scene)
         ambience = (
-            Path(settings.MEDIA_ROOT, str(sound.ambience.name)) if sound and sound.ambience else None
+            Path(settings.MEDIA_ROOT, str(sound.ambience.name))
+            if sound and sound.ambience
+            else None
         )
         mixes.append(SceneMix(sound.take_audio if sound else TakeAudio.KEEP, lines, ambience))
     target = project_sound(episode.project).loudness_target
@@ -190,9 +192,13 @@ def write_sound(target: Path, samples: np.ndarray) -> None:
     ):
         copied = {}
         for stream in source.streams:
-            if stream.type == "audio":
-                continue
-            copy = out.add_stream_from_template(stream)  # type: ignore[arg-type]
+            if stream.type not in ("video", "subtitle"):
+                continue  # the sound is new; the chapters' text track is written again
+            if stream.type == "subtitle":  # timed text: a mux-only stream, as assemble writes it
+                copy = out.add_mux_stream("mov_text")
+                copy.time_base = stream.time_base
+            else:
+                copy = out.add_stream_from_template(stream)  # type: ignore[arg-type]
             copy.metadata.update(stream.metadata)
             copy.disposition = stream.disposition
             copied[stream.index] = copy
