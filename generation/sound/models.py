@@ -85,6 +85,11 @@ class SceneSound(models.Model):
     def __str__(self) -> str:
         return f"Sound of scene {self.scene_id}"
 
+    @property
+    def overflow_seconds(self) -> float:
+        """What the storyboard card shows: seconds the lines need beyond this scene's shot."""
+        return self.overflow(self.scene.duration_seconds)
+
     def overflow(self, shot_seconds: int) -> float:
         """Seconds the voiced lines need beyond the shot (0 when they fit)."""
         if self.dialogue_seconds is None:

@@ -42,6 +42,7 @@ class Speech:
 class SpeechProvider:
     """The interface: a name, a label, its voices, a price, and `synthesise`."""
 
+    do_not_call_in_templates = True  # pages show the class's facts; never instantiate it there
     name = ""
     label = ""
     costs_money = False

@@ -14,8 +14,10 @@ import io
 import json
 import time
 from dataclasses import dataclass
+from functools import cache
 
 import av
+import redis
 from django.conf import settings
 from django.core.files.base import ContentFile
 
@@ -90,11 +92,11 @@ def scene_lines(scene: Scene, provider: str) -> list[tuple[str, Line]]:
     return lines
 
 
-def _credential(project: Project, provider: type[SpeechProvider]) -> ProviderCredential | None:
+def _credential(studio_id: int, provider: type[SpeechProvider]) -> ProviderCredential | None:
     if not provider.costs_money:
         return None
     credential = ProviderCredential.objects.filter(
-        studio_id=project.studio_id, provider=provider.name
+        studio_id=studio_id, provider=provider.name
     ).first()
     if credential is None:
         raise VoicingFailed(
@@ -102,6 +104,12 @@ def _credential(project: Project, provider: type[SpeechProvider]) -> ProviderCre
             "Providers."
         )
     return credential
+
+
+def _model(provider: type[SpeechProvider], credential: ProviderCredential | None) -> str:
+    return (credential.default_model if credential else "") or getattr(
+        provider, "default_model", ""
+    )
 
 
 def cache_key(provider: str, model: str, line: Line) -> str:
@@ -120,47 +128,48 @@ def wav_seconds(data: bytes) -> float:
         raise VoicingFailed("The speech provider sent something that is not audio.") from exc
 
 
+def cached_line(*, studio_id: int, provider: str, line: Line) -> DialogueClip | None:
+    """The cached clip of this line with this provider, if it was voiced (nothing is paid)."""
+    provider_class = speech_provider_class(provider)
+    try:
+        credential = _credential(studio_id, provider_class)
+    except VoicingFailed:
+        credential = None
+    key = cache_key(provider_class.name, _model(provider_class, credential), line)
+    return DialogueClip.objects.filter(key=key).first()
+
+
 def cached_clip(project: Project, line: Line) -> DialogueClip | None:
     """The cached clip of this line with the project's speech provider, if it was voiced."""
-    provider = speech_provider_class(project_sound(project).speech_provider)
-    credential = _credential_or_none(project, provider)
-    model = (credential.default_model if credential else "") or getattr(
-        provider, "default_model", ""
-    )
-    return DialogueClip.objects.filter(key=cache_key(provider.name, model, line)).first()
+    provider = project_sound(project).speech_provider
+    return cached_line(studio_id=project.studio_id, provider=provider, line=line)
 
 
-def _credential_or_none(
-    project: Project, provider: type[SpeechProvider]
-) -> ProviderCredential | None:
-    try:
-        return _credential(project, provider)
-    except VoicingFailed:
-        return None
+@cache
+def _locks() -> redis.Redis:
+    return redis.Redis.from_url(settings.REDIS_URL, socket_timeout=10)
 
 
-def voice_line(*, project: Project, line: Line) -> tuple[DialogueClip, bool]:
-    """The line's clip, synthesised only when not cached; (clip, True when paid for now)."""
-    provider_class = speech_provider_class(project_sound(project).speech_provider)
-    credential = _credential(project, provider_class)
-    model = (credential.default_model if credential else "") or getattr(
-        provider_class, "default_model", ""
-    )
-    key = cache_key(provider_class.name, model, line)
+def voice_line(*, studio_id: int, provider: str, line: Line,
+               project: Project | None) -> tuple[DialogueClip, bool]:  # fmt: skip
+    """The line's clip, synthesised only when not cached; (clip, True when paid for now).
+    A line voiced for a project is checked against, and counted in, its budget."""
+    provider_class = speech_provider_class(provider)
+    credential = _credential(studio_id, provider_class)
+    key = cache_key(provider_class.name, _model(provider_class, credential), line)
     if clip := DialogueClip.objects.filter(key=key).first():
         return clip, False
-    lock = slots._redis().lock(
-        f"sound:line:{key}", timeout=LOCK_SECONDS, blocking_timeout=LOCK_SECONDS
-    )
-    with lock:
+    with _locks().lock(f"sound:line:{key}", timeout=LOCK_SECONDS, blocking_timeout=LOCK_SECONDS):
         if clip := DialogueClip.objects.filter(key=key).first():
             return clip, False  # another worker voiced it while we waited
-        try:
-            check_speech_budget(project=project, provider=provider_class, chars=len(line.text))
-        except SpeechRefused as exc:
-            raise VoicingFailed(str(exc)) from None
-        provider = provider_class(credential.config() if credential else None)
-        speech = _synthesise(provider, line, credential)
+        if project is not None:
+            try:
+                check_speech_budget(project=project, provider=provider_class, chars=len(line.text))
+            except SpeechRefused as exc:
+                raise VoicingFailed(str(exc)) from None
+        speech = _synthesise(
+            provider_class(credential.config() if credential else None), line, credential
+        )
         seconds = wav_seconds(speech.wav)
         estimate = speech_cost(provider_class, len(line.text))
         clip = DialogueClip(key=key, provider=provider_class.name, voice=line.voice,
@@ -229,7 +238,8 @@ def voice_scene(*, scene: Scene) -> tuple[list[VoicedLine], int]:
     sound = SceneSound.objects.get_or_create(scene=scene)[0]
     try:
         for cue, line in scene_lines(scene, provider):
-            clip, new = voice_line(project=project, line=line)
+            clip, new = voice_line(studio_id=project.studio_id, provider=provider, line=line,
+                                   project=project)  # fmt: skip
             clips.append((cue, line.text, clip))
             paid += new
     except VoicingFailed as exc:
