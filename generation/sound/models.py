@@ -139,3 +139,12 @@ class EpisodeMusic(models.Model):
 
     def __str__(self) -> str:
         return f"Music of episode {self.episode_id}"
+
+
+def sound_overflow(scene: models.Model) -> float:
+    """Seconds the scene's voiced lines need beyond its shot (0: fits, or not voiced)."""
+    try:
+        sound: SceneSound = scene.sound  # type: ignore[attr-defined]
+    except SceneSound.DoesNotExist:
+        return 0.0
+    return sound.overflow_seconds
