@@ -212,4 +212,6 @@ def test_voice_the_lines_runs_in_a_worker_and_shows_their_lengths(
     assert "they fit" in page and "0.78 s" in page  # "Almost ready." at 0.06 s a character
     track = client.get(f"/scenes/{scene.pk}/dialogue.wav")
     assert track["Content-Type"] == "audio/wav"
-    assert wav_seconds(track.content) == pytest.approx(scene.duration_seconds, abs=0.01)
+    assert wav_seconds(b"".join(track.streaming_content)) == pytest.approx(
+        scene.duration_seconds, abs=0.01
+    )

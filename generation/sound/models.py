@@ -66,6 +66,10 @@ class TakeAudio(models.TextChoices):
     MUTE = "mute", "Mute it"
 
 
+def track_upload_path(sound: SceneSound, filename: str) -> str:
+    return f"sound/scenes/{sound.scene_id}/{filename}"
+
+
 def ambience_upload_path(sound: SceneSound, filename: str) -> str:
     return f"sound/ambience/{sound.scene_id}/{filename}"
 
@@ -80,6 +84,9 @@ class SceneSound(models.Model):
     # Seconds the voiced lines need (with their gaps); None until voiced.
     dialogue_seconds = models.FloatField(null=True, blank=True)
     voicing_error = models.CharField(max_length=300, blank=True)
+    # The voiced lines laid out as one WAV (the review room plays it), and what it was made of.
+    dialogue_track = models.FileField(upload_to=track_upload_path, blank=True)
+    dialogue_track_key = models.CharField(max_length=64, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

@@ -216,7 +216,7 @@ def scene_dialogue(request: AuthenticatedHttpRequest, scene_id: int) -> HttpResp
     """The scene's dialogue track (its voiced lines laid out), for the review room; 204 when
     the scene's lines are not all voiced."""
     scene, _ = get_scene_for_user(request.user, scene_id)
-    track = scene_track(scene)
-    if track is None:
+    sound = scene_track(scene)
+    if sound is None:
         return HttpResponse(status=204)
-    return HttpResponse(track, content_type="audio/wav")
+    return serve_file(request, sound.dialogue_track, content_type="audio/wav")
