@@ -81,17 +81,18 @@ def _limit(samples: np.ndarray, ceiling_db: float) -> np.ndarray:
 
 def normalise(samples: np.ndarray, target_lufs: float) -> tuple[np.ndarray, Measure, Measure]:
     """The samples at `target_lufs` with their true peak under the ceiling; (samples, before,
-    after). Silence stays silence."""
-    before = measure(samples)
+    after). Silence stays silence. Each pass measures once: the measure after one pass is the
+    next pass's starting point (and the delivered figures)."""
+    before = now = measure(samples)
     if before.integrated <= SILENT_LUFS + 1:
         return samples, before, before
     result = samples
     for _ in range(3):  # limiting lowers the loudness a little: a small correction or two
-        now = measure(result)
         gain = target_lufs - now.integrated
         if abs(gain) < 0.2 and now.true_peak <= LIMIT_DBTP:
             break
         result = (result * np.float32(10 ** (gain / 20))).astype(np.float32)
         if now.true_peak + gain > LIMIT_DBTP:
             result = _limit(result, LIMIT_DBTP - 0.5)
-    return result, before, measure(result)
+        now = measure(result)
+    return result, before, now
