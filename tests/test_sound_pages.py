@@ -215,3 +215,46 @@ def test_voice_the_lines_runs_in_a_worker_and_shows_their_lengths(
     assert wav_seconds(b"".join(track.streaming_content)) == pytest.approx(
         scene.duration_seconds, abs=0.01
     )
+
+
+def test_an_owner_adds_a_speech_credential_that_is_sealed_and_used_for_the_lines(
+    episode, owner, producer, fake_speech
+):  # type: ignore[no-untyped-def]
+    from generation.credentials import ProviderCredential
+    from generation.sound.speech import voice_scene
+    from tests.providers import SECRET_KEY
+
+    form = {
+        "provider": "openai_speech",
+        "api_key": SECRET_KEY,
+        "base_url": fake_speech.base_url,
+        "default_model": "",
+        "concurrency_limit": "2",
+        "stall_seconds": "600",
+        "webhook_secret": "",
+    }
+    page = (
+        _client(owner)
+        .post(f"/studios/{episode.project.studio_id}/providers/", form, follow=True)
+        .content.decode()
+    )
+    assert "••••7781" in page and SECRET_KEY not in page
+    credential = ProviderCredential.objects.get(provider="openai_speech")
+    assert SECRET_KEY not in credential.api_key_sealed
+    chosen = _client(producer).post(
+        f"/projects/{episode.project_id}/sound/",
+        {"speech_provider": "openai_speech", "loudness_target": "-16"},
+    )
+    assert chosen.status_code == 302
+    assert ProjectSound.objects.get(project=episode.project).loudness_target == -16
+    voice_mia(episode)
+    voice_scene(scene=next(s for s in episode.scenes.order_by("position") if s.dialogue))
+    assert fake_speech.requests[-1]["key"] == SECRET_KEY
+
+
+def test_a_writer_cannot_change_the_projects_sound(episode, writer):  # type: ignore[no-untyped-def]
+    answer = _client(writer).post(
+        f"/projects/{episode.project_id}/sound/", {"speech_provider": "", "loudness_target": "-23"}
+    )
+    assert answer.status_code == 403
+    assert not ProjectSound.objects.filter(loudness_target=-23).exists()
