@@ -138,20 +138,27 @@ def test_reexporting_after_one_line_changed_voices_exactly_one_line(
     assert fake_speech.spoken[3:] == ["Oh no!"]
 
 
-def test_a_muted_takes_sound_is_gone_and_a_kept_one_stays(episode, producer, writer):  # type: ignore[no-untyped-def]
+def test_take_sound_is_kept_ducked_or_muted_per_scene_at_a_broadcast_target(
+    episode, producer, writer
+):  # type: ignore[no-untyped-def]
     takes = approve_all(episode, writer, MATCHING)
     scenes = list(episode.scenes.order_by("position"))
-    for index in (1, 3):
+    for index in (1, 3, 4):
         take_file_with_sound(Path(settings.MEDIA_ROOT, takes[index].video.name),
                              seconds=scenes[index].duration_seconds)  # fmt: skip
     SceneSound.objects.create(scene=scenes[3], take_audio=TakeAudio.MUTE)
+    SceneSound.objects.create(scene=scenes[4], take_audio=TakeAudio.DUCK)
+    ProjectSound.objects.create(project=episode.project, loudness_target=-23)
     export = _export_now(episode, producer)
     samples = _audio(export)
     places = export.report["scenes"]
 
-    def peak(index: int) -> float:
+    def level(index: int) -> float:
         start, end = places[index]
-        return float(np.abs(samples[round((start + 0.1) * RATE) : round((end - 0.1) * RATE)]).max())
+        part = samples[round((start + 0.1) * RATE) : round((end - 0.1) * RATE)]
+        return float(np.sqrt((part**2).mean()))
 
-    assert peak(1) > 0.1 and peak(3) == 0.0
-    assert abs(pyloudnorm.Meter(RATE).integrated_loudness(samples) - (-14)) <= 1.0
+    assert level(1) > 0.02 and level(3) == 0.0  # kept; muted
+    assert level(4) / level(1) == pytest.approx(10 ** (-10 / 20), rel=0.1)  # ducked by 10 dB
+    assert abs(pyloudnorm.Meter(RATE).integrated_loudness(samples) - (-23)) <= 1.0
+    assert export.report["loudness"]["target_lufs"] == -23
