@@ -201,6 +201,8 @@ def test_voice_the_lines_runs_in_a_worker_and_shows_their_lengths(
     voice_mia(episode)
     scene = [s for s in episode.scenes.order_by("position") if s.dialogue][0]
     client = _client(writer)
+    before = client.get(f"/scenes/{scene.pk}/sound/").content.decode()
+    assert "1 line to voice, about $0.0002." in before  # 13 characters at $15 a million
     answer = client.post(f"/scenes/{scene.pk}/sound/voice/", follow=True)
     assert "Voicing the lines" in answer.content.decode()
     wait_for(
@@ -210,6 +212,9 @@ def test_voice_the_lines_runs_in_a_worker_and_shows_their_lengths(
     )
     page = client.get(f"/scenes/{scene.pk}/sound/").content.decode()
     assert "they fit" in page and "0.78 s" in page  # "Almost ready." at 0.06 s a character
+    assert "Every line is voiced." in page
+    spent = client.get(f"/projects/{episode.project_id}/sound/").content.decode()
+    assert "Speech so far: $0.0002" in spent
     track = client.get(f"/scenes/{scene.pk}/dialogue.wav")
     assert track["Content-Type"] == "audio/wav"
     assert wav_seconds(b"".join(track.streaming_content)) == pytest.approx(

@@ -6,6 +6,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from django.db.models import Sum
+
 from generation.money.budget import project_budget
 
 if TYPE_CHECKING:
@@ -36,3 +38,8 @@ def check_speech_budget(*, project: Project, provider: type[SpeechProvider], cha
             f"Refused: voicing this line costs ${cost:.6f} but the project has "
             f"${max(left, Decimal(0)):.2f} left of its ${budget.limit:.2f} budget."
         )
+
+
+def speech_spent(project: Project) -> Decimal:
+    """What voicing this project's lines has cost (every line it paid for)."""
+    return project.dialogue_clips.aggregate(s=Sum("cost", default=Decimal("0")))["s"]  # type: ignore[attr-defined]

@@ -14,6 +14,7 @@ import io
 import json
 import time
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache
 
 import av
@@ -262,3 +263,14 @@ def voiced_lines(scene: Scene) -> list[VoicedLine]:
             return []
         clips.append((cue, line.text, clip))
     return lay_out(clips)
+
+
+def voicing_estimate(scene: Scene) -> tuple[int, Decimal]:
+    """(lines not voiced yet, what voicing them would cost) with the project's provider."""
+    project = scene.episode.project
+    provider = project_sound(project).speech_provider
+    new = [line for _, line in scene_lines(scene, provider) if cached_clip(project, line) is None]
+    if not new:
+        return 0, Decimal("0")
+    cost = speech_cost(speech_provider_class(provider), sum(len(line.text) for line in new))
+    return len(new), cost

@@ -13,12 +13,19 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from characters.access import get_character_for_user
 from characters.protected_media import serve_file
 from characters.requests import AuthenticatedHttpRequest
+from generation.money.speech import speech_spent
 from generation.sound import services
 from generation.sound.forms import AudioUploadForm, ProjectSoundForm, SceneSoundForm, VoiceForm
 from generation.sound.models import CharacterVoice, EpisodeMusic
 from generation.sound.providers import SPEECH_PROVIDERS
 from generation.sound.scene_track import scene_track
-from generation.sound.speech import VoicingFailed, project_sound, scene_lines, voiced_lines
+from generation.sound.speech import (
+    VoicingFailed,
+    project_sound,
+    scene_lines,
+    voiced_lines,
+    voicing_estimate,
+)
 from projects.access import get_episode_for_user, get_project_for_user, get_scene_for_user, require
 
 
@@ -102,6 +109,7 @@ def project_sound_page(request: AuthenticatedHttpRequest, project_id: int) -> Ht
     music = {m.episode_id: m for m in EpisodeMusic.objects.filter(episode__in=episodes)}
     context = {"project": project, "member": member, "form": form, "sound": sound,
                "episodes": [(e, music.get(e.pk)) for e in episodes],
+               "speech_spent": speech_spent(project),
                "upload": AudioUploadForm()}  # fmt: skip
     return render(request, "generation/sound/project_sound.html", context,
                   status=400 if form.errors else 200)  # fmt: skip
@@ -171,7 +179,8 @@ def scene_sound_page(request: AuthenticatedHttpRequest, scene_id: int) -> HttpRe
     provider = project_sound(scene.episode.project).speech_provider
     context = {"scene": scene, "member": member, "sound": sound, "form": form,
                "provider": SPEECH_PROVIDERS.get(provider), "lines": scene_lines(scene, provider),
-               "voiced": voiced_lines(scene), "upload": AudioUploadForm()}  # fmt: skip
+               "voiced": voiced_lines(scene), "upload": AudioUploadForm(),
+               "estimate": voicing_estimate(scene) if provider else (0, 0)}  # fmt: skip
     return render(request, "generation/sound/scene_sound.html", context,
                   status=400 if form.errors else 200)  # fmt: skip
 
