@@ -162,3 +162,18 @@ def test_take_sound_is_kept_ducked_or_muted_per_scene_at_a_broadcast_target(
     assert level(4) / level(1) == pytest.approx(10 ** (-10 / 20), rel=0.1)  # ducked by 10 dB
     assert abs(pyloudnorm.Meter(RATE).integrated_loudness(samples) - (-23)) <= 1.0
     assert export.report["loudness"]["target_lufs"] == -23
+
+
+def test_a_changed_voice_or_music_makes_the_export_out_of_date(episode, producer, writer):  # type: ignore[no-untyped-def]
+    from generation.export.services import is_stale
+    from generation.sound.models import CharacterVoice
+
+    approve_all(episode, writer, MATCHING)
+    voice_mia(episode, provider="espeak")
+    export = _export_now(episode, producer)
+    assert not is_stale(export)
+    CharacterVoice.objects.filter(provider="espeak").update(voice="en+m3")
+    assert is_stale(export)
+    export = _export_now(episode, producer)
+    _with_music(episode)
+    assert is_stale(export)

@@ -32,9 +32,12 @@ def _run(samples: np.ndarray, name: str, args: str) -> tuple[np.ndarray, dict[st
     source = graph.add_abuffer(format="fltp", sample_rate=RATE, layout="stereo",
                                time_base=Fraction(1, RATE))  # fmt: skip
     node = graph.add(name, args)
+    # Some filters answer in another sample format (alimiter: packed doubles): convert back.
+    convert = graph.add("aformat", "sample_fmts=fltp:channel_layouts=stereo")
     sink = graph.add("abuffersink")
     source.link_to(node)
-    node.link_to(sink)
+    node.link_to(convert)
+    convert.link_to(sink)
     graph.configure()
     out: list[np.ndarray] = []
     metadata: dict[str, str] = {}
@@ -58,7 +61,7 @@ def _run(samples: np.ndarray, name: str, args: str) -> tuple[np.ndarray, dict[st
         drain()
     source.push(None)
     drain()
-    result = np.concatenate(out, axis=1) if out else np.zeros((2, 0), dtype=np.float32)
+    result = np.concatenate(out, axis=1) if out else np.zeros((2, 0), np.float32)
     return result[:, : samples.shape[1]], metadata
 
 

@@ -20,7 +20,13 @@ import numpy as np
 from django.conf import settings
 
 from generation.sound.loudness import RATE, Measure, normalise
-from generation.sound.models import EpisodeMusic, SceneSound, TakeAudio
+from generation.sound.models import (
+    CharacterVoice,
+    EpisodeMusic,
+    ProjectSound,
+    SceneSound,
+    TakeAudio,
+)
 from generation.sound.speech import VoicedLine, project_sound, voice_scene, voiced_lines
 from projects.models import Episode, Scene
 
@@ -248,3 +254,28 @@ def _report(measure: Measure) -> dict[str, float]:
         "integrated_lufs": round(measure.integrated, 1),
         "true_peak_dbtp": round(measure.true_peak, 1),
     }
+
+
+def sound_fingerprint(episode: Episode) -> list[Any]:
+    """What the export's sound is made of besides the script: the project's and episode's
+    sound, each scene's choices, the cast's voices (a change makes an export out of date)."""
+    project = ProjectSound.objects.filter(project=episode.project).first() or ProjectSound()
+    music = EpisodeMusic.objects.filter(episode=episode).values_list("music", flat=True).first()
+    # Rows with the default choices (made when a scene is voiced) change nothing heard.
+    scenes = (
+        SceneSound.objects.filter(scene__episode=episode)
+        .exclude(take_audio=TakeAudio.KEEP, ambience="")
+        .order_by("scene_id")
+    )
+    voices = (
+        CharacterVoice.objects.filter(
+            character__scenes__episode=episode, provider=project.speech_provider
+        )
+        .distinct()
+        .order_by("pk")
+    )
+    return [
+        [project.speech_provider, project.loudness_target, project.music.name, music],
+        list(scenes.values_list("scene_id", "take_audio", "ambience")),
+        [[v.pk, v.voice, str(v.speed), v.style_notes] for v in voices],
+    ]

@@ -29,6 +29,7 @@ from generation.providers.base import ProviderError
 from generation.sound.models import CharacterVoice, DialogueClip, ProjectSound, SceneSound
 from generation.sound.providers import Line, SpeechProvider, speech_provider_class
 from generation.takes import slots
+from projects.live import publish_scene_changed
 from projects.models import Project, Scene
 
 LEAD_SECONDS = 0.25  # silence before a scene's first line (the subtitles' margin)
@@ -247,9 +248,11 @@ def voice_scene(*, scene: Scene) -> tuple[list[VoicedLine], int]:
         SceneSound.objects.filter(pk=sound.pk).update(voicing_error=str(exc)[:300])
         raise
     voiced = lay_out(clips)
-    SceneSound.objects.filter(pk=sound.pk).update(
-        dialogue_seconds=needed_seconds(voiced) if voiced else None, voicing_error=""
-    )
+    needed = needed_seconds(voiced) if voiced else None
+    SceneSound.objects.filter(pk=sound.pk).update(dialogue_seconds=needed, voicing_error="")
+    if needed != sound.dialogue_seconds:  # the card's "lines don't fit" flag may change
+        publish_scene_changed(project_id=project.pk, episode_id=scene.episode_id,
+                              scene_id=scene.pk)  # fmt: skip
     return voiced, paid
 
 

@@ -7,13 +7,12 @@ from typing import Any
 from celery import shared_task
 
 from generation.sound.speech import VoicingFailed, voice_scene
-from projects.live import publish_scene_changed
 from projects.models import Scene
 
 
 @shared_task(bind=True, soft_time_limit=600, time_limit=660)
 def voice_scene_task(self: Any, scene_id: int) -> None:
-    """Voice the scene's lines (cached lines cost nothing), then refresh its card."""
+    """Voice the scene's lines (cached lines cost nothing); the card refreshes itself."""
     scene = Scene.objects.select_related("episode__project").filter(pk=scene_id).first()
     if scene is None:
         return
@@ -21,5 +20,3 @@ def voice_scene_task(self: Any, scene_id: int) -> None:
         voice_scene(scene=scene)
     except VoicingFailed:
         pass  # recorded on the scene's sound (voicing_error), shown on its sound page
-    publish_scene_changed(project_id=scene.episode.project_id, episode_id=scene.episode_id,
-                          scene_id=scene.pk)  # fmt: skip
