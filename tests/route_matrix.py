@@ -118,6 +118,7 @@ ROUTES: dict[str, Rule] = {
     "generation:project_sound": page(),  # every member reads; owners and producers save (POST)
     "generation:project_music": action(MANAGE),
     "generation:episode_music": action(MANAGE),
+    "generation:voice_episode": action(EDIT),  # no speech provider in the world: a message
     "generation:scene_sound": page(),  # every member reads; writers and up save (POST)
     "generation:scene_ambience": action(EDIT),
     "generation:voice_scene": action(EDIT),

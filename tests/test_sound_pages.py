@@ -263,3 +263,41 @@ def test_a_writer_cannot_change_the_projects_sound(episode, writer):  # type: ig
     )
     assert answer.status_code == 403
     assert not ProjectSound.objects.filter(loudness_target=-23).exists()
+
+
+def test_the_scratch_voice_is_not_offered_without_espeak(writer, monkeypatch):  # type: ignore[no-untyped-def]
+    mia = Character.objects.create(owner=writer, name="Mia", handle="mia", privacy="everyone")
+    offered = _client(writer).get(f"/characters/{mia.handle}/voices/").content.decode()
+    assert 'value="espeak"' in offered
+    monkeypatch.setenv("PATH", "/nonexistent")
+    hidden = _client(writer).get(f"/characters/{mia.handle}/voices/").content.decode()
+    assert 'value="espeak"' not in hidden and "espeak-ng" not in hidden
+    refused = _client(writer).post(
+        f"/characters/{mia.handle}/voices/", {"provider": "espeak", "voice": "en", "speed": "1"}
+    )
+    assert refused.status_code == 400 and not CharacterVoice.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_voice_all_lines_flags_every_scene_that_does_not_fit_in_a_real_worker(
+    episode, writer, producer, fake_speech, celery_worker
+):  # type: ignore[no-untyped-def]
+    add_speech_credential(episode.project.studio, fake_speech)
+    long_line = (
+        "I have been stirring this soup since the sun came up and it is still not ready. " * 4
+    )
+    save_script(
+        episode=episode,
+        text=episode.script.replace("No, no, no!", long_line.strip()),
+        edited_by=writer,
+    )
+    voice_mia(episode)
+    answer = _client(producer).post(f"/episodes/{episode.pk}/voice/", follow=True)
+    assert "Voicing the lines of 3 scenes of episode 1" in answer.content.decode()
+    wait_for(
+        lambda: SceneSound.objects.filter(dialogue_seconds__isnull=False).count() == 3,
+        timeout=30,
+        what="three scenes voiced",
+    )
+    board = _client(writer).get(f"/episodes/{episode.pk}/").content.decode()
+    assert board.count("Lines don't fit") == 1

@@ -171,3 +171,11 @@ def _forget(old: str | None, new: str | None, storage: Any) -> None:
 def request_voicing(*, scene: Scene) -> None:
     """Voice the scene's lines in a worker (after commit)."""
     transaction.on_commit(lambda: voice_scene_task.delay(scene.pk))
+
+
+def request_episode_voicing(*, episode: Episode) -> int:
+    """Voice every scene with dialogue in the episode, one task per scene; how many."""
+    scenes = [s for s in episode.scenes.filter(omitted=False, archived_at=None) if s.dialogue]
+    for scene in scenes:
+        request_voicing(scene=scene)
+    return len(scenes)

@@ -220,6 +220,23 @@ def voice_scene(request: AuthenticatedHttpRequest, scene_id: int) -> HttpRespons
 
 
 @login_required
+@require_POST
+def voice_episode(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
+    """Voice every line of the episode, so each card says whether its lines fit the shot
+    before video is paid for."""
+    episode, member = get_episode_for_user(request.user, episode_id)
+    require(member.can_generate, member)
+    if not project_sound(episode.project).speech_provider:
+        messages.error(request, "Choose a speech provider for this project first.")
+    else:
+        count = services.request_episode_voicing(episode=episode)
+        scenes = f"{count} scene{'s' if count != 1 else ''}"
+        messages.success(request, f"Voicing the lines of {scenes} of episode {episode.number}: "
+                         "the storyboard shows what does not fit.")  # fmt: skip
+    return redirect("generation:project_sound", episode.project_id)
+
+
+@login_required
 @require_safe
 def scene_dialogue(request: AuthenticatedHttpRequest, scene_id: int) -> HttpResponseBase:
     """The scene's dialogue track (its voiced lines laid out), for the review room; 204 when
