@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import json
 import threading
+import time
 import wave
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -48,6 +49,9 @@ class FakeSpeech:
     def __init__(self) -> None:
         self.requests: list[dict[str, Any]] = []
         self.busy_next = 0  # answer this many next requests with 429 + Retry-After
+        self.latency = 0.0  # seconds each answer takes
+        self.in_flight = 0
+        self.max_in_flight = 0
         self.lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -94,7 +98,13 @@ def _handler_for(fake: FakeSpeech) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])) or b"{}")
             key = self.headers.get("Authorization", "").removeprefix("Bearer ")
+            with fake.lock:
+                fake.in_flight += 1
+                fake.max_in_flight = max(fake.max_in_flight, fake.in_flight)
+            time.sleep(fake.latency)
             status, answer, headers = self._answer(key, body)
+            with fake.lock:
+                fake.in_flight -= 1
             with fake.lock:
                 fake.requests.append({"path": self.path, "key": key, "body": body,
                                       "status": status})  # fmt: skip

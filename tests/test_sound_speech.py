@@ -137,3 +137,39 @@ def test_without_a_speech_provider_nothing_is_voiced(episode, fake_speech):  # t
     ProjectSound.objects.create(project=episode.project)
     assert voice_scene(scene=_speaking(episode)[0]) == ([], 0)
     assert fake_speech.requests == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_speech_calls_stay_within_the_credentials_concurrency(episode, fake_speech):  # type: ignore[no-untyped-def]
+    import threading
+
+    from django.db import connection
+
+    from generation.sound.speech import voice_line
+
+    add_speech_credential(episode.project.studio, fake_speech, concurrency_limit=2)
+    fake_speech.latency = 0.3
+    lines = [Line(text=f"Line number {i}.", voice="coral") for i in range(6)]
+    paid = []
+
+    def speak(line: Line) -> None:
+        try:
+            paid.append(
+                voice_line(
+                    studio_id=episode.project.studio_id,
+                    provider="openai_speech",
+                    line=line,
+                    project=episode.project,
+                )[1]
+            )
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=speak, args=(line,)) for line in lines * 2]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert fake_speech.max_in_flight == 2  # never more than the credential allows
+    assert sorted(fake_speech.spoken) == sorted(line.text for line in lines)  # each paid once
+    assert paid.count(True) == 6 and DialogueClip.objects.count() == 6
