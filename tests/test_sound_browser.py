@@ -75,3 +75,27 @@ def test_the_sound_pages_render_without_csp_violations(
     manager.goto(f"{asgi_server.url}/projects/{episode.project_id}/sound/")
     assert manager.locator("#project-music").is_visible()
     manager.screenshot(path=str(SHOTS / "project_sound.png"), full_page=True)
+
+
+def test_the_card_of_a_scene_whose_lines_do_not_fit_says_so_on_the_storyboard(
+    episode, writer, fake_speech, asgi_server, browser
+):  # type: ignore[no-untyped-def]
+    from projects.services import save_script
+
+    add_speech_credential(episode.project.studio, fake_speech)
+    long_line = (
+        "I have been stirring this soup since the sun came up and it is still not ready. " * 4
+    )
+    save_script(episode=episode, text=episode.script.replace("No, no, no!", long_line.strip()),
+                edited_by=writer)  # fmt: skip
+    voice_mia(episode)
+    for scene in episode.scenes.all():
+        voice_scene(scene=scene)
+    page = log_in(browser, asgi_server, writer.username, PASSWORD)
+    page.goto(f"{asgi_server.url}/episodes/{episode.pk}/")
+    flag = page.locator(".card .sound-fit")
+    flag.first.wait_for(timeout=10_000)
+    assert flag.count() == 1 and "more needed" in flag.inner_text()
+    flag.scroll_into_view_if_needed()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "storyboard_flag.png"), full_page=True)
