@@ -147,6 +147,11 @@ def test_speech_calls_stay_within_the_credentials_concurrency(episode, fake_spee
 
     from generation.sound.speech import voice_line
 
+    import redis
+    from django.conf import settings
+
+    # Ids repeat between tests: a pace an earlier test's 429s halved must not carry over.
+    redis.Redis.from_url(settings.REDIS_URL).flushdb()
     add_speech_credential(episode.project.studio, fake_speech, concurrency_limit=2)
     fake_speech.latency = 0.3
     lines = [Line(text=f"Line number {i}.", voice="coral") for i in range(6)]
