@@ -3,15 +3,19 @@ voice, the line cache, the fit check, backoff and the budget."""
 
 from __future__ import annotations
 
+import threading
 from decimal import Decimal
 
 import pytest
+import redis
+from django.conf import settings
+from django.db import connection
 
 from generation.credentials import ProjectGenerationSettings
 from generation.money.budget import project_budget
 from generation.sound.models import DialogueClip, ProjectSound, SceneSound
 from generation.sound.providers import EspeakProvider, Line, OpenAISpeechProvider
-from generation.sound.speech import VoicingFailed, voice_scene, wav_seconds
+from generation.sound.speech import VoicingFailed, voice_line, voice_scene, wav_seconds
 from projects.services import save_script
 from tests.fake_speech import speech_seconds
 from tests.providers import SECRET_KEY
@@ -141,15 +145,6 @@ def test_without_a_speech_provider_nothing_is_voiced(episode, fake_speech):  # t
 
 @pytest.mark.django_db(transaction=True)
 def test_speech_calls_stay_within_the_credentials_concurrency(episode, fake_speech):  # type: ignore[no-untyped-def]
-    import threading
-
-    from django.db import connection
-
-    from generation.sound.speech import voice_line
-
-    import redis
-    from django.conf import settings
-
     # Ids repeat between tests: a pace an earlier test's 429s halved must not carry over.
     redis.Redis.from_url(settings.REDIS_URL).flushdb()
     add_speech_credential(episode.project.studio, fake_speech, concurrency_limit=2)
