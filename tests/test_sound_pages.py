@@ -48,16 +48,20 @@ def tone(seconds: float, fmt: str = "wav") -> bytes:
             out.writeframes((0.3 * np.sin(2 * np.pi * 330 * t) * 32767).astype("<i2").tobytes())
         return buffer.getvalue()
     buffer = io.BytesIO()
-    codec, container = {"flac": ("flac", "flac"), "m4a": ("aac", "ipod")}[fmt]
+    codec, container = {"flac": ("flac", "flac"), "m4a": ("aac", "ipod"),
+                        "mp3": ("libmp3lame", "mp3"), "ogg": ("libopus", "ogg")}[fmt]  # fmt: skip
     with av.open(buffer, "w", format=container) as out:
-        stream = out.add_stream(codec, rate=44_100, layout="mono")
-        t = np.arange(int(seconds * 44_100)) / 44_100
+        rate = 48_000 if codec == "libopus" else 44_100
+        stream = out.add_stream(codec, rate=rate, layout="mono")
+        t = np.arange(int(seconds * rate)) / rate
         samples = (0.3 * np.sin(2 * np.pi * 330 * t)).astype(np.float32)[None, :]
-        kind = "fltp" if codec == "aac" else "s16"
-        data = samples if kind == "fltp" else (samples * 32767).astype(np.int16)
-        frame = av.AudioFrame.from_ndarray(data, format=kind, layout="mono")
-        frame.sample_rate = 44_100
-        out.mux(stream.encode(frame))
+        context = stream.codec_context
+        resampler = av.AudioResampler(format=context.format.name, layout="mono", rate=rate,
+                                      frame_size=context.frame_size or None)  # fmt: skip
+        frame = av.AudioFrame.from_ndarray(samples, format="fltp", layout="mono")
+        frame.sample_rate = rate
+        for part in [*resampler.resample(frame), *resampler.resample(None)]:
+            out.mux(stream.encode(part))
         out.mux(stream.encode(None))
     return buffer.getvalue()
 
@@ -112,7 +116,7 @@ def test_a_private_characters_voices_are_unknown_to_others_and_only_the_owner_ed
     assert not CharacterVoice.objects.exists()
 
 
-@pytest.mark.parametrize("fmt", ["wav", "flac", "m4a"])
+@pytest.mark.parametrize("fmt", ["wav", "flac", "m4a", "mp3", "ogg"])
 def test_a_music_bed_is_accepted_by_its_content(episode, producer, fmt):  # type: ignore[no-untyped-def]
     upload = SimpleUploadedFile(f"bed.{fmt}", tone(3, fmt))
     answer = _client(producer).post(
