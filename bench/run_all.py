@@ -30,6 +30,7 @@ SCRIPTS = {
     "board_load": ["board_load.py", "--json", "--repeats", "1"],
     "batch": ["batch.py"],
     "animatic": ["animatic.py"],
+    "export_sound": ["export_sound.py", "6"],
 }
 QUICK = ("storyboard", "board_load")
 

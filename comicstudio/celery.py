@@ -11,5 +11,11 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 # Sub-packages with their own tasks module.
 app.autodiscover_tasks(
-    ["generation.takes", "generation.export", "generation.design", "generation.continuity"]
+    [
+        "generation.takes",
+        "generation.export",
+        "generation.design",
+        "generation.continuity",
+        "generation.sound",
+    ]
 )

@@ -31,3 +31,9 @@ def design_with_ai(request: AuthenticatedHttpRequest, character: Character) -> P
     if not character.is_editable_by(request.user):
         return None
     return Panel("generation/characters/_design_action.html", {"handle": character.handle})
+
+
+@register_action
+def voices(request: AuthenticatedHttpRequest, character: Character) -> Panel | None:
+    """The character's voices per speech provider (anyone who sees the character)."""
+    return Panel("generation/characters/_voices_action.html", {"handle": character.handle})

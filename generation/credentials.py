@@ -16,9 +16,14 @@ from django.db import models
 
 from generation.providers import PROVIDERS
 from generation.providers.base import ProviderConfig
+from generation.sound.providers import SPEECH_PROVIDERS
 
 # Providers that cost money need a studio credential; named and labelled by their modules.
-REMOTE_PROVIDERS = [(p.name, p.label) for p in PROVIDERS.values() if p.costs_money]
+# Speech providers (generation/sound/) keep their credentials here too, sealed the same way.
+REMOTE_VIDEO_PROVIDERS = [(p.name, p.label) for p in PROVIDERS.values() if p.costs_money]
+REMOTE_PROVIDERS = REMOTE_VIDEO_PROVIDERS + [
+    (p.name, p.label) for p in SPEECH_PROVIDERS.values() if p.costs_money
+]
 
 
 def _fernet() -> Fernet:

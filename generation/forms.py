@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth.models import User
 
 from characters.models import Character
-from generation.credentials import REMOTE_PROVIDERS, ProviderCredential
+from generation.credentials import REMOTE_PROVIDERS, REMOTE_VIDEO_PROVIDERS, ProviderCredential
 from generation.providers import PROVIDERS
 from projects.models import Project, Studio
 
@@ -124,7 +124,8 @@ class RegisterCharacterForm(forms.Form):
 
 
 class ListPriceForm(forms.Form):
-    provider = forms.ChoiceField(choices=REMOTE_PROVIDERS)
+    # Video prices per second; speech prices are declared by the speech provider's module.
+    provider = forms.ChoiceField(choices=REMOTE_VIDEO_PROVIDERS)
     model = forms.CharField(max_length=100)
     resolution = forms.RegexField(
         regex=r"^[0-9]{3,4}p$", max_length=16, help_text='The short side, e.g. "720p".'

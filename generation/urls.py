@@ -17,6 +17,7 @@ urlpatterns = [
     path("", project_views.home, name="home"),
     path("projects/<int:project_id>/", project_views.project_detail, name="project"),
     path("", include("generation.review.urls")),
+    path("", include("generation.sound.urls")),
     path("studios/new/", studio_views.new_studio, name="new_studio"),
     path("studios/<int:studio_id>/settings/", studio_views.studio_settings, name="studio_settings"),
     path("scenes/<int:scene_id>/generate/", views.generate_scene, name="generate_scene"),

@@ -113,6 +113,18 @@ ROUTES: dict[str, Rule] = {
     "generation:translation": page(),
     # the world's export has no translated track: the file is unknown to everyone
     "generation:export_subtitles": Rule("GET", NOBODY, others="404"),
+    # sound (docs/sound.md): voices follow the character's privacy, its owner edits them
+    "generation:character_voices": CHARACTER_PAGE,
+    "generation:voice_sample": CHARACTER_EDIT,  # no voice saved in the world: 400 for its owner
+    "generation:voice_sample_audio": CHARACTER_PAGE,  # no sample made: 204
+    "generation:project_sound": page(),  # every member reads; owners and producers save (POST)
+    "generation:project_music": action(MANAGE),
+    "generation:episode_music": action(MANAGE),
+    "generation:voice_episode": action(EDIT),  # no speech provider in the world: a message
+    "generation:scene_sound": page(),  # every member reads; writers and up save (POST)
+    "generation:scene_ambience": action(EDIT),
+    "generation:voice_scene": action(EDIT),
+    "generation:scene_dialogue": page(),  # no voiced lines in the world: 204
     "generation:my_reviews": page(REVIEW),
     "generation:allow_retake": action(SPEND),  # the world's project has no cap: 409 for them
     "generation:bell": page(ALL, outsider="ok", anonymous="ok"),  # signed out: 204, no bell

@@ -200,7 +200,9 @@ def test_a_takes_sound_is_kept_and_a_silent_take_gets_silence_of_its_length(
                     loud[index].append(float(np.abs(frame.to_ndarray()).max()))
         sound_seconds = float(audio.duration * audio.time_base)
     assert max(loud[0]) == 0 and max(loud[2]) == 0  # silent takes: silence
-    assert min(loud[1]) > 0.3  # the tone, all through its scene
+    # The tone, all through its scene (at the level −14 LUFS gives it: the export is
+    # loudness-normalised, generation/sound/loudness.py).
+    assert min(loud[1]) > 0.15
     assert abs(sound_seconds - places[-1][1]) <= 1 / 24
 
 

@@ -20,6 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from generation.board.status import card_take
 from generation.money.pricing import PriceBook, price_book, scene_cost
+from generation.sound.models import sound_overflow
 from projects.models import Membership, Scene
 
 CARD = "generation/storyboard.html#scene_card"
@@ -69,6 +70,7 @@ def _facts(scene: Scene, member: Membership, visible: set[int], cost: str, oob: 
         scene.omitted,
         scene.changed_at,
         scene.episode.project.provider,
+        sound_overflow(scene),  # the "lines don't fit" flag (generation/sound/)
     )
     viewer = (member.can_edit_script, member.can_generate, member.can_review)
     return (_TEMPLATE, fields, cast, shown, cost, viewer, oob)

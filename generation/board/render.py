@@ -24,7 +24,7 @@ EDIT = "generation/storyboard.html#scene_edit"
 
 def card_scenes(scenes: SceneQuerySet) -> SceneQuerySet:
     """Scenes with everything their cards show: project, cast and takes (a fixed query count)."""
-    return scenes.on_board().prefetch_related("takes")
+    return scenes.on_board().select_related("sound").prefetch_related("takes")
 
 
 # Cards sent at once: the first response stays small whatever the episode's length, and the

@@ -32,6 +32,8 @@ from generation.export.timeline import (
     shots,
 )
 from generation.export.translations import episode_languages, language_name, mp4_language
+from generation.sound.mix import finish_sound, plan_sound, timed_dialogues
+from generation.sound.speech import VoicingFailed
 from projects.models import Episode, Membership, Role, Scene
 
 PROGRESS_EVERY_SECONDS = 0.5
@@ -201,7 +203,7 @@ def run_export(export_id: int) -> str:
         _build(export, folder, work)
     except ExportCancelled:
         export.mark_cancelled()
-    except ExportError as exc:
+    except (ExportError, VoicingFailed) as exc:
         export.mark_failed(str(exc))
     except Exception as exc:
         export.mark_failed(f"The export stopped unexpectedly ({exc.__class__.__name__}).")
@@ -223,9 +225,15 @@ def _build(export: Export, folder: Path, work: Path) -> None:
                       burn_subtitles=export.options.get("burn_subtitles", False),
                       font=font_file(export.options.get("subtitle_font")))  # fmt: skip
     dialogues = [entry["dialogue"] for entry in export.manifest]
+    progress(0.0, "Voicing the dialogue", force=True)
+    sound = plan_sound(export.episode, [entry["scene_id"] for entry in export.manifest])
+    dialogues = timed_dialogues(dialogues, sound)
     assembly = assemble(clips, dialogues, target=work / f"{stem}.mp4", picture=picture,
                         on_progress=progress, title_card=title_card,
                         end_card=end_card, languages=languages)  # fmt: skip
+    if not progress(progress.total, "Mixing the sound", force=True):
+        raise ExportCancelled
+    loudness = finish_sound(work / f"{stem}.mp4", sound, assembly.places)
     # Forced reports look at a cancel even when the picture went faster than the throttle.
     if not progress(progress.total, "Writing subtitles", force=True):
         raise ExportCancelled
@@ -266,6 +274,7 @@ def _build(export: Export, folder: Path, work: Path) -> None:
         "reencoded": assembly.reencoded,  # copy path: the takes encoded into the copied track
         "scenes": [list(place) for place in assembly.places],
         "chapters": [list(chapter) for chapter in assembly.chapters],
+        "loudness": loudness,
     }
     export.mark_succeeded(files=files, report=report)
 

@@ -26,9 +26,13 @@ class Cue:
 
 
 def scene_cues(dialogue: list[dict[str, Any]], *, start: float, end: float) -> list[Cue]:
-    """The scene's lines spread over its time in the episode."""
-    lines = [str(d.get("line", "")).strip() for d in dialogue]
-    lines = [line for line in lines if line]
+    """The scene's lines spread over its time in the episode; voiced lines (with their
+    `start` and `end` in the scene, generation/sound/mix.py) at the voices' real times."""
+    spoken = [d for d in dialogue if str(d.get("line", "")).strip()]
+    if spoken and end > start and all("start" in d for d in spoken):
+        return [Cue(start=min(start + d["start"], end), end=min(start + d["end"], end),
+                    text=str(d["line"]).strip()) for d in spoken]  # fmt: skip
+    lines = [str(d.get("line", "")).strip() for d in spoken]
     if not lines or end <= start:
         return []
     margin = min(MARGIN_SECONDS, (end - start) * 0.05)

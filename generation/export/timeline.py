@@ -11,6 +11,7 @@ from typing import Any
 from generation.export.models import Export, ExportKind, ExportStatus
 from generation.export.translations import dialogue_with_translations
 from generation.models import GenerationStatus, ReviewStatus, Take
+from generation.sound.mix import sound_fingerprint
 from projects.models import Episode, Scene
 
 
@@ -91,6 +92,7 @@ def fingerprint(episode: Episode, kind: str, options: dict[str, object]) -> str:
         "options": options,
         "script": episode.script,
         "shots": [asdict(s) | {"newest_take": newest[s.scene_id]} for s in shots(episode, kind)],
+        "sound": sound_fingerprint(episode),
     }
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 

@@ -26,11 +26,23 @@ from generation.models.takes import (
 )
 from generation.money.pricing import ListPrice
 from generation.review.models import Notification, NotificationMute, ReviewComment
+from generation.sound.models import (
+    CharacterVoice,
+    DialogueClip,
+    EpisodeMusic,
+    ProjectSound,
+    SceneSound,
+)
 
 __all__ = [
     "ACTIVE_STATUSES",
     "CANCELLABLE_STATUSES",
     "CONTINUITY_TASK",
+    "CharacterVoice",
+    "DialogueClip",
+    "EpisodeMusic",
+    "ProjectSound",
+    "SceneSound",
     "IN_FLIGHT_STATUSES",
     "POLL_TASK",
     "REVIEW_STATUS_AFTER",

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.db.models import Count, Sum
 
 from generation.credentials import ProjectGenerationSettings
-from generation.models import ACTIVE_STATUSES, Take
+from generation.models import ACTIVE_STATUSES, DialogueClip, Take
 from generation.money.pricing import BatchEstimate, price_book
 from projects.models import Project
 
@@ -16,7 +16,7 @@ from projects.models import Project
 @dataclass(frozen=True)
 class Budget:
     limit: Decimal | None  # None: the project has no budget
-    spent: Decimal  # every take's recorded cost, rejected takes included
+    spent: Decimal  # every take's recorded cost, rejected takes included, and speech
     committed: Decimal  # takes in progress, at the table's price (their cost is not in yet)
 
     @property
@@ -55,9 +55,14 @@ def _committed(project: Project) -> Decimal:
 def project_budget(project: Project) -> Budget:
     """The project's budget, spent and in-progress amounts."""
     settings_ = ProjectGenerationSettings.objects.filter(project=project).first()
-    spent = Take.objects.filter(scene__episode__project=project).aggregate(
-        s=Sum("cost", default=Decimal("0"))
-    )["s"]
+    spent = (
+        Take.objects.filter(scene__episode__project=project).aggregate(
+            s=Sum("cost", default=Decimal("0"))
+        )["s"]
+        + DialogueClip.objects.filter(project=project).aggregate(  # voiced lines
+            s=Sum("cost", default=Decimal("0"))
+        )["s"]
+    )
     return Budget(settings_.budget if settings_ else None, spent, _committed(project))
 
 

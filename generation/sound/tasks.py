@@ -1,0 +1,22 @@
+"""Voicing a scene in a worker: thin, takes an id, safe to run twice (the cache answers)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import shared_task
+
+from generation.sound.speech import VoicingFailed, voice_scene
+from projects.models import Scene
+
+
+@shared_task(bind=True, soft_time_limit=600, time_limit=660)
+def voice_scene_task(self: Any, scene_id: int) -> None:
+    """Voice the scene's lines (cached lines cost nothing); the card refreshes itself."""
+    scene = Scene.objects.select_related("episode__project").filter(pk=scene_id).first()
+    if scene is None:
+        return
+    try:
+        voice_scene(scene=scene)
+    except VoicingFailed:
+        pass  # recorded on the scene's sound (voicing_error), shown on its sound page
