@@ -7,6 +7,7 @@ import threading
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import User
 import redis
 from django.conf import settings
 from django.db import connection
@@ -173,3 +174,25 @@ def test_speech_calls_stay_within_the_credentials_concurrency(episode, fake_spee
     assert fake_speech.max_in_flight == 2  # never more than the credential allows
     assert sorted(fake_speech.spoken) == sorted(line.text for line in lines)  # each paid once
     assert paid.count(True) == 6 and DialogueClip.objects.count() == 6
+
+
+def test_a_cast_member_the_requester_may_no_longer_use_is_not_voiced_nor_named(
+    episode, writer, fake_speech
+):  # type: ignore[no-untyped-def]
+    add_speech_credential(episode.project.studio, fake_speech)
+    mia = voice_mia(episode)
+    scene = _speaking(episode)[0]
+    voice_scene(scene=scene, requested_by=writer)  # allowed while Mia is everyone's
+    assert len(fake_speech.spoken) == 1
+
+    mia.privacy = "only_me"
+    mia.owner = User.objects.create_user("mia-owner")
+    mia.save()
+    scene.dialogue = [{"speaker": "MIA", "line": "A new line, never paid."}]
+    scene.save()
+    with pytest.raises(VoicingFailed) as refused:
+        voice_scene(scene=scene, requested_by=writer)
+
+    assert "can no longer use" in str(refused.value) and "Mia" not in str(refused.value)
+    assert len(fake_speech.spoken) == 1  # nothing was paid for her voice
+    assert SceneSound.objects.get(scene=scene).voicing_error == str(refused.value)

@@ -226,7 +226,11 @@ def _build(export: Export, folder: Path, work: Path) -> None:
                       font=font_file(export.options.get("subtitle_font")))  # fmt: skip
     dialogues = [entry["dialogue"] for entry in export.manifest]
     progress(0.0, "Voicing the dialogue", force=True)
-    sound = plan_sound(export.episode, [entry["scene_id"] for entry in export.manifest])
+    sound = plan_sound(
+        export.episode,
+        [entry["scene_id"] for entry in export.manifest],
+        requested_by=export.requested_by,
+    )
     dialogues = timed_dialogues(dialogues, sound)
     assembly = assemble(clips, dialogues, target=work / f"{stem}.mp4", picture=picture,
                         on_progress=progress, title_card=title_card,

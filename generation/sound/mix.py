@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import av
 import numpy as np
@@ -29,6 +29,9 @@ from generation.sound.models import (
 )
 from generation.sound.speech import VoicedLine, project_sound, voice_scene, voiced_lines
 from projects.models import Episode, Scene
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 MUSIC_GAIN_DB = -8.0  # the bed under the picture, before ducking
 DUCK_DB = -15.0  # how far the music (and a ducked take) goes down while a line plays
@@ -67,7 +70,9 @@ def _music_of(episode: Episode) -> Path | None:
     return Path(settings.MEDIA_ROOT, str(name)) if name else None
 
 
-def plan_sound(episode: Episode, scene_ids: list[int], *, voice: bool = True) -> SoundPlan:
+def plan_sound(
+    episode: Episode, scene_ids: list[int], *, voice: bool = True, requested_by: User | None = None
+) -> SoundPlan:
     """What the export's sound is made of, per scene in export order. `voice`: synthesise
     lines that are not cached yet (an unchanged line is never paid twice)."""
     scenes = Scene.objects.in_bulk(scene_ids)
@@ -75,7 +80,10 @@ def plan_sound(episode: Episode, scene_ids: list[int], *, voice: bool = True) ->
     mixes = []
     for scene_id in scene_ids:
         scene, sound = scenes[scene_id], sounds.get(scene_id)
-        lines = voice_scene(scene=scene)[0] if voice else voiced_lines(scene)
+        if voice:
+            lines = voice_scene(scene=scene, requested_by=requested_by)[0]
+        else:
+            lines = voiced_lines(scene)
         ambience = (
             Path(settings.MEDIA_ROOT, str(sound.ambience.name))
             if sound and sound.ambience

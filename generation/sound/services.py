@@ -4,7 +4,7 @@ an episode's music, a scene's sound choices and ambience, and voicing a scene.""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -23,6 +23,9 @@ from generation.sound.speech import VoicingFailed, cached_line, project_sound, v
 from generation.sound.tasks import voice_scene_task
 from generation.sound.uploads import AMBIENCE, MUSIC, check_audio
 from projects.models import Episode, Membership, Project, Scene
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 SAMPLE_LINE = "Hello. This is how I sound when I speak in this story."
 
@@ -168,14 +171,14 @@ def _forget(old: str | None, new: str | None, storage: Any) -> None:
         transaction.on_commit(lambda: storage.delete(old))
 
 
-def request_voicing(*, scene: Scene) -> None:
-    """Voice the scene's lines in a worker (after commit)."""
-    transaction.on_commit(lambda: voice_scene_task.delay(scene.pk))
+def request_voicing(*, scene: Scene, requested_by: User) -> None:
+    """Voice the scene's lines in a worker (after commit), as `requested_by`."""
+    transaction.on_commit(lambda: voice_scene_task.delay(scene.pk, requested_by.pk))
 
 
-def request_episode_voicing(*, episode: Episode) -> int:
+def request_episode_voicing(*, episode: Episode, requested_by: User) -> int:
     """Voice every scene with dialogue in the episode, one task per scene; how many."""
     scenes = [s for s in episode.scenes.filter(omitted=False, archived_at=None) if s.dialogue]
     for scene in scenes:
-        request_voicing(scene=scene)
+        request_voicing(scene=scene, requested_by=requested_by)
     return len(scenes)

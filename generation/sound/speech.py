@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
+from typing import TYPE_CHECKING
 
 import av
 import redis
@@ -29,8 +30,12 @@ from generation.providers.base import ProviderError
 from generation.sound.models import CharacterVoice, DialogueClip, ProjectSound, SceneSound
 from generation.sound.providers import Line, SpeechProvider, speech_provider_class
 from generation.takes import slots
+from generation.takes.door import cast_refusal
 from projects.live import publish_scene_changed
 from projects.models import Project, Scene
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 LEAD_SECONDS = 0.25  # silence before a scene's first line (the subtitles' margin)
 GAP_SECONDS = 0.3  # between two lines
@@ -232,9 +237,17 @@ def needed_seconds(voiced: list[VoicedLine]) -> float:
     return round(voiced[-1].end + LEAD_SECONDS, 2) if voiced else 0.0
 
 
-def voice_scene(*, scene: Scene) -> tuple[list[VoicedLine], int]:
-    """Voice every line of the scene; records what the lines need. (lines, lines paid now)."""
+def voice_scene(*, scene: Scene, requested_by: User | None = None) -> tuple[list[VoicedLine], int]:
+    """Voice every line of the scene; records what the lines need. (lines, lines paid now).
+
+    `requested_by` must still be allowed to use every cast member, as for a take (the
+    door's rule, not a copy of it): a voice is a character's, and it costs money.
+    """
     project = scene.episode.project
+    refusal = cast_refusal(scene, requested_by) if requested_by is not None else ""
+    if refusal:
+        SceneSound.objects.update_or_create(scene=scene, defaults={"voicing_error": refusal})
+        raise VoicingFailed(refusal)
     provider = project_sound(project).speech_provider
     clips, paid = [], 0
     sound = SceneSound.objects.get_or_create(scene=scene)[0]

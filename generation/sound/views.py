@@ -214,7 +214,7 @@ def voice_scene(request: AuthenticatedHttpRequest, scene_id: int) -> HttpRespons
     if not project_sound(scene.episode.project).speech_provider:
         messages.error(request, "Choose a speech provider in the project's sound settings first.")
     else:
-        services.request_voicing(scene=scene)
+        services.request_voicing(scene=scene, requested_by=request.user)
         messages.success(request, "Voicing the lines: their lengths appear here when done.")
     return redirect("generation:scene_sound", scene.pk)
 
@@ -229,7 +229,7 @@ def voice_episode(request: AuthenticatedHttpRequest, episode_id: int) -> HttpRes
     if not project_sound(episode.project).speech_provider:
         messages.error(request, "Choose a speech provider for this project first.")
     else:
-        count = services.request_episode_voicing(episode=episode)
+        count = services.request_episode_voicing(episode=episode, requested_by=request.user)
         scenes = f"{count} scene{'s' if count != 1 else ''}"
         messages.success(request, f"Voicing the lines of {scenes} of episode {episode.number}: "
                          "the storyboard shows what does not fit.")  # fmt: skip

@@ -415,3 +415,9 @@ def _create(plan: _Plan, user: User, kind: TakeKind, source: Take | None) -> Tak
 
 # Stored in their own columns, not in Take.request.
 _OWN_FIELDS = {"prompt", "duration_seconds", "width", "height"}
+
+
+def cast_refusal(scene: Scene, user: User) -> str:
+    """Why `user` may not use the scene's cast any more ("" when they may): the door's
+    rule 3, for paths that spend money on a scene without making a take (voicing)."""
+    return _cast_refusal(scene, user)
