@@ -96,6 +96,5 @@ def test_the_card_of_a_scene_whose_lines_do_not_fit_says_so_on_the_storyboard(
     flag = page.locator(".card .sound-fit")
     flag.first.wait_for(timeout=10_000)
     assert flag.count() == 1 and "more needed" in flag.inner_text()
-    flag.scroll_into_view_if_needed()
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "storyboard_flag.png"), full_page=True)
