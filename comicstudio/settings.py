@@ -232,7 +232,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6390/0")
 # Rendered storyboard cards are shared by every web process (generation/board/cards.py).
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "comicstudio.shared_cache.SharedRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "comicstudio",
         "TIMEOUT": 3600,
