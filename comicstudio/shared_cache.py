@@ -9,6 +9,7 @@ pools are thread-safe and start afresh in a forked child.
 from __future__ import annotations
 
 import threading
+
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 _clients: dict[tuple[str, ...], RedisCacheClient] = {}

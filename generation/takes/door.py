@@ -338,9 +338,10 @@ def takes_left(scene: Scene) -> int | None:
     cap = scene.episode.project.retake_cap
     if cap is None:
         return None
-    allowed = cap + ReviewDecision.objects.filter(
-        take__scene=scene, action=ReviewAction.ALLOW_RETAKE
-    ).count()
+    allowed = (
+        cap
+        + ReviewDecision.objects.filter(take__scene=scene, action=ReviewAction.ALLOW_RETAKE).count()
+    )
     return max(allowed - scene.takes.count(), 0)  # type: ignore[attr-defined]
 
 
