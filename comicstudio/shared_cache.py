@@ -8,22 +8,32 @@ pools are thread-safe and start afresh in a forked child.
 
 from __future__ import annotations
 
+import re
 import threading
+from typing import Any
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
-_clients: dict[tuple[str, ...], RedisCacheClient] = {}
+_clients: dict[tuple[str, str], RedisCacheClient] = {}
 _lock = threading.Lock()
 
 
 class SharedRedisCache(RedisCache):
     """The `default` cache (settings.CACHES): the stock Redis backend, pooled per process."""
 
+    def __init__(self, server: str, params: dict[str, Any]) -> None:
+        super().__init__(server, params)
+        self._servers_list = re.split("[;,]", server)
+        self._client_options = params.get("OPTIONS", {})
+        self._client_key = (server, repr(sorted(self._client_options.items())))
+
     @property
     def _cache(self) -> RedisCacheClient:  # type: ignore[override]
-        key = (*self._servers, repr(sorted(self._options.items())))
-        client = _clients.get(key)
+        client = _clients.get(self._client_key)
         if client is None:
             with _lock:
-                client = _clients.setdefault(key, self._class(self._servers, **self._options))
+                client = _clients.get(self._client_key) or RedisCacheClient(
+                    self._servers_list, **self._client_options
+                )
+                _clients[self._client_key] = client
         return client

@@ -81,6 +81,13 @@ def publish_board_changed(*, project_id: int, episode_id: int) -> None:
     transaction.on_commit(lambda: send_now(project_id, message))
 
 
+def publish_board_reordered(*, project_id: int, episode_id: int, order: list[int]) -> None:
+    """After commit, tell the project's viewers an episode's scenes have a new order (only that:
+    the same scenes, each card unchanged but for its number)."""
+    message = {"type": "board.reordered", "episode_id": episode_id, "order": order}
+    transaction.on_commit(lambda: send_now(project_id, message))
+
+
 def close_user_sockets(*, user_id: int, studio_id: int | None = None) -> None:
     """After commit, close the user's open sockets (of one studio, or all of them).
 

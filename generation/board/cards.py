@@ -168,12 +168,17 @@ def _render(scene: Scene, member: Membership, visible: set[int], cost: str, oob:
 
 
 def render_cards(
-    scenes: list[Scene], member: Membership, visible: set[int], *, oob: bool = False
+    scenes: list[Scene],
+    member: Membership,
+    visible: set[int],
+    *,
+    oob: bool = False,
+    books: Books | None = None,
 ) -> list[SafeString]:
     """The cards of these scenes (loaded for the board) as this viewer sees them."""
     if not scenes:
         return []
-    books: Books = {}
+    books = {} if books is None else books
     extras = _extras([s.pk for s in scenes])
     cards = [_from_model(scene, books, extras[scene.pk]) for scene in scenes]
     project = scenes[0].episode.project
@@ -243,7 +248,7 @@ def chunk_cards(
         # Loaded now, so rendered from the state they are in now, under that state's key.
         scenes = Scene.objects.filter(pk__in=missing).on_board().prefetch_related("takes")
         by_pk = {scene.pk: scene for scene in scenes}
-        rendered = render_cards(list(by_pk.values()), member, seen, oob=oob)
+        rendered = render_cards(list(by_pk.values()), member, seen, oob=oob, books=books)
         fresh = dict(zip(by_pk, rendered, strict=True))
         by_key = {key: fresh.get(card.row[0]) for card, key in zip(cards, keys, strict=True)}
         found.update({k: v for k, v in by_key.items() if k not in found and v is not None})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from generation.board.render import card_scene, render_card, render_grid
+from generation.board.render import card_scene, render_card, render_grid, render_order
 from generation.board.sockets import EpisodeSocket
 
 
@@ -29,3 +29,8 @@ class StoryboardConsumer(EpisodeSocket):
     def board_changed(self, event: dict[str, Any]) -> None:
         if event["episode_id"] == self.episode.pk:
             self._send_board()
+
+    def board_reordered(self, event: dict[str, Any]) -> None:
+        """The same scenes in a new order: the page moves its cards (storyboard.js)."""
+        if event["episode_id"] == self.episode.pk and self.current_member():
+            self.send(text_data=render_order(event["order"]))

@@ -20,6 +20,7 @@ from projects.models import Episode, Membership, Scene, SceneQuerySet
 GRID = "generation/storyboard.html#scene_grid"
 MORE = "generation/storyboard.html#board_more"
 NOTICE = "generation/storyboard.html#board_notice"
+ORDER = "generation/storyboard.html#board_order"
 EDIT = "generation/storyboard.html#scene_edit"
 
 
@@ -133,6 +134,11 @@ def render_more(episode: Episode, member: Membership, *, start: int) -> str:
     """The next chunk of cards from place `start`, and the marker that loads the one after."""
     context = _grid_context(episode, member, start=start, oob=False)
     return "".join(context["cards"]) + render_to_string(MORE, context).strip()
+
+
+def render_order(order: list[int]) -> str:
+    """The board's new order of scene ids, swapped out-of-band; storyboard.js moves the cards."""
+    return render_to_string(ORDER, {"order": ",".join(map(str, order)), "oob": True}).strip()
 
 
 def render_notice(text: str) -> str:

@@ -58,8 +58,11 @@ def card_take(scene: Scene) -> Take | None:
 
 
 class TakeLike(Protocol):
-    generation_status: str
-    review_status: str
+    @property
+    def generation_status(self) -> str: ...
+
+    @property
+    def review_status(self) -> str: ...
 
     @property
     def is_active(self) -> bool: ...
