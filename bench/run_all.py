@@ -28,10 +28,11 @@ SCRIPTS = {
     "storyboard": ["storyboard.py"],
     "characters": ["characters.py"],
     "board_load": ["board_load.py", "--json", "--repeats", "1"],
+    "live_latency": ["live_latency.py", "--json", "--events", "20"],
     "batch": ["batch.py"],
     "animatic": ["animatic.py"],
 }
-QUICK = ("storyboard", "board_load")
+QUICK = ("storyboard", "board_load", "live_latency")
 
 
 def _rows(name: str, output: str) -> list[tuple[str, str, float]]:
@@ -41,7 +42,7 @@ def _rows(name: str, output: str) -> list[tuple[str, str, float]]:
             figure = json.loads(line)
             label = figure.pop("name")
             for key, value in figure.items():
-                if key != "errors":
+                if key != "errors" and isinstance(value, int | float):
                     rows.append((name, f"{label}: {key}", float(value)))
         elif match := FIGURE.match(line):
             unit = match["unit"]
