@@ -6,9 +6,10 @@ changes takes from this process as a worker does: each event sets a running take
 to a new value, commits, and publishes the scene's change. A `MutationObserver` in the page
 timestamps the moment the card shows that value; latency = that moment − the commit.
 
-For each viewer count N, N − 1 extra WebSocket clients (the same writer's session) listen on
-the project too; the figures are p50 / p95 of the page's latencies, how many events reached
-the page, and how many of the messages due reached the extra sockets.
+For each viewer count N, N − 1 extra WebSocket clients (other members, each signed in as
+a person of their own, so each socket checks its own access) listen on the project too.
+The figures are p50 / p95 of the page's latencies, how many events reached the page, and
+how many of the cards due reached the extra sockets.
 
 Prints one JSON line per figure with --json (bench/run_all.py reads them).
 """
@@ -33,6 +34,7 @@ import httpx2 as httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 SCENES = 6
+VIEWERS = 100  # the most viewers a run can ask for
 
 SETUP = f"""
 import django, json
@@ -55,10 +57,17 @@ for n in range(1, {SCENES} + 1):
     takes.append(Take.objects.create(scene=scene, number=1, requested_by=writer,
         provider="animatic", prompt="p", duration_seconds=4, width=720, height=1280,
         generation_status="running").pk)
-client = Client()
-client.force_login(writer)
-print(json.dumps({{"episode": episode.pk, "takes": takes,
-                  "session": client.cookies["sessionid"].value}}))
+def session(user):
+    client = Client()
+    client.force_login(user)
+    return client.cookies["sessionid"].value
+viewers = []
+for n in range(1, {VIEWERS}):  # the other viewers: people of their own, each a member
+    viewer = User.objects.create_user(f"viewer{{n}}", password="x")
+    Membership.objects.create(studio=studio, user=viewer, role="viewer")
+    viewers.append(session(viewer))
+print(json.dumps({{"episode": episode.pk, "takes": takes, "session": session(writer),
+                  "viewers": viewers}}))
 """
 
 # Records, for every card swapped in, its scene and the progress it shows, with the time.
@@ -96,20 +105,20 @@ def _environment(tmp: Path, port: int, redis_url: str) -> dict[str, str]:
 
 
 class ExtraSockets:
-    """`count` WebSocket clients on the storyboard's channel, counting the cards they get."""
+    """WebSocket clients on the storyboard's channel, one per session, counting their cards."""
 
-    def __init__(self, url: str, session: str, origin: str, count: int) -> None:
-        self.url, self.session, self.origin, self.count = url, session, origin, count
+    def __init__(self, url: str, sessions: list[str], origin: str) -> None:
+        self.url, self.sessions, self.origin, self.count = url, sessions, origin, len(sessions)
         self.cards = 0
         self.failed: list[str] = []
         self.ready = threading.Event()
         self.stop = threading.Event()
         self.thread = threading.Thread(target=lambda: asyncio.run(self._run()), daemon=True)
 
-    async def _one(self, opened: list[int], gate: asyncio.Semaphore) -> None:
+    async def _one(self, session: str, opened: list[int], gate: asyncio.Semaphore) -> None:
         from websockets.asyncio.client import connect
 
-        headers = {"Cookie": f"sessionid={self.session}"}
+        headers = {"Cookie": f"sessionid={session}"}
         try:
             async with gate:  # a few handshakes at a time, as viewers arrive
                 socket = await connect(
@@ -132,7 +141,7 @@ class ExtraSockets:
     async def _run(self) -> None:
         opened: list[int] = []
         gate = asyncio.Semaphore(10)
-        tasks = [asyncio.create_task(self._one(opened, gate)) for _ in range(self.count)]
+        tasks = [asyncio.create_task(self._one(s, opened, gate)) for s in self.sessions]
         while len(opened) + len(self.failed) < self.count:
             await asyncio.sleep(0.1)
         self.ready.set()
@@ -253,7 +262,8 @@ def main() -> None:
             socket_url = f"ws://127.0.0.1:{port}/ws/episodes/{facts['episode']}/"
             for viewers in args.viewers:
                 extra = viewers - 1
-                with ExtraSockets(socket_url, facts["session"], base, extra) as sockets:
+                sessions = facts["viewers"][:extra]
+                with ExtraSockets(socket_url, sessions, base) as sockets:
                     page.evaluate("window.__seen = []")
                     latencies, sent = _measure(page, facts, args.events, args.every)
                     time.sleep(1)

@@ -19,6 +19,9 @@ order, and answers per scene what it refused and why, in the same words for ever
    that the total the user confirmed is still the total.
 
 The takes it creates store the request they send (`Take.request`), compiled here once.
+What the rules ask about the scenes (busy, usable cast, named speakers, take counts) is
+read for all the request's scenes at once (`generation/takes/facts.py`), so a 50-scene
+batch costs a fixed number of queries; the rules themselves are all here.
 """
 
 from __future__ import annotations
