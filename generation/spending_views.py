@@ -39,16 +39,17 @@ def batch_scenes(
     return [s for s in scenes if s.pk in ids]
 
 
-def out_of_date_note(picked: list[str], board: list[Scene]) -> str:
+def out_of_date_note(episode: Episode, picked: list[str], board: list[Scene] | None = None) -> str:
     """What "Generate all" left out and why: scenes whose take is older than their script.
 
-    `board` is the episode's `board_scenes` as they were before the batch.
+    `board` is the episode's `board_scenes` when the caller has them already (as they were
+    before the batch: the scenes it skips are not among those it queued).
     """
     if picked:
         return ""
     stale = [
         s
-        for s in board
+        for s in (board_scenes(episode) if board is None else board)
         if not s.omitted and scene_status(s) not in BUSY | NEEDS_A_TAKE and takes_out_of_date(s)
     ]
     if not stale:
@@ -117,7 +118,7 @@ def generate_all(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResp
     if started.needs_confirmation:
         # The total shown was confirmed, not another one: a changed total is shown again.
         return _confirm(request, episode, started, changed=bool(confirmed))
-    outcome = _outcome(started) + out_of_date_note(picked, board)
+    outcome = _outcome(started) + out_of_date_note(episode, picked, board)
     return _notice(request, episode, member, outcome)
 
 

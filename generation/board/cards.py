@@ -83,9 +83,12 @@ TAKE_FIELDS = TakeRow._fields
 
 
 def _template_digest() -> str:
-    # A deploy that changes the card's markup must not serve cards of the old one.
-    source = Path(settings.BASE_DIR, "templates", "generation", "storyboard.html").read_bytes()
-    return hashlib.blake2b(source, digest_size=8).hexdigest()
+    # A deploy that changes the card's markup must not serve cards of the old one. Every
+    # template of the generation app counts, so partials the card includes count too.
+    digest = hashlib.blake2b(digest_size=8)
+    for path in sorted(Path(settings.BASE_DIR, "templates", "generation").rglob("*.html")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 _TEMPLATE = _template_digest()
