@@ -55,6 +55,11 @@ def _p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
+def _number(value: float) -> str:
+    # Ratios below 1 keep their digits; times and counts one decimal.
+    return f"{value:.3f}" if abs(value) < 1 else f"{value:.1f}"
+
+
 def _commit() -> str:
     result = subprocess.run(  # noqa: S603
         ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607
@@ -95,7 +100,9 @@ def main() -> None:
     print("| bench | figure | median | p95 | n |\n| --- | --- | ---: | ---: | ---: |")
     for (bench, label), figures in values.items():
         median = statistics.median(figures)
-        print(f"| {bench} | {label} | {median:.1f} | {_p95(figures):.1f} | {len(figures)} |")
+        print(
+            f"| {bench} | {label} | {_number(median)} | {_number(_p95(figures))} | {len(figures)} |"
+        )
 
 
 if __name__ == "__main__":
