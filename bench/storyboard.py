@@ -117,6 +117,29 @@ def main() -> None:
         lambda: client.post(generate, HTTP_HX_REQUEST="true"),
     )
     print(f"  {answer.status_code}: {fifty.scenes.filter(takes__isnull=False).count()} with a take")
+    # An approve from the review room, on a finished take of the 200-scene episode.
+    from generation.models import Take
+
+    take = Take.objects.filter(scene__episode=episode).first() or Take.objects.create(
+        scene=episode.scenes.order_by("position").first(),
+        number=1,
+        requested_by=producer,
+        provider="animatic",
+        prompt="p",
+        duration_seconds=4,
+        width=720,
+        height=1280,
+    )
+    Take.objects.filter(pk=take.pk).update(generation_status="succeeded")
+    reviewer = User.objects.create_user("reviewer", password="x")  # noqa: S106
+    Membership.objects.create(studio=studio, user=reviewer, role="reviewer")
+    client.force_login(reviewer)
+    decide = reverse("generation:decide_take", args=[take.pk])
+    approved = timed(
+        "approve in the review room, 200-scene episode",
+        lambda: client.post(decide, {"action": "approve"}, HTTP_HX_REQUEST="true"),
+    )
+    print(f"  {approved.status_code}")
 
 
 if __name__ == "__main__":
