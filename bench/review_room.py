@@ -19,6 +19,7 @@ os.environ["COMICSTUDIO_VAR_DIR"] = VAR
 os.environ["COMICSTUDIO_MEDIA_ROOT"] = f"{VAR}/media"
 os.environ["DATABASE_URL"] = f"sqlite:///{VAR}/bench.sqlite3"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "comicstudio.settings")
+os.environ.setdefault("DJANGO_DEBUG", "1")  # as the run command (a session needs its key)
 
 import django  # noqa: E402
 
