@@ -1,12 +1,17 @@
 """Benchmark the storyboard under load: python bench/board_load.py [--seconds 8] [--repeats 3]
 
 Starts `manage.py runstudio` (the README's run command: embedded Redis, worker, beat and
-its web processes) on a throwaway database on 127.0.0.1, with a 200-scene and a
+its web processes) on a throwaway database on 127.0.0.1, with a 6-, a 200- and a
 2,000-scene episode. Then, from outside, as a logged-in writer:
 
-- 10 concurrent clients fetch the 200-scene storyboard for `--seconds` (bounded in count
-  too): requests/s, p50 and p99 per repeat;
+- 10 concurrent connections fetch the 200-scene storyboard for `--seconds`: requests/s,
+  p50 and p99 per repeat, and the web processes' CPU time per request;
+- the same for two baselines measured in the same run, since the machine is shared: a
+  static file (what the server itself costs) and the 6-scene storyboard;
 - the 2,000-scene storyboard's first response: its size and time (cold and warm cache).
+
+The load comes from `wrk` when it is installed (it costs the machine little CPU), else
+from an `httpx` asyncio client (bounded in count too).
 
 Prints one JSON line per figure when --json is given (bench/run_all.py reads them).
 """
@@ -17,6 +22,8 @@ import argparse
 import asyncio
 import json
 import os
+import re
+import shutil
 import signal
 import statistics
 import subprocess
@@ -51,7 +58,7 @@ cast = [Character.objects.create(owner=writer, name=n, handle=n.lower(), appeara
         privacy=Privacy.EVERYONE) for n in ("Mia", "Tom")]
 states = [("succeeded", "approved"), ("running", "unreviewed"), ("failed", "unreviewed")]
 ids = {}
-for size in (200, 2000):
+for size in (6, 200, 2000):
     episode = Episode.objects.create(project=project, number=size, title=f"{size} scenes")
     scenes = Scene.objects.bulk_create(Scene(episode=episode, position=n,
         heading=f"INT. ROOM {n} - DAY", action=f"Something happens, beat {n}.",
@@ -75,6 +82,7 @@ def _environment(tmp: Path, port: int) -> dict[str, str]:
         COMICSTUDIO_VAR_DIR=str(tmp),
         COMICSTUDIO_MEDIA_ROOT=str(tmp / "media"),
         COMICSTUDIO_DEMO="0",
+        DJANGO_DEBUG="1",  # as manage.py sets it for the run command (and the setup's login)
         DJANGO_SETTINGS_MODULE="comicstudio.settings",
         PORT=str(port),
         PYTHONPATH=str(ROOT),
@@ -87,7 +95,7 @@ def _percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
-async def _load(base: str, cookies: dict[str, str], path: str, seconds: float) -> dict:
+async def _httpx_load(base: str, cookies: dict[str, str], path: str, seconds: float) -> dict:
     """CLIENTS clients fetching `path` back to back for `seconds`; latencies in ms."""
     latencies: list[float] = []
     errors = 0
@@ -108,11 +116,75 @@ async def _load(base: str, cookies: dict[str, str], path: str, seconds: float) -
         await asyncio.gather(*(one_client(c) for _ in range(CLIENTS)))
         wall = time.perf_counter() - began
     return {
+        "requests": len(latencies),
         "rps": len(latencies) / wall,
         "p50": statistics.median(latencies),
         "p99": _percentile(latencies, 0.99),
         "errors": errors,
     }
+
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def _wrk_ms(text: str, label: str) -> float:
+    match = re.search(rf"^\s*{label}\s+([\d.]+)(us|ms|s)\s*$", text, re.MULTILINE)
+    assert match, text
+    return float(match[1]) * _UNITS[match[2]]
+
+
+def _wrk_load(base: str, cookies: dict[str, str], path: str, seconds: float) -> dict:
+    """wrk with CLIENTS connections on one thread for `seconds`; its latency percentiles."""
+    cookie = "; ".join(f"{k}={v}" for k, v in cookies.items())
+    run = subprocess.run(  # noqa: S603
+        ["wrk", "-t1", f"-c{CLIENTS}", f"-d{max(1, round(seconds))}s", "--latency",  # noqa: S607
+         "--timeout", "30s", "-H", f"Cookie: {cookie}", base + path],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    out = run.stdout
+    requests = int(re.search(r"(\d+) requests in", out)[1])  # type: ignore[index]
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {
+        "requests": requests,
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1]),  # type: ignore[index]
+        "p50": _wrk_ms(out, "50%"),
+        "p99": _wrk_ms(out, "99%"),
+        "errors": int(bad[1]) if bad else 0,
+    }
+
+
+def _cpu_seconds(root: int) -> float:
+    """User + system CPU time of every process under `root` (the run command's children)."""
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry.name)] = int(fields[1])
+        times[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick
+    total, stack = 0.0, [root]
+    while stack:
+        pid = stack.pop()
+        total += times.get(pid, 0.0)
+        stack += [child for child, parent in parents.items() if parent == pid]
+    return total
+
+
+def _load(base: str, cookies: dict[str, str], path: str, seconds: float, root: int) -> dict:
+    """Load `path` from outside; requests/s, p50, p99, and the server's CPU ms per request."""
+    before = _cpu_seconds(root)
+    if shutil.which("wrk"):
+        figures = _wrk_load(base, cookies, path, seconds)
+    else:
+        figures = asyncio.run(_httpx_load(base, cookies, path, seconds))
+    spent = _cpu_seconds(root) - before
+    figures["cpu_ms"] = spent * 1000 / max(1, figures.pop("requests"))
+    return figures
 
 
 def _first_response(base: str, cookies: dict[str, str], path: str) -> dict:
@@ -166,17 +238,27 @@ def main() -> None:
         _wait_until_served(base, process, log)
         big = f"/episodes/{facts['episodes']['2000']}/"
         small = f"/episodes/{facts['episodes']['200']}/"
+        tiny = f"/episodes/{facts['episodes']['6']}/"
         cold = _first_response(base, cookies, big)
         figures.append({"name": "2,000 scenes: first response, cold cache (ms)", **cold})
         warm = [_first_response(base, cookies, big) for _ in range(5)]
         for one in warm:
             figures.append({"name": "2,000 scenes: first response, warm (ms)", **one})
-        asyncio.run(_load(base, cookies, small, 2))  # warm-up
+        _load(base, cookies, small, 2, process.pid)  # warm-up
         for _ in range(args.repeats):
+            for label, path in (
+                ("static file, 10 connections", "/static/favicon.svg"),
+                ("6 scenes, 10 connections", tiny),
+                ("200 scenes, 10 connections", small),
+            ):
+                result = _load(base, cookies, path, args.seconds, process.pid)
+                figures.append({"name": label, **result})
+            static, tiny_board, board = (f["rps"] for f in figures[-3:])
             figures.append(
                 {
-                    "name": "200 scenes, 10 clients",
-                    **asyncio.run(_load(base, cookies, small, args.seconds)),
+                    "name": "200 scenes against the baselines (requests/s ratio)",
+                    "of_static": board / static,
+                    "of_6_scenes": board / tiny_board,
                 }
             )
     finally:

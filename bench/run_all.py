@@ -28,11 +28,12 @@ SCRIPTS = {
     "storyboard": ["storyboard.py"],
     "characters": ["characters.py"],
     "board_load": ["board_load.py", "--json", "--repeats", "1"],
+    "live_latency": ["live_latency.py", "--json", "--events", "20"],
     "batch": ["batch.py"],
     "animatic": ["animatic.py"],
     "export_sound": ["export_sound.py", "6"],
 }
-QUICK = ("storyboard", "board_load")
+QUICK = ("storyboard", "board_load", "live_latency")
 
 
 def _rows(name: str, output: str) -> list[tuple[str, str, float]]:
@@ -42,7 +43,7 @@ def _rows(name: str, output: str) -> list[tuple[str, str, float]]:
             figure = json.loads(line)
             label = figure.pop("name")
             for key, value in figure.items():
-                if key != "errors":
+                if key != "errors" and isinstance(value, int | float):
                     rows.append((name, f"{label}: {key}", float(value)))
         elif match := FIGURE.match(line):
             unit = match["unit"]
@@ -53,6 +54,11 @@ def _rows(name: str, output: str) -> list[tuple[str, str, float]]:
 def _p95(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def _number(value: float) -> str:
+    # Ratios below 1 keep their digits; times and counts one decimal.
+    return f"{value:.3f}" if abs(value) < 1 else f"{value:.1f}"
 
 
 def _commit() -> str:
@@ -95,7 +101,9 @@ def main() -> None:
     print("| bench | figure | median | p95 | n |\n| --- | --- | ---: | ---: | ---: |")
     for (bench, label), figures in values.items():
         median = statistics.median(figures)
-        print(f"| {bench} | {label} | {median:.1f} | {_p95(figures):.1f} | {len(figures)} |")
+        print(
+            f"| {bench} | {label} | {_number(median)} | {_number(_p95(figures))} | {len(figures)} |"
+        )
 
 
 if __name__ == "__main__":

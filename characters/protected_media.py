@@ -15,7 +15,13 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.handlers.asgi import ASGIRequest
 from django.db.models.fields.files import FieldFile
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
 from django.http.response import HttpResponseBase
 
 RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
@@ -65,10 +71,7 @@ def _label(response: HttpResponseBase, content_type: str, download_name: str) ->
     if response.status_code >= 400:
         return response
     response["Content-Type"] = content_type
-    if download_name:
-        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(download_name)}"
-    else:
-        response["Content-Disposition"] = "inline"
+    response["Content-Disposition"] = _disposition(download_name)
     return response
 
 
@@ -80,12 +83,37 @@ def serve_file(
     `content_type` is the type validated at upload; with `download_name` the browser
     saves the file under that name instead of showing it.
     """
-    return _label(_respond(request, file, content_type), content_type, download_name)
+    response = _respond(request, file, content_type, download_name)
+    return _label(response, content_type, download_name)
 
 
-def _respond(request: HttpRequest, file: FieldFile, content_type: str) -> HttpResponseBase:
+def _disposition(download_name: str) -> str:
+    if download_name:
+        return f"attachment; filename*=UTF-8''{quote(download_name)}"
+    return "inline"
+
+
+def _presigned(file: FieldFile, content_type: str, download_name: str) -> HttpResponseBase | None:
+    """On object storage: a redirect to a short-lived presigned URL of the object."""
+    try:
+        file.storage.path(file.name or "")
+    except NotImplementedError:
+        parameters = {
+            "ResponseContentType": content_type,
+            "ResponseContentDisposition": _disposition(download_name),
+        }
+        url = file.storage.url(file.name, parameters=parameters)  # type: ignore[call-arg]
+        return HttpResponseRedirect(url)
+    return None
+
+
+def _respond(
+    request: HttpRequest, file: FieldFile, content_type: str, download_name: str = ""
+) -> HttpResponseBase:
     if not file.name or not file.storage.exists(file.name):
         raise Http404
+    if remote := _presigned(file, content_type, download_name):
+        return remote
     if prefix := settings.MEDIA_ACCEL_REDIRECT_PREFIX:
         handoff = HttpResponse(content_type=content_type)
         handoff["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + quote(file.name)

@@ -7,6 +7,7 @@ Local defaults are safe and need no services: SQLite under var/, and the Redis t
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.csp import CSP
@@ -81,7 +82,7 @@ if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER", False):
 
 # Content-Security-Policy on every response: scripts and styles from our own static files
 # only (no inline code); image previews are data: URLs; the storyboard's socket is 'self'.
-SECURE_CSP = {
+SECURE_CSP: dict[str, list[str]] = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
@@ -199,7 +200,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_USE_FINDERS = DEBUG
 if DEBUG:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when it is missing
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -210,6 +211,33 @@ STORAGES = {
 
 # Media is never served by URL: every file goes through a view that checks who asks.
 MEDIA_ROOT = Path(os.environ.get("COMICSTUDIO_MEDIA_ROOT", VAR_DIR / "media"))
+# Object storage instead of MEDIA_ROOT: any S3-compatible service (docs/operations.md).
+MEDIA_BUCKET = os.environ.get("COMICSTUDIO_MEDIA_BUCKET", "")
+if MEDIA_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_BUCKET,
+            "endpoint_url": os.environ.get("COMICSTUDIO_MEDIA_ENDPOINT") or None,
+            "access_key": os.environ.get("COMICSTUDIO_MEDIA_ACCESS_KEY") or None,
+            "secret_key": os.environ.get("COMICSTUDIO_MEDIA_SECRET_KEY") or None,
+            "region_name": os.environ.get("COMICSTUDIO_MEDIA_REGION") or None,
+            "location": os.environ.get("COMICSTUDIO_MEDIA_PREFIX", ""),
+            "default_acl": None,  # private objects: delivered by presigned URLs only
+            "file_overwrite": False,  # a stored name always means the same bytes
+            "querystring_auth": True,
+            "signature_version": "s3v4",  # what current S3-compatible services accept
+            "querystring_expire": int(os.environ.get("COMICSTUDIO_MEDIA_URL_SECONDS", "300")),
+        },
+    }
+    # Media views answer a checked user with a presigned URL: the page may load it from there.
+    _MEDIA_ORIGIN = os.environ.get("COMICSTUDIO_MEDIA_PUBLIC_ORIGIN") or (
+        os.environ.get("COMICSTUDIO_MEDIA_ENDPOINT") or f"https://{MEDIA_BUCKET}.s3.amazonaws.com"
+    )
+    SECURE_CSP["img-src"].append(_MEDIA_ORIGIN)
+    SECURE_CSP["media-src"].append(_MEDIA_ORIGIN)
+# Local copies of stored files that must be read from disk (characters/stored_files.py).
+MEDIA_COPIES = VAR_DIR / "media-copies"
 # With a front server (nginx), set e.g. "/protected-media/" to hand files off via X-Accel-Redirect.
 MEDIA_ACCEL_REDIRECT_PREFIX = os.environ.get("COMICSTUDIO_MEDIA_ACCEL_REDIRECT", "")
 
@@ -232,7 +260,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6390/0")
 # Rendered storyboard cards are shared by every web process (generation/board/cards.py).
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "comicstudio.shared_cache.SharedRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "comicstudio",
         "TIMEOUT": 3600,

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from characters.stored_files import local_path
 from generation.providers import get_provider_class
 from generation.providers.base import PromptShape, VideoRequest
 from projects.models import Scene
@@ -142,7 +143,11 @@ def _pick_references(
                 label = image.get_angle_display().lower() + (f", {look.name}" if look else "")
                 picked.append(
                     Reference(
-                        len(picked) + 1, character.name, label, image.image.path, image.has_face
+                        len(picked) + 1,
+                        character.name,
+                        label,
+                        str(local_path(image.image)),
+                        image.has_face,
                     )
                 )
         depth += 1

@@ -24,22 +24,32 @@ from projects.models import Episode, Membership, Role, Scene
 CONFIRM = "generation/batch_confirm.html#confirm"
 
 
-def batch_scenes(episode: Episode, picked: list[str]) -> list[Scene]:
-    """The picked scenes (all that need a take when none are picked), not omitted, not busy."""
-    scenes = [s for s in board_scenes(episode) if not s.omitted and scene_status(s) not in BUSY]
+def batch_scenes(
+    episode: Episode, picked: list[str], board: list[Scene] | None = None
+) -> list[Scene]:
+    """The picked scenes (all that need a take when none are picked), not omitted, not busy.
+
+    `board` is the episode's `board_scenes` when the caller has them already.
+    """
+    board = board_scenes(episode) if board is None else board
+    scenes = [s for s in board if not s.omitted and scene_status(s) not in BUSY]
     if not picked:
         return [s for s in scenes if scene_status(s) in NEEDS_A_TAKE]
     ids = {int(p) for p in picked if p.isdigit()}
     return [s for s in scenes if s.pk in ids]
 
 
-def out_of_date_note(episode: Episode, picked: list[str]) -> str:
-    """What "Generate all" left out and why: scenes whose take is older than their script."""
+def out_of_date_note(episode: Episode, picked: list[str], board: list[Scene] | None = None) -> str:
+    """What "Generate all" left out and why: scenes whose take is older than their script.
+
+    `board` is the episode's `board_scenes` when the caller has them already (as they were
+    before the batch: the scenes it skips are not among those it queued).
+    """
     if picked:
         return ""
     stale = [
         s
-        for s in board_scenes(episode)
+        for s in (board_scenes(episode) if board is None else board)
         if not s.omitted and scene_status(s) not in BUSY | NEEDS_A_TAKE and takes_out_of_date(s)
     ]
     if not stale:
@@ -95,8 +105,10 @@ def generate_all(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResp
     """Generate the picked scenes (or all that need a take); a paid batch is confirmed first."""
     episode, member = get_episode_for_user(request.user, episode_id)
     confirmed = request.POST.get("confirm") or None
+    picked = request.POST.getlist("scene")
+    board = board_scenes(episode)
     started = start_takes(
-        scenes=batch_scenes(episode, request.POST.getlist("scene")),
+        scenes=batch_scenes(episode, picked, board),
         requested_by=request.user,
         kind=TakeKind.BATCH,
         confirmed_total=confirmed,
@@ -106,7 +118,7 @@ def generate_all(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResp
     if started.needs_confirmation:
         # The total shown was confirmed, not another one: a changed total is shown again.
         return _confirm(request, episode, started, changed=bool(confirmed))
-    outcome = _outcome(started) + out_of_date_note(episode, request.POST.getlist("scene"))
+    outcome = _outcome(started) + out_of_date_note(episode, picked, board)
     return _notice(request, episode, member, outcome)
 
 

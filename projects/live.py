@@ -12,6 +12,7 @@ import asyncio
 import logging
 import os
 import threading
+import uuid
 from typing import Any
 
 from channels.layers import get_channel_layer
@@ -70,14 +71,29 @@ def _send_to_group(group: str, message: dict[str, Any]) -> None:
 
 
 def publish_scene_changed(*, project_id: int, episode_id: int, scene_id: int) -> None:
-    """After commit, tell the project's viewers that a scene card changed."""
-    message = {"type": "scene.changed", "episode_id": episode_id, "scene_id": scene_id}
+    """After commit, tell the project's viewers that a scene card changed.
+
+    The event's id lets the sockets of one process share what they read for it.
+    """
+    message = {
+        "type": "scene.changed",
+        "episode_id": episode_id,
+        "scene_id": scene_id,
+        "id": uuid.uuid4().hex,
+    }
     transaction.on_commit(lambda: send_now(project_id, message))
 
 
 def publish_board_changed(*, project_id: int, episode_id: int) -> None:
     """After commit, tell the project's viewers that an episode's scene list changed."""
     message = {"type": "board.changed", "episode_id": episode_id}
+    transaction.on_commit(lambda: send_now(project_id, message))
+
+
+def publish_board_reordered(*, project_id: int, episode_id: int, order: list[int]) -> None:
+    """After commit, tell the project's viewers an episode's scenes have a new order (only that:
+    the same scenes, each card unchanged but for its number)."""
+    message = {"type": "board.reordered", "episode_id": episode_id, "order": order}
     transaction.on_commit(lambda: send_now(project_id, message))
 
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from characters.models import Character
 from projects.breakdown import DEFAULT_RULES
-from projects.live import publish_board_changed, publish_scene_changed
+from projects.live import publish_board_changed, publish_board_reordered, publish_scene_changed
 from projects.models import Episode, Scene
 from projects.screenplay import SceneText, ShotRules, snap_duration, title_page_of, write_script
 
@@ -77,10 +77,14 @@ def _renumber(scenes: list[Scene]) -> None:
     Scene.objects.bulk_update(scenes, ["position"])
 
 
-def _board_edited(episode: Episode, scenes: list[Scene]) -> None:
+def _board_edited(episode: Episode, scenes: list[Scene], *, reordered: bool = False) -> None:
     _renumber(scenes)
     _write_back(episode, scenes)
-    publish_board_changed(project_id=episode.project_id, episode_id=episode.pk)
+    if reordered:  # the same scenes in another order: viewers are sent the order alone
+        order = [s.pk for s in scenes]
+        publish_board_reordered(project_id=episode.project_id, episode_id=episode.pk, order=order)
+    else:
+        publish_board_changed(project_id=episode.project_id, episode_id=episode.pk)
 
 
 def _mark_changed(scene: Scene) -> None:
@@ -137,7 +141,7 @@ def reorder_scenes(*, episode: Episode, order: Sequence[int]) -> None:
     scenes = _board(episode)
     rank = {pk: i for i, pk in enumerate(order)}
     scenes.sort(key=lambda s: (rank.get(s.pk, len(rank)), s.position))
-    _board_edited(episode, scenes)
+    _board_edited(episode, scenes, reordered=True)
 
 
 @transaction.atomic
@@ -148,7 +152,7 @@ def move_scene(*, scene: Scene, offset: int) -> None:
     index = next(i for i, s in enumerate(scenes) if s.pk == scene.pk)
     target = min(max(index + offset, 0), len(scenes) - 1)
     scenes.insert(target, scenes.pop(index))
-    _board_edited(scene.episode, scenes)
+    _board_edited(scene.episode, scenes, reordered=True)
 
 
 def _insert_after(episode: Episode, new: Scene, after: Scene | None) -> None:

@@ -18,11 +18,13 @@ from projects.models import Scene
 from tests.factories import unsaved_take
 
 pytestmark = pytest.mark.django_db
-# the board's 10 (grid, session and user, episode, character filter), the top bar's
-# switcher and the bell's count
-MAX_PAGE_QUERIES = 12
-# scenes, takes, cast, which cast members the viewer may see, the count, the price table
-MAX_GRID_QUERIES = 7
+# the board's (session and user, episode and membership, character filter, the chunk's
+# rows: scenes, cast, takes; the count; on a cold cache the missing cards' scenes, cast and
+# takes), the top bar's switcher and the bell's count
+MAX_PAGE_QUERIES = 14
+# the rows (scenes, cast, takes), which cast members the viewer may see, the count, the
+# price table, and on a cold cache the missing cards' scenes, cast and takes
+MAX_GRID_QUERIES = 9
 
 
 def fill_board(episode, user, count: int) -> None:  # type: ignore[no-untyped-def]
@@ -172,3 +174,21 @@ def test_a_hidden_cast_member_is_not_named_on_another_viewers_cached_card(episod
     assert "@mia" in render_card(scene, as_writer)
     card = render_card(Scene.objects.get(pk=scene.pk), as_viewer)
     assert "@mia" not in card and "character unavailable" in card
+
+
+def test_a_warm_page_reads_rows_only_and_still_shows_a_change_made_behind_its_back(
+    client, episode, writer, django_assert_max_num_queries
+):
+    fill_board(episode, writer, 200)
+    client.force_login(writer)
+    client.get(storyboard_url(episode))  # every card of the first chunk is now cached
+    with django_assert_max_num_queries(MAX_PAGE_QUERIES - 3):  # no scene loaded as a model
+        client.get(storyboard_url(episode))
+    running = Take.objects.filter(scene__position=1).get()
+    # Written without any event or cache deletion: the card's key follows the row itself.
+    Take.objects.filter(pk=running.pk).update(progress=64)
+
+    page = client.get(storyboard_url(episode)).content.decode()
+
+    card = page[page.index(f'id="scene-{running.scene_id}"') :]
+    assert "· 64%" in card[: card.index("</article>")]

@@ -7,9 +7,9 @@ import threading
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import User
 import redis
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import connection
 
 from generation.credentials import ProjectGenerationSettings

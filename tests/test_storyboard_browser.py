@@ -90,6 +90,9 @@ def test_writer_reorders_by_drag_and_by_keyboard_and_the_reviewer_sees_it_live(
     _wait_for_order(reviewer_page, by_button)
     assert _stored_order(episode) == by_button
     assert reviewer_page.evaluate("window.__notReloaded") is True
+    # Only the order was pushed: the reviewer's cards were moved and renumbered in place.
+    numbers = reviewer_page.locator("#scene-grid article.card .pos").all_inner_texts()
+    assert numbers == [str(n) for n in range(1, len(start) + 1)]
 
 
 def test_a_filter_and_a_batch_omit_in_the_browser(episode, writer, asgi_server, browser):

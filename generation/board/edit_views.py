@@ -19,6 +19,7 @@ from generation.board.render import (
     render_edit,
     render_grid,
     render_notice,
+    render_order,
 )
 from generation.providers import provider_names, shot_rules
 from projects import scene_edits
@@ -63,6 +64,13 @@ def _card(scene: Scene, member: Membership) -> HttpResponse:
 
 def _grid(episode: Episode, member: Membership, notice: str = "") -> HttpResponse:
     return HttpResponse(render_grid(episode, member) + render_notice(notice))
+
+
+def _order(episode: Episode) -> HttpResponse:
+    """After a move: the new order alone; storyboard.js moves and renumbers the cards shown."""
+    scenes = Scene.objects.filter(episode=episode, archived_at__isnull=True)
+    order = list(scenes.order_by("position", "pk").values_list("pk", flat=True))
+    return HttpResponse(render_order(order) + render_notice(""), headers={"HX-Reswap": "none"})
 
 
 def _visible_characters(request: AuthenticatedHttpRequest) -> list[Character]:
@@ -136,22 +144,22 @@ def edit_scene(request: AuthenticatedHttpRequest, scene_id: int) -> HttpResponse
 @login_required
 @require_POST
 def move_scene(request: AuthenticatedHttpRequest, scene_id: int) -> HttpResponse:
-    scene, member = _editable_scene(request, scene_id)
+    scene, _ = _editable_scene(request, scene_id)
     form = MoveForm(request.POST)
     if form.is_valid():
         offset = -1 if form.cleaned_data["direction"] == "up" else 1
         scene_edits.move_scene(scene=scene, offset=offset)
-    return _grid(scene.episode, member)
+    return _order(scene.episode)
 
 
 @login_required
 @require_POST
 def reorder_scenes(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
-    episode, member = _editable_episode(request, episode_id)
+    episode, _ = _editable_episode(request, episode_id)
     form = ReorderForm(request.POST)
     if form.is_valid():
         scene_edits.reorder_scenes(episode=episode, order=form.cleaned_data["order"])
-    return _grid(episode, member)
+    return _order(episode)
 
 
 @login_required

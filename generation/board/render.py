@@ -5,13 +5,14 @@ Partials never need `request`: pushes over the socket have none.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from characters.models import Character
-from generation.board.cards import render_cards
+from generation.board.cards import chunk_cards, render_cards
 from generation.board.status import SCENE_STATUS_LABELS
 from generation.providers import provider_names, shot_rules
 from projects.models import Episode, Membership, Scene, SceneQuerySet
@@ -19,6 +20,7 @@ from projects.models import Episode, Membership, Scene, SceneQuerySet
 GRID = "generation/storyboard.html#scene_grid"
 MORE = "generation/storyboard.html#board_more"
 NOTICE = "generation/storyboard.html#board_notice"
+ORDER = "generation/storyboard.html#board_order"
 EDIT = "generation/storyboard.html#scene_edit"
 
 
@@ -35,12 +37,6 @@ CHUNK = 48
 def board_scenes(episode: Episode) -> list[Scene]:
     """The scenes of an episode's storyboard, in order, ready for rendering."""
     return list(card_scenes(Scene.objects.filter(episode=episode)).order_by("position", "pk"))
-
-
-def chunk_scenes(episode: Episode, start: int) -> list[Scene]:
-    """`CHUNK` scenes of the storyboard from place `start` (0-based), ready for rendering."""
-    scenes = card_scenes(Scene.objects.filter(episode=episode)).order_by("position", "pk")
-    return list(scenes[start : start + CHUNK])
 
 
 def board_size(episode: Episode) -> int:
@@ -60,24 +56,31 @@ def card_scene(scene_id: int) -> Scene | None:
     return card_scenes(Scene.objects.filter(pk=scene_id)).first()
 
 
-def visible_cast(scenes: list[Scene], member: Membership) -> set[int]:
-    """Ids of the cast members of these scenes that the viewer may see (one query).
+def visible_ids(ids: set[int], member: Membership) -> set[int]:
+    """Which of these characters the viewer may see (one query; none for no ids).
 
     A cast member outside this set is shown as "character unavailable", never by name.
     """
-    ids = {c.pk for scene in scenes for c in scene.cast.all()}
     if not ids:
         return set()
     visible = Character.objects.visible_to(member.user).filter(pk__in=ids)
     return set(visible.values_list("pk", flat=True))
 
 
+def visible_cast(scenes: list[Scene], member: Membership) -> set[int]:
+    """Ids of the cast members of these scenes that the viewer may see (one query)."""
+    return visible_ids({c.pk for scene in scenes for c in scene.cast.all()}, member)
+
+
 def board_context(episode: Episode, member: Membership) -> dict[str, Any]:
     """Everything the storyboard page shows: cards, filters, batch durations and providers."""
+    characters = episode_cast(episode, member)
+    # The filter's characters are the episode's visible cast: the cards need no query of their own.
+    known = {c.pk for c in characters}
     return {
-        **_grid_context(episode, member, start=0, oob=False),
+        **_grid_context(episode, member, start=0, oob=False, visible=known.intersection),
         "statuses": SCENE_STATUS_LABELS,
-        "characters": episode_cast(episode, member),
+        "characters": characters,
         "durations": sorted(shot_rules(episode.project.provider).durations),
         "providers": provider_names(),
     }
@@ -88,17 +91,30 @@ def render_card(scene: Scene, member: Membership, *, oob: bool = False) -> str:
     return render_cards([scene], member, visible_cast([scene], member), oob=oob)[0]
 
 
-def _grid_context(episode: Episode, member: Membership, *, start: int, oob: bool) -> dict[str, Any]:
-    scenes = chunk_scenes(episode, start)
-    loaded = start + len(scenes)
-    total = board_size(episode) if len(scenes) == CHUNK or start else loaded
+def _grid_context(
+    episode: Episode,
+    member: Membership,
+    *,
+    start: int,
+    oob: bool,
+    visible: Callable[[set[int]], set[int]] | None = None,
+) -> dict[str, Any]:
+    cards = chunk_cards(
+        episode,
+        member,
+        start=start,
+        count=CHUNK,
+        visible=visible or (lambda ids: visible_ids(ids, member)),
+    )
+    loaded = start + len(cards)
+    total = board_size(episode) if len(cards) == CHUNK or start else loaded
     more = ""
     if loaded < total:
         more = reverse("board:scene_cards", kwargs={"episode_id": episode.pk}) + f"?start={loaded}"
     return {
         "episode": episode,
         "member": member,
-        "cards": render_cards(scenes, member, visible_cast(scenes, member)),
+        "cards": cards,
         "loaded": loaded,
         "total": total,
         "more_url": more,
@@ -118,6 +134,11 @@ def render_more(episode: Episode, member: Membership, *, start: int) -> str:
     """The next chunk of cards from place `start`, and the marker that loads the one after."""
     context = _grid_context(episode, member, start=start, oob=False)
     return "".join(context["cards"]) + render_to_string(MORE, context).strip()
+
+
+def render_order(order: list[int]) -> str:
+    """The board's new order of scene ids, swapped out-of-band; storyboard.js moves the cards."""
+    return render_to_string(ORDER, {"order": ",".join(map(str, order)), "oob": True}).strip()
 
 
 def render_notice(text: str) -> str:

@@ -63,3 +63,10 @@ class EpisodeSocket(WebsocketConsumer):
 
     def send_snapshot(self) -> None:
         raise NotImplementedError
+
+    def board_changed(self, event: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    def board_reordered(self, event: dict[str, Any]) -> None:
+        """The same scenes in a new order: by default, handled as any change of the board."""
+        self.board_changed(event)

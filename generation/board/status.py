@@ -7,6 +7,9 @@ filter, the card's badge and "Generate all" read them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Protocol
+
 from generation.models import GenerationStatus, ReviewStatus, Take
 from generation.providers import get_provider_class
 from projects.models import Scene
@@ -51,7 +54,22 @@ def card_take(scene: Scene) -> Take | None:
 
     A cancelled take stands for nothing: an earlier take that did not stop short shows instead.
     """
-    takes: list[Take] = list(scene.takes.all())  # type: ignore[attr-defined]  # newest first
+    return pick_take(list(scene.takes.all()))  # type: ignore[attr-defined]  # newest first
+
+
+class TakeLike(Protocol):
+    @property
+    def generation_status(self) -> str: ...
+
+    @property
+    def review_status(self) -> str: ...
+
+    @property
+    def is_active(self) -> bool: ...
+
+
+def pick_take[T: TakeLike](takes: Sequence[T]) -> T | None:
+    """`card_take`'s choice among a scene's takes, newest first (models or the card's rows)."""
     if not takes or takes[0].is_active:
         return takes[0] if takes else None
     approved = [t for t in takes if t.review_status == ReviewStatus.APPROVED]

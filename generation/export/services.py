@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 
+from characters.stored_files import local_path
 from generation.export.assemble import ExportCancelled, assemble
 from generation.export.cards import card_options, cards_of
 from generation.export.fonts import font_file, font_option
@@ -167,12 +168,11 @@ class _Progress:
 
 
 def _clips(manifest: list[dict[str, Any]]) -> list[Clip]:
-    media = Path(settings.MEDIA_ROOT)
     clips = []
     for entry in manifest:
         shot = Shot(**entry)
         label = f"Scene {shot.position} ({shot.heading})"
-        path = media / shot.video_name if shot.video_name else None
+        path = local_path(shot.video_name) if shot.video_name else None
         clips.append(Clip(label=label, heading=shot.heading, path=path,
                           seconds=shot.duration_seconds))  # fmt: skip
     return clips

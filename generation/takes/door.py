@@ -19,6 +19,9 @@ order, and answers per scene what it refused and why, in the same words for ever
    that the total the user confirmed is still the total.
 
 The takes it creates store the request they send (`Take.request`), compiled here once.
+What the rules ask about the scenes (busy, usable cast, named speakers, take counts) is
+read for all the request's scenes at once (`generation/takes/facts.py`), so a 50-scene
+batch costs a fixed number of queries; the rules themselves are all here.
 """
 
 from __future__ import annotations
@@ -30,7 +33,6 @@ from enum import StrEnum
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import Max, Q
 
 from characters.models import Character
 from generation.credentials import (
@@ -39,7 +41,6 @@ from generation.credentials import (
     find_credential,
 )
 from generation.models import (
-    ACTIVE_STATUSES,
     GenerationStatus,
     ReviewAction,
     ReviewDecision,
@@ -51,6 +52,7 @@ from generation.prompt_checks import face_refusal
 from generation.prompts import CompiledPrompt, build_request, compile_scene
 from generation.providers import ProviderError, get_provider_class
 from generation.takes.events import publish_take, submit_on_commit
+from generation.takes.facts import RequestFacts, cues, lock_scenes, read_facts, speakers
 from projects.access import ARCHIVED, membership_in
 from projects.models import Membership, Project, Scene
 
@@ -150,13 +152,13 @@ def _start(
         return _refuse_all(scenes, _role_refusal(member), "role")
     if project.archived_at is not None:
         return _refuse_all(scenes, ARCHIVED, "role")
-    locked = [_lock_scene(scene) for scene in scenes]
+    locked = lock_scenes(scenes)
+    facts = read_facts(locked, user)
     provider = provider or _provider_of(kind, source, project)
     result, plans = TakeStart(), []
-    books: dict[str, PriceBook] = {}
     for scene in locked:
         plan = _Plan(scene, provider or scene.effective_provider, None)
-        refusal = _check_scene(plan, user, kind, source, books)
+        refusal = _check_scene(plan, user, kind, source, facts)
         if refusal:
             result.refused.append(refusal)
         else:
@@ -178,7 +180,11 @@ def _start(
     if asked and confirmed_total != f"{total:.2f}":
         result.needs_confirmation = True
         return result
-    result.takes = [_create(plan, user, kind, source) for plan in plans]
+    result.takes = Take.objects.bulk_create(
+        [_prepare(plan, user, kind, source, facts) for plan in plans]
+    )
+    for take in result.takes:
+        _announce(take, user, source)
     return result
 
 
@@ -196,16 +202,6 @@ def _refuse_all(
     return result
 
 
-def _lock_scene(scene: Scene) -> Scene:
-    # One request at a time per scene: the busy check and the take number stay true.
-    return (
-        Scene.objects.select_for_update()
-        .select_related("episode__project")
-        .prefetch_related("cast")
-        .get(pk=scene.pk)
-    )
-
-
 def _provider_of(kind: TakeKind, source: Take | None, project: Project) -> str | None:
     if kind == TakeKind.REMIX and source is not None:
         return source.provider  # a remix is made by the provider that made the video
@@ -216,27 +212,27 @@ def _provider_of(kind: TakeKind, source: Take | None, project: Project) -> str |
 
 
 def _check_scene(
-    plan: _Plan, user: User, kind: TakeKind, source: Take | None, books: dict[str, PriceBook]
+    plan: _Plan, user: User, kind: TakeKind, source: Take | None, facts: RequestFacts
 ) -> Refusal | None:
     """The first rule the scene breaks, as a refusal; None when it may be generated."""
     scene = plan.scene
     for code, check in (
-        ("busy", lambda: _busy(scene)),
+        ("busy", lambda: _busy(scene, facts)),
         ("take", lambda: _source_refusal(kind, source, plan.provider)),
-        ("cast", lambda: _cast_refusal(scene, user)),
-        ("provider", lambda: _provider_refusal(plan, user)),
-        ("credential", lambda: _credential_refusal(plan)),
+        ("cast", lambda: _cast_refusal(scene, facts)),
+        ("provider", lambda: _provider_refusal(plan, facts)),
+        ("credential", lambda: _credential_refusal(plan, facts)),
         ("provider", lambda: _compile(plan)),
-        ("cap", lambda: _cap_refusal(scene)),
-        ("price", lambda: _price(plan, books)),
+        ("cap", lambda: _cap_refusal(scene, facts)),
+        ("price", lambda: _price(plan, facts.books)),
     ):
         if reason := check():
             return Refusal(scene, reason, code)
     return None
 
 
-def _busy(scene: Scene) -> str:
-    if scene.takes.filter(generation_status__in=ACTIVE_STATUSES).exists():  # type: ignore[attr-defined]
+def _busy(scene: Scene, facts: RequestFacts) -> str:
+    if scene.pk in facts.busy:
         return f"Scene {scene.position} already has a take in progress."
     return ""
 
@@ -273,12 +269,20 @@ def _review_note(take: Take) -> str | None:
     return None if decision is None else str(decision.note)
 
 
-def _cast_refusal(scene: Scene, user: User) -> str:
-    cast = list(scene.cast.all())
-    visible = Character.objects.visible_to(user).filter(pk__in=[c.pk for c in cast])
-    if visible.count() < len(cast):
+def _cast_refusal(scene: Scene, facts: RequestFacts) -> str:
+    if any(c.pk not in facts.usable for c in scene.cast.all()):
         return f"Scene {scene.position} casts a character you can no longer use: recast it first."
     return ""
+
+
+def _people(scene: Scene, speakers: list[Character]) -> list[str]:
+    names = {c.pk: c.name for c in scene.cast.all()}
+    handles, cue_names = cues(scene)
+    folded = {name.casefold() for name in cue_names}
+    for character in speakers:
+        if character.handle in handles or character.name.casefold() in folded:
+            names.setdefault(character.pk, character.name)
+    return list(names.values())
 
 
 def people_in_shot(scene: Scene, user: User) -> list[str]:
@@ -287,20 +291,10 @@ def people_in_shot(scene: Scene, user: User) -> list[str]:
     A speaker is a library character when the cue is a character's @handle or display
     name that the requester may see; other cues (a voice, a passer-by) do not count.
     """
-    names = {c.pk: c.name for c in scene.cast.all()}
-    cues = {str(line.get("speaker", "")).strip() for line in scene.dialogue}
-    handles = {c.lstrip("@").lower() for c in cues if c}
-    by_name = Q()
-    for cue in cues:
-        if cue and not cue.startswith("@"):
-            by_name |= Q(name__iexact=cue)
-    speakers = Character.objects.visible_to(user).filter(Q(handle__in=handles) | by_name)
-    for character in speakers.order_by("handle"):
-        names.setdefault(character.pk, character.name)
-    return list(names.values())
+    return _people(scene, speakers([scene], Character.objects.visible_to(user)))
 
 
-def _provider_refusal(plan: _Plan, user: User) -> str:
+def _provider_refusal(plan: _Plan, facts: RequestFacts) -> str:
     scene, name = plan.scene, plan.provider
     if not name:
         return "This project names no fallback provider."
@@ -309,7 +303,7 @@ def _provider_refusal(plan: _Plan, user: User) -> str:
     except ProviderError as exc:  # a provider no longer configured: say so, never a 500
         return str(exc)
     limit = cls.capabilities.max_characters
-    people = people_in_shot(scene, user)
+    people = _people(scene, facts.speakers)
     if len(people) > limit:
         return (
             f"Scene {scene.position} has {len(people)} characters in one shot; {cls.label} "
@@ -325,9 +319,11 @@ def _provider_refusal(plan: _Plan, user: User) -> str:
     return ""
 
 
-def _credential_refusal(plan: _Plan) -> str:
-    studio_id = plan.scene.episode.project.studio_id
-    plan.credential, missing = find_credential(studio_id=studio_id, provider=plan.provider)
+def _credential_refusal(plan: _Plan, facts: RequestFacts) -> str:
+    key = (plan.scene.episode.project.studio_id, plan.provider)
+    if key not in facts.credentials:
+        facts.credentials[key] = find_credential(studio_id=key[0], provider=key[1])
+    plan.credential, missing = facts.credentials[key]
     return missing
 
 
@@ -343,18 +339,20 @@ def takes_left(scene: Scene) -> int | None:
 
     Every take counts; each producer's "Allow one more take" in the review log adds one.
     """
-    cap = scene.episode.project.retake_cap
-    if cap is None:
+    if scene.episode.project.retake_cap is None:
         return None
-    allowed = (
-        cap
-        + ReviewDecision.objects.filter(take__scene=scene, action=ReviewAction.ALLOW_RETAKE).count()
-    )
-    return max(allowed - scene.takes.count(), 0)  # type: ignore[attr-defined]
+    allowed = ReviewDecision.objects.filter(take__scene=scene, action=ReviewAction.ALLOW_RETAKE)
+    return _left(scene, allowed.count(), scene.takes.count())  # type: ignore[attr-defined]
 
 
-def _cap_refusal(scene: Scene) -> str:
-    if takes_left(scene) != 0:
+def _left(scene: Scene, allowed: int, made: int) -> int | None:
+    cap = scene.episode.project.retake_cap
+    return None if cap is None else max(cap + allowed - made, 0)
+
+
+def _cap_refusal(scene: Scene, facts: RequestFacts) -> str:
+    made = facts.takes.get(scene.pk, (0, None))[0]
+    if _left(scene, facts.allowed.get(scene.pk, 0), made) != 0:
         return ""
     cap = scene.episode.project.retake_cap
     return (
@@ -377,7 +375,10 @@ def _price(plan: _Plan, books: dict[str, PriceBook]) -> str:
     return ""
 
 
-def _create(plan: _Plan, user: User, kind: TakeKind, source: Take | None) -> Take:
+def _prepare(
+    plan: _Plan, user: User, kind: TakeKind, source: Take | None, facts: RequestFacts
+) -> Take:
+    """The take to create for a plan that passed every rule (all are inserted at once)."""
     scene, compiled = plan.scene, plan.compiled
     assert compiled is not None  # every plan that passed was compiled
     width, height = scene.episode.project.frame_size
@@ -391,11 +392,11 @@ def _create(plan: _Plan, user: User, kind: TakeKind, source: Take | None) -> Tak
     )
     remix = kind == TakeKind.REMIX and source is not None
     prompt = (_review_note(source) or "") if remix and source else compiled.text
-    number = (scene.takes.aggregate(n=Max("number"))["n"] or 0) + 1  # type: ignore[attr-defined]
-    take = Take.objects.create(
+    number = (facts.takes.get(scene.pk, (0, None))[1] or 0) + 1
+    return Take(
         scene=scene,
         number=number,
-        replaces=source or scene.takes.order_by("-number").first(),  # type: ignore[attr-defined]
+        replaces_id=source.pk if source else facts.newest.get(scene.pk),
         requested_by=user,
         provider=plan.provider,
         credential=plan.credential,
@@ -406,11 +407,14 @@ def _create(plan: _Plan, user: User, kind: TakeKind, source: Take | None) -> Tak
         width=width,
         height=height,
     )
+
+
+def _announce(take: Take, user: User, source: Take | None) -> None:
+    """A created take: its source resolved, its card pushed and its submit task due on commit."""
     if source is not None and source.generation_status == GenerationStatus.NEEDS_ATTENTION:
         source.mark_cancelled(f"Resolved by {user.username}: resubmitted.")
     publish_take(take)
     submit_on_commit(take.pk)
-    return take
 
 
 # Stored in their own columns, not in Take.request.
@@ -420,4 +424,4 @@ _OWN_FIELDS = {"prompt", "duration_seconds", "width", "height"}
 def cast_refusal(scene: Scene, user: User) -> str:
     """Why `user` may not use the scene's cast any more ("" when they may): the door's
     rule 3, for paths that spend money on a scene without making a take (voicing)."""
-    return _cast_refusal(scene, user)
+    return _cast_refusal(scene, read_facts([scene], user))

@@ -154,9 +154,45 @@
     }
   });
 
+  // A reorder elsewhere sends only the new order of scene ids: the cards loaded here are
+  // moved and renumbered in place. When the loaded part of the board now starts with
+  // scenes this page has not loaded, its first chunk is asked for again instead.
+  function renumber(card, position) {
+    var pos = card.querySelector(".pos");
+    if (pos) pos.textContent = position;
+    [card].concat(Array.prototype.slice.call(card.querySelectorAll("[aria-label]"))).forEach(function (el) {
+      var label = el.getAttribute("aria-label");
+      if (label) el.setAttribute("aria-label", label.replace(/([Ss]cene )\d+/, "$1" + position));
+    });
+  }
+
+  var appliedOrder = "";
+  function applyOrder() {
+    var holder = document.getElementById("board-order");
+    var el = grid();
+    if (!holder || !el || !holder.dataset.order || holder.dataset.order === appliedOrder) return;
+    appliedOrder = holder.dataset.order;
+    var ids = appliedOrder.split(",");
+    var loaded = cards();
+    var byId = {};
+    loaded.forEach(function (card) { byId[card.dataset.scene] = card; });
+    var shown = ids.slice(0, loaded.length);
+    if (shown.some(function (id) { return !byId[id]; })) {
+      htmx.ajax("GET", el.dataset.cardsUrl + "?start=0", { target: "#scene-grid", swap: "innerHTML" });
+      return;
+    }
+    var marker = document.getElementById("board-more");
+    var inPlace = loaded.every(function (card, index) { return card.dataset.scene === shown[index]; });
+    shown.forEach(function (id, index) {
+      if (!inPlace) el.insertBefore(byId[id], marker && marker.parentNode === el ? marker : null);
+      renumber(byId[id], index + 1);
+    });
+  }
+
   document.body.addEventListener("htmx:afterSettle", refresh);
-  document.body.addEventListener("htmx:oobAfterSwap", refresh);
+  document.body.addEventListener("htmx:oobAfterSwap", function () { applyOrder(); refresh(); });
   document.body.addEventListener("htmx:wsAfterMessage", function () {
+    applyOrder();
     refresh();
     if (!synced) { synced = true; mark("open", "live"); }
   });
