@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from characters.models import Character, Privacy
+from generation.board.cards import EXTRA_FACTS
 from generation.board.render import CHUNK, render_card, render_grid
 from generation.models import Take
 from projects.access import membership_in
@@ -20,11 +21,14 @@ from tests.factories import unsaved_take
 pytestmark = pytest.mark.django_db
 # the board's (session and user, episode and membership, character filter, the chunk's
 # rows: scenes, cast, takes; the count; on a cold cache the missing cards' scenes, cast and
-# takes), the top bar's switcher and the bell's count
-MAX_PAGE_QUERIES = 14
+# takes), the top bar's switcher and the bell's count; each part of the card that adds its
+# facts to the key (card_facts: the sound flag) reads them once for the rows and once for
+# the scenes loaded cold
+FACTS = len(EXTRA_FACTS)
+MAX_PAGE_QUERIES = 14 + 2 * FACTS
 # the rows (scenes, cast, takes), which cast members the viewer may see, the count, the
-# price table, and on a cold cache the missing cards' scenes, cast and takes
-MAX_GRID_QUERIES = 9
+# price table, and on a cold cache the missing cards' scenes, cast and takes (and the facts)
+MAX_GRID_QUERIES = 9 + 2 * FACTS
 
 
 def fill_board(episode, user, count: int) -> None:  # type: ignore[no-untyped-def]
@@ -182,7 +186,7 @@ def test_a_warm_page_reads_rows_only_and_still_shows_a_change_made_behind_its_ba
     fill_board(episode, writer, 200)
     client.force_login(writer)
     client.get(storyboard_url(episode))  # every card of the first chunk is now cached
-    with django_assert_max_num_queries(MAX_PAGE_QUERIES - 3):  # no scene loaded as a model
+    with django_assert_max_num_queries(MAX_PAGE_QUERIES - 3 - FACTS):  # no scene loaded as a model
         client.get(storyboard_url(episode))
     running = Take.objects.filter(scene__position=1).get()
     # Written without any event or cache deletion: the card's key follows the row itself.

@@ -253,7 +253,12 @@ def chunk_cards(
     missing = [card.row[0] for card, key in zip(cards, keys, strict=True) if key not in found]
     if missing:
         # Loaded now, so rendered from the state they are in now, under that state's key.
-        scenes = Scene.objects.filter(pk__in=missing).on_board().prefetch_related("takes")
+        scenes = (
+            Scene.objects.filter(pk__in=missing)
+            .on_board()
+            .select_related("sound")
+            .prefetch_related("takes")
+        )
         by_pk = {scene.pk: scene for scene in scenes}
         rendered = render_cards(list(by_pk.values()), member, seen, oob=oob, books=books)
         fresh = dict(zip(by_pk, rendered, strict=True))
