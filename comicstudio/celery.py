@@ -10,4 +10,4 @@ app = Celery("comicstudio")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 # Sub-packages with their own tasks module.
-app.autodiscover_tasks(["generation.takes", "generation.export"])
+app.autodiscover_tasks(["generation.takes", "generation.export", "generation.api"])

@@ -1,5 +1,6 @@
 """The generation app's models, one module per sub-domain; imported here so Django finds them."""
 
+from generation.api.models import ApiBatch, ApiToken, IdempotentAnswer, Webhook
 from generation.credentials import ProjectGenerationSettings, ProviderCharacter, ProviderCredential
 from generation.drafting import ScriptAssistant
 from generation.export.models import DialogueTranslation, Export
@@ -25,6 +26,10 @@ from generation.money.pricing import ListPrice
 from generation.review.models import Notification, NotificationMute, ReviewComment
 
 __all__ = [
+    "ApiBatch",
+    "ApiToken",
+    "IdempotentAnswer",
+    "Webhook",
     "ACTIVE_STATUSES",
     "CANCELLABLE_STATUSES",
     "IN_FLIGHT_STATUSES",

@@ -1,0 +1,104 @@
+"""Characters: those the caller may see (`Character.objects.visible_to`), create, references,
+privacy. A character the caller may not see is a 404, whether or not it exists.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Field, File, Form, Router, Schema
+from ninja.files import UploadedFile
+
+from characters.access import get_character_for_owner, get_character_for_user
+from characters.forms import CharacterForm, PrivacyForm, ReferenceForm
+from characters.models import Character
+from characters.services import add_reference, create_character
+from generation.api.auth import caller, writer
+from generation.api.problems import form_problem
+
+router = Router(tags=["characters"])
+
+
+class CharacterOut(Schema):
+    handle: str
+    name: str
+    kind: str
+    appearance: str
+    privacy: str
+    mine: bool
+    references: list[str]
+
+
+class CharacterIn(Schema):
+    name: str = Field(max_length=120)
+    handle: str = Field(max_length=31)
+    kind: str = Field("other", max_length=24)
+    appearance: str = Field("", max_length=4000)
+    style_notes: str = Field("", max_length=4000)
+    negative_notes: str = Field("", max_length=4000)
+    privacy: str = Field("only_me", max_length=20)
+
+
+class PrivacyIn(Schema):
+    privacy: str = Field(max_length=20, description="only_me, approved, mutuals or everyone")
+
+
+def character_out(character: Character, user: object) -> CharacterOut:
+    return CharacterOut(
+        handle=character.handle, name=character.name, kind=character.kind,
+        appearance=character.appearance, privacy=character.privacy,
+        mine=character.owner_id == getattr(user, "pk", None),
+        references=[r.angle for r in character.references.all()],  # type: ignore[attr-defined]
+    )  # fmt: skip
+
+
+@router.get("/characters", response=list[CharacterOut])
+def characters(request: HttpRequest) -> list[CharacterOut]:
+    """Every character the caller may see, and no other."""
+    user = caller(request).user
+    visible = Character.objects.visible_to(user).prefetch_related("references").order_by("handle")
+    return [character_out(c, user) for c in visible]
+
+
+@router.get("/characters/{handle}", response=CharacterOut)
+def character(request: HttpRequest, handle: str) -> CharacterOut:
+    user = caller(request).user
+    return character_out(get_character_for_user(user, handle), user)
+
+
+@router.post("/characters", response={201: CharacterOut})
+def create(request: HttpRequest, payload: CharacterIn) -> tuple[int, CharacterOut]:
+    """A new character of the caller's (the library's form checks every field)."""
+    user = writer(request).user
+    form = CharacterForm(payload.dict())
+    if not form.is_valid():
+        raise form_problem(form)
+    fields = {name: form.cleaned_data[name] for name in CharacterForm.Meta.fields}
+    made = create_character(owner=user, fields=fields, references={})
+    return 201, character_out(made, user)
+
+
+@router.post("/characters/{handle}/references", response={201: CharacterOut})
+def upload_reference(
+    request: HttpRequest, handle: str, angle: Form[str], image: File[UploadedFile]
+) -> tuple[int, CharacterOut]:
+    """A reference image (front, side or back), checked as the library's upload is."""
+    user = writer(request).user
+    found = get_character_for_owner(user, handle)
+    form = ReferenceForm({"angle": angle}, {"image": image}, character=found)
+    if not form.is_valid():
+        raise form_problem(form)
+    add_reference(character=found, angle=form.cleaned_data["angle"],
+                  checked=form.cleaned_data["image"], look=form.cleaned_data["look"])  # fmt: skip
+    return 201, character_out(found, user)
+
+
+@router.put("/characters/{handle}/privacy", response=CharacterOut)
+def set_privacy(request: HttpRequest, handle: str, payload: PrivacyIn) -> CharacterOut:
+    user = writer(request).user
+    found = get_character_for_owner(user, handle)
+    form = PrivacyForm(payload.dict())
+    if not form.is_valid():
+        raise form_problem(form)
+    found.privacy = form.cleaned_data["privacy"]
+    found.save(update_fields=["privacy", "updated_at"])
+    return character_out(found, user)
