@@ -107,7 +107,7 @@ def world(studio, owner, producer, writer, reviewer, viewer, outsider, episode, 
         "username": writer.username, "number": 1,
         "membership_id": extra_membership.pk, "invitation_id": invitation.pk, "token": link,
         "export_id": export.pk, "field": "video", "uidb64": "MQ", "comment_id": comment.pk,
-        "language": "es", "suffix": "srt",
+        "language": "es", "suffix": "srt", "batch_id": 1, "webhook_id": 1, "token_id": 1,
     }  # fmt: skip
     return users, values
 

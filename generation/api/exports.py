@@ -96,7 +96,9 @@ def export(request: HttpRequest, export_id: int) -> ExportOut:
     return export_out(_export(request, export_id))
 
 
-@router.get("/exports/{export_id}/video", summary="Download an export's MP4")
+@router.get(
+    "/exports/{export_id}/video", summary="Download an export's MP4", url_name="export_video"
+)
 def video(request: HttpRequest, export_id: int) -> HttpResponseBase:
     found = _export(request, export_id)
     return serve_file(request, found.video, content_type="video/mp4",

@@ -225,7 +225,9 @@ def cancel(request: HttpRequest, take_id: int) -> TakeOut:
     return take_out(found_take)
 
 
-@router.get("/takes/{take_id}/video", summary="Download a take's video (MP4)")
+@router.get(
+    "/takes/{take_id}/video", summary="Download a take's video (MP4)", url_name="take_video"
+)
 def video(request: HttpRequest, take_id: int) -> HttpResponseBase:
     found, _ = _take(caller(request), take_id)
     return serve_file(request, found.video, content_type="video/mp4")
