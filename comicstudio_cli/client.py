@@ -96,7 +96,9 @@ class Client:
                     time.sleep(float(exc.headers.get("Retry-After", "1")))
                     continue
                 problem = _problem(exc)
-                raise ApiError(problem.get("detail") or str(exc), _exit_code(exc.code), problem)
+                raise ApiError(
+                    problem.get("detail") or str(exc), _exit_code(exc.code), problem
+                ) from None
             except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
                 if attempt == RETRIES - 1:
                     raise ApiError(f"Cannot reach {self.url}: {exc}", ERROR) from None

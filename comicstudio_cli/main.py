@@ -80,7 +80,9 @@ def generate(args: argparse.Namespace, out: Out) -> int:
     if not estimate["scenes"]:
         out.result({"estimate": estimate, "batch": None}, "Nothing to generate.")
         return REFUSED if estimate["refused"] else OK
-    out.say(f"{len(estimate['scenes'])} scene(s), total {estimate['total']} {estimate['currency']}.")
+    out.say(
+        f"{len(estimate['scenes'])} scene(s), total {estimate['total']} {estimate['currency']}."
+    )
     if not args.yes and not _confirmed(estimate["total"]):
         out.say("Not confirmed: nothing was started (use --yes to confirm in scripts).")
         return REFUSED

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from generation.api.auth import caller, scene_for, writer
 from generation.api.problems import Problem, form_problem
@@ -74,7 +74,7 @@ def decisions(request: HttpRequest, take_id: int) -> list[DecisionOut]:
 
 
 @router.post("/takes/{take_id}/decisions", response={201: DecisionOut})
-def decide(request: HttpRequest, take_id: int, payload: DecisionIn) -> tuple[int, DecisionOut]:
+def decide(request: HttpRequest, take_id: int, payload: DecisionIn) -> Status[DecisionOut]:
     """Approve, request changes, reject (a reason and a note), reopen, … as the review room."""
     take, member = _take(request, take_id, write=True)
     require(member.can_review, member)  # type: ignore[attr-defined]
@@ -85,11 +85,11 @@ def decide(request: HttpRequest, take_id: int, payload: DecisionIn) -> tuple[int
         made = record_review(take=take, author=caller(request).user, **form.cleaned_data)
     except GenerationRefused as exc:
         raise Problem(409, str(exc), "review-refused") from None
-    return 201, decision_out(made)
+    return Status(201, decision_out(made))
 
 
 @router.post("/takes/{take_id}/comments", response={201: CommentOut})
-def comment(request: HttpRequest, take_id: int, payload: CommentIn) -> tuple[int, CommentOut]:
+def comment(request: HttpRequest, take_id: int, payload: CommentIn) -> Status[CommentOut]:
     """A comment pinned to a time in the take (or a reply to one)."""
     take, member = _take(request, take_id, write=True)
     require(member.can_comment, member)  # type: ignore[attr-defined]
@@ -102,5 +102,5 @@ def comment(request: HttpRequest, take_id: int, payload: CommentIn) -> tuple[int
                            at_seconds=data["at_seconds"], parent_id=data["parent"])  # fmt: skip
     except GenerationRefused as exc:
         raise Problem(409, str(exc), "comment-refused") from None
-    return 201, CommentOut(id=made.pk, take_id=take.pk, text=made.text,
-                           at_seconds=f"{made.at_seconds}")  # fmt: skip
+    return Status(201, CommentOut(id=made.pk, take_id=take.pk, text=made.text,
+                           at_seconds=f"{made.at_seconds}"))  # fmt: skip

@@ -17,7 +17,7 @@ from celery import current_app
 from django.db import transaction
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from generation.api.auth import caller, writer
 from generation.api.models import Webhook
@@ -72,7 +72,7 @@ def webhooks(request: HttpRequest) -> list[WebhookOut]:
 
 
 @router.post("/webhooks", response={201: NewWebhookOut})
-def register(request: HttpRequest, payload: WebhookIn) -> tuple[int, NewWebhookOut]:
+def register(request: HttpRequest, payload: WebhookIn) -> Status[NewWebhookOut]:
     """Register a URL for `batch.finished` and `export.finished` (public addresses only)."""
     found = writer(request)
     url = payload.url.strip()
@@ -87,13 +87,13 @@ def register(request: HttpRequest, payload: WebhookIn) -> tuple[int, NewWebhookO
     hook = Webhook.objects.create(
         user=found.user, studio=found.token.studio, url=url, secret=secrets.token_hex(32)
     )
-    return 201, NewWebhookOut(id=hook.pk, url=hook.url, created_at=hook.created_at,
-                              secret=hook.secret)  # fmt: skip
+    return Status(201, NewWebhookOut(id=hook.pk, url=hook.url, created_at=hook.created_at,
+                              secret=hook.secret))  # fmt: skip
 
 
 @router.delete("/webhooks/{webhook_id}", response={204: None})
-def remove(request: HttpRequest, webhook_id: int) -> tuple[int, None]:
+def remove(request: HttpRequest, webhook_id: int) -> Status[None]:
     found = writer(request)
     hook = get_object_or_404(Webhook, pk=webhook_id, user=found.user, studio=found.token.studio)
     hook.delete()
-    return 204, None
+    return Status(204, None)
