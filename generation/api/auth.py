@@ -63,6 +63,12 @@ class TokenRateThrottle(SimpleRateThrottle):
     def get_rate(self) -> str:
         return str(settings.COMICSTUDIO_API_RATE)
 
+    def allow_request(self, request: HttpRequest) -> bool:
+        # The rate is read per request (the setting may change without a restart in tests).
+        self.rate = self.get_rate()
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request)
+
     def get_cache_key(self, request: HttpRequest) -> str | None:
         auth = getattr(request, "auth", None)
         return f"api-throttle-{auth}" if auth else None

@@ -60,7 +60,7 @@ def problem(
     return HttpResponse(dumps(body), status=status, content_type=CONTENT_TYPE)
 
 
-def form_problem(form: forms.Form) -> Problem:
+def form_problem(form: forms.BaseForm) -> Problem:
     """A form's errors as field errors (422); `__all__` becomes the detail."""
     errors = [
         {"field": "" if field == "__all__" else field, "message": str(message)}

@@ -17,6 +17,7 @@ from generation.review.forms import CommentForm, ReviewForm
 from generation.review.services import record_review
 from generation.services import GenerationRefused
 from projects.access import require
+from projects.models import Membership
 
 router = Router(tags=["review"])
 
@@ -58,7 +59,7 @@ def decision_out(decision: ReviewDecision) -> DecisionOut:
     )  # fmt: skip
 
 
-def _take(request: HttpRequest, take_id: int, *, write: bool) -> tuple[Take, object]:
+def _take(request: HttpRequest, take_id: int, *, write: bool) -> tuple[Take, Membership]:
     found = writer(request) if write else caller(request)
     take = get_object_or_404(Take.objects.select_related("scene__episode__project"), pk=take_id)
     _, member = scene_for(found, take.scene_id)
@@ -77,7 +78,7 @@ def decisions(request: HttpRequest, take_id: int) -> list[DecisionOut]:
 def decide(request: HttpRequest, take_id: int, payload: DecisionIn) -> Status[DecisionOut]:
     """Approve, request changes, reject (a reason and a note), reopen, … as the review room."""
     take, member = _take(request, take_id, write=True)
-    require(member.can_review, member)  # type: ignore[attr-defined]
+    require(member.can_review, member)
     form = ReviewForm(payload.dict())
     if not form.is_valid():
         raise form_problem(form)
@@ -92,7 +93,7 @@ def decide(request: HttpRequest, take_id: int, payload: DecisionIn) -> Status[De
 def comment(request: HttpRequest, take_id: int, payload: CommentIn) -> Status[CommentOut]:
     """A comment pinned to a time in the take (or a reply to one)."""
     take, member = _take(request, take_id, write=True)
-    require(member.can_comment, member)  # type: ignore[attr-defined]
+    require(member.can_comment, member)
     form = CommentForm(payload.dict())
     if not form.is_valid():
         raise form_problem(form)

@@ -28,7 +28,7 @@ from generation.services import cancel_take
 from generation.spending_views import batch_scenes
 from generation.takes.door import TakeKind, TakeStart, start_takes
 from projects.access import require
-from projects.models import Episode
+from projects.models import Episode, Membership
 
 router = Router(tags=["takes"])
 API_ROOT = "/api/v1"
@@ -200,7 +200,7 @@ def takes(
     return [take_out(t) for t in found]
 
 
-def _take(found: Caller, take_id: int) -> tuple[Take, object]:
+def _take(found: Caller, take_id: int) -> tuple[Take, Membership]:
     take = get_object_or_404(Take.objects.select_related("scene"), pk=take_id)
     _, member = scene_for(found, take.scene_id)
     return take, member
@@ -217,7 +217,7 @@ def cancel(request: HttpRequest, take_id: int) -> TakeOut:
     """Cancel a take before it finished (409 when it had already finished)."""
     found = writer(request)
     found_take, member = _take(found, take_id)
-    require(member.can_generate, member)  # type: ignore[attr-defined]
+    require(member.can_generate, member)
     with transaction.atomic():
         if not cancel_take(take=found_take, cancelled_by=found.user):
             raise Problem(409, f"Take {found_take.number} had already finished.", "finished")
