@@ -51,8 +51,8 @@ def test_a_token_is_shown_once_stored_hashed_and_revoked_on_the_settings_page(
 def test_a_token_names_only_a_studio_of_ones_own(client, studio, writer, outsider):
     other = outsider.memberships.get().studio
     client.force_login(writer)
-    page = client.post(reverse("tokens:tokens"),
-                       {"name": "x", "studio": other.pk, "scope": "read", "expires_in": 7})  # fmt: skip
+    form = {"name": "x", "studio": other.pk, "scope": "read", "expires_in": 7}
+    page = client.post(reverse("tokens:tokens"), form)
     assert page.status_code == 400 and not ApiToken.objects.exists()
 
 
