@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
 
 from generation.api import (
@@ -18,8 +17,9 @@ from generation.api import (
     webhooks,
 )
 from generation.api.auth import TokenAuth, TokenRateThrottle
+from generation.api.schema import ComicStudioApi
 
-api = NinjaAPI(
+api = ComicStudioApi(
     title="Comic Studio API",
     version="1",
     description="Scripts, scenes, characters, takes, review and exports (docs/api.md).",

@@ -34,8 +34,8 @@ class Caller:
     token: ApiToken
     user: User
 
-    def __str__(self) -> str:  # the throttle keys on this
-        return f"token-{self.token.pk}"
+    def __str__(self) -> str:  # the throttle keys on this (a digest never repeats; an id may)
+        return f"token-{self.token.digest[:24]}"
 
 
 class TokenAuth(HttpBearer):

@@ -4,16 +4,18 @@ privacy. A character the caller may not see is a 404, whether or not it exists.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from django.http import HttpRequest
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from characters.access import get_character_for_owner, get_character_for_user
-from characters.forms import CharacterForm, PrivacyForm, ReferenceForm
-from characters.models import Character
+from characters.forms import HANDLE_TAKEN, CharacterForm, PrivacyForm, ReferenceForm
+from characters.models import HANDLE_PATTERN, Character
 from characters.services import add_reference, create_character
 from generation.api.auth import caller, writer
-from generation.api.problems import form_problem
+from generation.api.problems import Problem, form_problem
 
 router = Router(tags=["characters"])
 
@@ -28,18 +30,25 @@ class CharacterOut(Schema):
     references: list[str]
 
 
+PrivacyName = Literal["only_me", "approved", "mutuals", "everyone"]
+KindName = Literal["animal", "mascot", "object", "illustrated_human", "avatar_3d", "other"]
+SOME_TEXT = r"\S"  # the library's form strips: blank text is no text
+
+
 class CharacterIn(Schema):
-    name: str = Field(max_length=120)
-    handle: str = Field(max_length=31)
-    kind: str = Field("other", max_length=24)
-    appearance: str = Field("", max_length=4000)
+    """Checked again by the library's own form (a handle taken or reserved: 422)."""
+
+    name: str = Field(max_length=120, pattern=SOME_TEXT)
+    handle: str = Field(pattern=f"^@?{HANDLE_PATTERN}$", description="3–30 of a-z, 0-9, _")
+    kind: KindName = "other"
+    appearance: str = Field(max_length=4000, pattern=SOME_TEXT)
     style_notes: str = Field("", max_length=4000)
     negative_notes: str = Field("", max_length=4000)
-    privacy: str = Field("only_me", max_length=20)
+    privacy: PrivacyName = "only_me"
 
 
 class PrivacyIn(Schema):
-    privacy: str = Field(max_length=20, description="only_me, approved, mutuals or everyone")
+    privacy: PrivacyName
 
 
 def character_out(character: Character, user: object) -> CharacterOut:
@@ -71,6 +80,9 @@ def create(request: HttpRequest, payload: CharacterIn) -> Status[CharacterOut]:
     user = writer(request).user
     form = CharacterForm(payload.dict())
     if not form.is_valid():
+        if form.errors.get("handle") == [HANDLE_TAKEN]:  # taken by someone: a conflict
+            raise Problem(409, HANDLE_TAKEN, "handle-taken",
+                          errors=[{"field": "handle", "message": HANDLE_TAKEN}])  # fmt: skip
         raise form_problem(form)
     fields = {name: form.cleaned_data[name] for name in CharacterForm.Meta.fields}
     made = create_character(owner=user, fields=fields, references={})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
+from typing import Literal
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -22,8 +22,15 @@ from projects.models import Membership
 router = Router(tags=["review"])
 
 
+# 0 to 3600 with at most two decimals, as the review room's comment form takes it.
+SECONDS = r"^(3600(\.0{1,2})?|([0-9]{1,3}|[0-2][0-9]{3}|3[0-5][0-9]{2})(\.[0-9]{1,2})?)$"
+Action = Literal["approve", "request_changes", "reject", "reopen", "comment", "hold", "resume"]
+
+
 class DecisionIn(Schema):
-    action: str = Field(max_length=32, description="approve, request_changes, reject, reopen, …")
+    """Rejecting or requesting changes needs a reason code and a note (422 otherwise)."""
+
+    action: Action
     reason_code: str = Field("", max_length=40)
     note: str = Field("", max_length=4000)
 
@@ -40,7 +47,7 @@ class DecisionOut(Schema):
 
 class CommentIn(Schema):
     text: str = Field(max_length=4000)
-    at_seconds: Decimal = Field(Decimal("0"), ge=0, le=3600, decimal_places=2)
+    at_seconds: str = Field("0", pattern=SECONDS, description="0 to 3600, two decimals at most")
     parent: int | None = None
 
 

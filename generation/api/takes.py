@@ -34,6 +34,7 @@ router = Router(tags=["takes"])
 API_ROOT = "/api/v1"
 # Never the total of anything: the door then only prices the scenes and starts nothing.
 ESTIMATE_ONLY = "estimate"
+MONEY = r"^[0-9]{1,10}(\.[0-9]{1,2})?$"
 NOTHING = "Nothing to generate: every scene has a take or one in progress."
 
 
@@ -45,8 +46,8 @@ class ScenesIn(Schema):
 
 
 class RequestIn(ScenesIn):
-    confirmed_total: Decimal = Field(
-        ge=0, max_digits=12, decimal_places=2, description="The estimate's total, confirmed."
+    confirmed_total: str = Field(
+        pattern=MONEY, description='The estimate\'s total, confirmed (e.g. "19.20").'
     )
 
 
@@ -156,7 +157,9 @@ def request_takes(request: HttpRequest, episode_id: int, payload: RequestIn) -> 
     episode, _ = episode_for(found, episode_id)
 
     def work() -> tuple[int, object]:
-        started = _ask_door(found, episode, payload.scene_ids, f"{payload.confirmed_total:.2f}")
+        started = _ask_door(
+            found, episode, payload.scene_ids, f"{Decimal(payload.confirmed_total):.2f}"
+        )
         if started.needs_confirmation:
             new = _estimate(episode, started)
             raise Problem(409, f"The total is now {new.total}: confirm it again.",

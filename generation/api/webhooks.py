@@ -31,7 +31,7 @@ WATCH_SECONDS = 3
 
 
 class WebhookIn(Schema):
-    url: str = Field(max_length=500)
+    url: str = Field(max_length=500, pattern=r"^https?://[^\s/?#]+[^\s]*$")
 
 
 class WebhookOut(Schema):
