@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.urls import reverse
 
@@ -75,3 +77,15 @@ def test_the_schema_is_valid_openapi_3_1_and_the_docs_page_needs_no_inline_scrip
     docs = api().get("/api/v1/docs").content.decode()
     assert "<script>" not in docs.replace(" ", "") and "onload=" not in docs
     assert 'src="/static/ninja/swagger-ui-init.js"' in docs
+
+
+def test_each_status_is_described_once_per_operation():
+    raw = api().get("/api/v1/openapi.json").content.decode()
+    schema = json.loads(raw, object_pairs_hook=_no_duplicates)
+    assert all("404" in op["responses"] for ops in schema["paths"].values() for op in ops.values())
+
+
+def _no_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    keys = [k for k, _ in pairs]
+    assert len(keys) == len(set(keys)), f"duplicated keys: {keys}"
+    return dict(pairs)

@@ -47,7 +47,9 @@ class ComicStudioApi(NinjaAPI):
         problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
         for path, operations in schema["paths"].items():
             for operation in operations.values():
-                responses = operation.setdefault("responses", {})
+                # ninja keys its responses by int: one key per status once dumped as JSON
+                responses = {str(k): v for k, v in operation.get("responses", {}).items()}
+                operation["responses"] = responses
                 for status, text in REFUSALS.items():
                     responses.setdefault(status, {"description": text, "content": problem})
                 if path.endswith("/video"):
