@@ -134,3 +134,12 @@ def test_the_event_stream_tells_each_scene_change_as_it_happens(
             statuses.append(data["generation_status"])
     assert statuses[0] in ("queued", "submitted", "running")
     stream.close()
+
+
+@pytest.mark.django_db
+def test_a_malformed_webhook_url_is_a_field_error(studio, writer):
+    client = api(token_for(writer, studio))
+    for url in ("https://'\u0103V]x", "http://host:99999/x", "http://[::1/x"):
+        refused = _post(client, "/webhooks", {"url": url})
+        assert refused.status_code == 422, url
+        assert refused.json()["errors"][0]["field"] == "url"

@@ -113,3 +113,13 @@ def test_bad_input_is_a_problem_with_field_errors_never_a_500(studio, producer, 
     fields = client.post(f"/api/v1/episodes/{episode.pk}/takes", '{"confirmed_total": "abc"}',
                          content_type="application/json").json()  # fmt: skip
     assert fields["errors"][0]["field"] == "confirmed_total"
+
+
+def test_a_nul_character_is_refused_by_the_schema_before_the_database(studio, writer, episode):
+    client = api(token_for(writer, studio))
+    body = json.dumps({"text": "INT. A - DAY\n\nHi\u0000there."})
+    answer = client.post(f"/api/v1/episodes/{episode.pk}/script/preview", body,
+                         content_type="application/json")  # fmt: skip
+    assert answer.status_code == 422 and answer.json()["errors"][0]["field"] == "text"
+    assert client.get("/api/v1/characters/a%00b").status_code == 422
+    assert client.get(f"/api/v1/episodes/{episode.pk}/takes?review_status=%00").status_code == 422

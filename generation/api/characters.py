@@ -4,10 +4,10 @@ privacy. A character the caller may not see is a 404, whether or not it exists.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.http import HttpRequest
-from ninja import Field, File, Form, Router, Schema, Status
+from ninja import Field, File, Form, Path, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from characters.access import get_character_for_owner, get_character_for_user
@@ -15,6 +15,7 @@ from characters.forms import HANDLE_TAKEN, CharacterForm, PrivacyForm, Reference
 from characters.models import HANDLE_PATTERN, Character
 from characters.services import add_reference, create_character
 from generation.api.auth import caller, writer
+from generation.api.fields import NO_NUL, SOME_TEXT
 from generation.api.problems import Problem, form_problem
 
 router = Router(tags=["characters"])
@@ -30,9 +31,10 @@ class CharacterOut(Schema):
     references: list[str]
 
 
+# Every handle has this shape: another path segment names no character (422).
+Handle = Annotated[str, Path(pattern=f"^{HANDLE_PATTERN}$")]
 PrivacyName = Literal["only_me", "approved", "mutuals", "everyone"]
 KindName = Literal["animal", "mascot", "object", "illustrated_human", "avatar_3d", "other"]
-SOME_TEXT = r"\S"  # the library's form strips: blank text is no text
 
 
 class CharacterIn(Schema):
@@ -42,8 +44,8 @@ class CharacterIn(Schema):
     handle: str = Field(pattern=f"^@?{HANDLE_PATTERN}$", description="3–30 of a-z, 0-9, _")
     kind: KindName = "other"
     appearance: str = Field(max_length=4000, pattern=SOME_TEXT)
-    style_notes: str = Field("", max_length=4000)
-    negative_notes: str = Field("", max_length=4000)
+    style_notes: str = Field("", max_length=4000, pattern=NO_NUL)
+    negative_notes: str = Field("", max_length=4000, pattern=NO_NUL)
     privacy: PrivacyName = "only_me"
 
 
@@ -69,7 +71,7 @@ def characters(request: HttpRequest) -> list[CharacterOut]:
 
 
 @router.get("/characters/{handle}", response=CharacterOut)
-def character(request: HttpRequest, handle: str) -> CharacterOut:
+def character(request: HttpRequest, handle: Handle) -> CharacterOut:
     user = caller(request).user
     return character_out(get_character_for_user(user, handle), user)
 
@@ -92,7 +94,7 @@ def create(request: HttpRequest, payload: CharacterIn) -> Status[CharacterOut]:
 @router.post("/characters/{handle}/references", response={201: CharacterOut})
 def upload_reference(
     request: HttpRequest,
-    handle: str,
+    handle: Handle,
     angle: str = Form(""),  # noqa: B008 — ninja declares parameters so
     image: UploadedFile | None = File(None),  # noqa: B008
 ) -> Status[CharacterOut]:
@@ -109,7 +111,7 @@ def upload_reference(
 
 
 @router.put("/characters/{handle}/privacy", response=CharacterOut)
-def set_privacy(request: HttpRequest, handle: str, payload: PrivacyIn) -> CharacterOut:
+def set_privacy(request: HttpRequest, handle: Handle, payload: PrivacyIn) -> CharacterOut:
     user = writer(request).user
     found = get_character_for_owner(user, handle)
     form = PrivacyForm(payload.dict())

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
 from generation.api.auth import caller, scene_for, writer
+from generation.api.fields import NO_NUL, SOME_TEXT
 from generation.api.problems import Problem, form_problem
 from generation.models import ReviewDecision, Take
 from generation.review.comments import add_comment
@@ -31,8 +32,8 @@ class DecisionIn(Schema):
     """Rejecting or requesting changes needs a reason code and a note (422 otherwise)."""
 
     action: Action
-    reason_code: str = Field("", max_length=40)
-    note: str = Field("", max_length=4000)
+    reason_code: str = Field("", max_length=40, pattern=NO_NUL)
+    note: str = Field("", max_length=4000, pattern=NO_NUL)
 
 
 class DecisionOut(Schema):
@@ -46,7 +47,7 @@ class DecisionOut(Schema):
 
 
 class CommentIn(Schema):
-    text: str = Field(max_length=4000)
+    text: str = Field(max_length=4000, pattern=SOME_TEXT)
     at_seconds: str = Field("0", pattern=SECONDS, description="0 to 3600, two decimals at most")
     parent: int | None = None
 

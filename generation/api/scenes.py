@@ -6,11 +6,14 @@ provider, cast among the characters the editor may see) and made by `scene_edits
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema
 
 from characters.models import Character
 from generation.api.auth import caller, episode_for, scene_for, writer
+from generation.api.fields import NO_NUL, SOME_TEXT
 from generation.api.problems import Problem, form_problem
 from generation.board.render import board_scenes
 from generation.board.status import card_take, scene_status
@@ -41,13 +44,15 @@ class SceneOut(Schema):
 class SceneIn(Schema):
     """Only the fields sent change; cast is a list of up to two @handles."""
 
-    heading: str | None = Field(None, max_length=200)
-    action: str | None = Field(None, max_length=20_000)
-    camera: str | None = Field(None, max_length=200)
-    look: str | None = Field(None, max_length=80)
+    heading: str | None = Field(None, max_length=200, pattern=SOME_TEXT)
+    action: str | None = Field(None, max_length=20_000, pattern=NO_NUL)
+    camera: str | None = Field(None, max_length=200, pattern=NO_NUL)
+    look: str | None = Field(None, max_length=80, pattern=NO_NUL)
     duration_seconds: int | None = Field(None, ge=1, le=600)
-    cast: list[str] | None = Field(None, max_length=2)
-    provider: str | None = Field(None, max_length=40)
+    cast: list[Annotated[str, Field(max_length=31, pattern=NO_NUL)]] | None = Field(
+        None, max_length=2
+    )
+    provider: str | None = Field(None, max_length=40, pattern=NO_NUL)
 
 
 class OrderIn(Schema):

@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from generation.api.auth import caller, episode_for, writer
+from generation.api.fields import NO_NUL
 from generation.api.problems import Problem
 from generation.providers import shot_rules
 from projects.access import require
@@ -27,11 +28,13 @@ class ScriptOut(Schema):
 
 
 class ScriptIn(Schema):
-    text: str = Field(max_length=MAX_SCRIPT)
+    text: str = Field(max_length=MAX_SCRIPT, pattern=NO_NUL)
 
 
 class ApplyIn(ScriptIn):
-    fingerprint: str = Field(max_length=64, description="The preview's fingerprint.")
+    fingerprint: str = Field(
+        max_length=64, pattern=NO_NUL, description="The preview's fingerprint."
+    )
 
 
 class ProblemLine(Schema):

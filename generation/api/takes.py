@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Literal
 
 from django.db import transaction
 from django.http import HttpRequest
@@ -36,6 +37,11 @@ API_ROOT = "/api/v1"
 ESTIMATE_ONLY = "estimate"
 MONEY = r"^[0-9]{1,10}(\.[0-9]{1,2})?$"
 NOTHING = "Nothing to generate: every scene has a take or one in progress."
+
+
+ReviewFilter = Literal[
+    "", "unreviewed", "approved", "changes_requested", "rejected", "superseded", "on_hold"
+]
 
 
 class ScenesIn(Schema):
@@ -186,7 +192,10 @@ def batch(request: HttpRequest, batch_id: int) -> BatchOut:
 
 @router.get("/episodes/{episode_id}/takes", response=list[TakeOut])
 def takes(
-    request: HttpRequest, episode_id: int, review_status: str = "", current: bool = False
+    request: HttpRequest,
+    episode_id: int,
+    review_status: ReviewFilter = "",
+    current: bool = False,
 ) -> list[TakeOut]:
     """The episode's takes; `review_status=approved` for the approved ones; `current`: the
     latest take per scene only."""

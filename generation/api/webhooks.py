@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import secrets
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from celery import current_app
 from django.db import transaction
@@ -31,7 +32,7 @@ WATCH_SECONDS = 3
 
 
 class WebhookIn(Schema):
-    url: str = Field(max_length=500, pattern=r"^https?://[^\s/?#]+[^\s]*$")
+    url: str = Field(max_length=500, pattern=r"^https?://[^\s/?#\x00]+[^\s\x00]*$")
 
 
 class WebhookOut(Schema):
@@ -71,24 +72,32 @@ def webhooks(request: HttpRequest) -> list[WebhookOut]:
     return [WebhookOut(id=w.pk, url=w.url, created_at=w.created_at) for w in mine]
 
 
+def _refused_url(message: str) -> Problem:
+    return Problem(422, message, "webhook-url", errors=[{"field": "url", "message": message}])
+
+
+def checked_url(url: str) -> str:
+    """The URL, if it is http(s) and reaches public addresses only; else a 422."""
+    try:
+        urlsplit(url).port  # noqa: B018 — a malformed host or port raises here
+        check_base_url(url)
+    except EndpointRefused as exc:
+        raise _refused_url(str(exc).replace("base URL", "webhook URL")) from None
+    except ValueError:
+        raise _refused_url("The webhook URL is not a valid http(s) URL.") from None
+    return url
+
+
 @router.post("/webhooks", response={201: NewWebhookOut})
 def register(request: HttpRequest, payload: WebhookIn) -> Status[NewWebhookOut]:
     """Register a URL for `batch.finished` and `export.finished` (public addresses only)."""
     found = writer(request)
-    url = payload.url.strip()
-    try:
-        check_base_url(url)
-    except EndpointRefused as exc:
-        raise Problem(422, str(exc).replace("base URL", "webhook URL"), "webhook-url",
-                      errors=[{"field": "url", "message": str(exc)}]) from None  # fmt: skip
-    if not url:
-        raise Problem(422, "Give the webhook's URL.", "webhook-url",
-                      errors=[{"field": "url", "message": "This field is required."}])  # fmt: skip
+    url = checked_url(payload.url.strip())
     hook = Webhook.objects.create(
         user=found.user, studio=found.token.studio, url=url, secret=secrets.token_hex(32)
     )
-    return Status(201, NewWebhookOut(id=hook.pk, url=hook.url, created_at=hook.created_at,
-                              secret=hook.secret))  # fmt: skip
+    made = NewWebhookOut(id=hook.pk, url=hook.url, created_at=hook.created_at, secret=hook.secret)
+    return Status(201, made)
 
 
 @router.delete("/webhooks/{webhook_id}", response={204: None})
