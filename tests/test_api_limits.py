@@ -89,3 +89,11 @@ def _no_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
     keys = [k for k, _ in pairs]
     assert len(keys) == len(set(keys)), f"duplicated keys: {keys}"
     return dict(pairs)
+
+
+def test_the_token_of_a_member_who_left_the_studio_no_longer_works(studio, writer):
+    secret = token_for(writer, studio)
+    assert api(secret).get("/api/v1/me").status_code == 200
+    writer.memberships.get(studio=studio).delete()
+    refused = api(secret).get("/api/v1/projects")
+    assert refused.status_code == 401 and refused["WWW-Authenticate"].startswith("Bearer")

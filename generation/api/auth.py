@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import HttpBearer
@@ -46,6 +47,10 @@ class TokenAuth(HttpBearer):
             ApiToken.objects.usable()
             .select_related("user", "studio")
             .filter(digest=token_digest(token), user__is_active=True)
+            # A member who left the studio (or was removed) holds a dead token.
+            .filter(
+                Exists(Membership.objects.filter(studio=OuterRef("studio"), user=OuterRef("user")))
+            )  # fmt: skip
             .first()
         )
         if found is None:
