@@ -100,6 +100,20 @@ def test_a_finished_batch_is_told_to_the_webhook_signed_and_retried(
 
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
+def test_a_finished_export_is_told_to_the_webhook(studio, producer, episode, celery_worker):
+    client = api(token_for(producer, studio))
+    with Receiver() as receiver:
+        _post(client, "/webhooks", {"url": receiver.url})
+        export = _post(client, f"/episodes/{episode.pk}/exports", {"kind": "draft"}, "e1").json()
+        wait_for(lambda: receiver.seen, timeout=120, what="the export's webhook")
+    event = json.loads(receiver.seen[0][1])
+    assert event == {"type": "export.finished", "export_id": export["id"],
+                     "episode_id": episode.pk, "status": event["status"]}  # fmt: skip
+    assert client.get(export["status_url"]).json()["status"] == event["status"]
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
 def test_the_event_stream_tells_each_scene_change_as_it_happens(
     studio, writer, episode, asgi_server, celery_worker
 ):
