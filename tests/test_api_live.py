@@ -157,3 +157,33 @@ def test_a_malformed_webhook_url_is_a_field_error(studio, writer):
         refused = _post(client, "/webhooks", {"url": url})
         assert refused.status_code == 422, url
         assert refused.json()["errors"][0]["field"] == "url"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_requests_with_one_key_at_once_start_one_batch(studio, producer, episode, asgi_server):
+    from generation.api.models import ApiBatch
+    from generation.models import Take
+
+    secret = token_for(producer, studio)
+    body = json.dumps({"confirmed_total": "0.00"}).encode()
+    answers: list[tuple[int, bytes]] = []
+    start = threading.Barrier(2)
+
+    def send() -> None:
+        request = urllib.request.Request(
+            f"{asgi_server.url}/api/v1/episodes/{episode.pk}/takes", data=body, method="POST",
+            headers={"Authorization": f"Bearer {secret}", "Content-Type": "application/json",
+                     "Idempotency-Key": "at-once"},
+        )  # fmt: skip
+        start.wait()
+        with urllib.request.urlopen(request, timeout=60) as answer:  # noqa: S310
+            answers.append((answer.status, answer.read()))
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=90)
+    assert [status for status, _ in answers] == [202, 202]
+    assert answers[0][1] == answers[1][1]
+    assert ApiBatch.objects.count() == 1 and Take.objects.count() == 6

@@ -10,7 +10,6 @@ A refusal (4xx) is not stored, as it started nothing: a retry asks again.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -28,8 +27,8 @@ KEEP = timedelta(hours=24)
 MAX_KEY = 200
 
 
-def _answer(status: int, body: Any, replayed: bool = False) -> HttpResponse:
-    response = HttpResponse(dumps(body), status=status, content_type="application/json")
+def _answer(status: int, body: str, replayed: bool = False) -> HttpResponse:
+    response = HttpResponse(body, status=status, content_type="application/json")
     if replayed:
         response["Idempotent-Replayed"] = "true"
     return response
@@ -57,7 +56,8 @@ def run_once(
     """Answer `work()` once per Idempotency-Key and token; replay the stored answer after."""
     key = request.headers.get("Idempotency-Key", "").strip()
     if not key:
-        return _answer(*work())
+        status, body = work()
+        return _answer(status, dumps(body))
     if len(key) > MAX_KEY:
         raise Problem(422, f"The Idempotency-Key is longer than {MAX_KEY} characters.",
                       "invalid-input")  # fmt: skip
@@ -69,14 +69,14 @@ def run_once(
     try:
         with transaction.atomic():
             row = IdempotentAnswer.objects.create(
-                token=token, key=key, request_hash=request_hash, status=0, body={}
+                token=token, key=key, request_hash=request_hash, status=0, body=""
             )
-            status, body = work()
-            row.status, row.body = status, json.loads(dumps(body))
+            status, answer = work()
+            row.status, row.body = status, dumps(answer)
             row.save(update_fields=["status", "body"])
     except IntegrityError:  # the same key committed meanwhile: its answer is the answer
         stored = IdempotentAnswer.objects.filter(token=token, key=key).first()
         if stored is None:
             raise
         return _replay(stored, request_hash)
-    return _answer(status, body)
+    return _answer(row.status, row.body)

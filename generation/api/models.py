@@ -80,7 +80,8 @@ class IdempotentAnswer(models.Model):
     # The method, path and body hash: the same key with another request is refused (422).
     request_hash = models.CharField(max_length=64)
     status = models.PositiveSmallIntegerField()
-    body = models.JSONField()
+    # The exact bytes sent (text, not JSON: a replay is byte for byte the first answer).
+    body = models.TextField()
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
