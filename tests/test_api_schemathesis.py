@@ -31,6 +31,7 @@ def owner_token(studio, owner, episode, settings) -> str:  # type: ignore[no-unt
 @schema.exclude(path_regex=r".*/events$").parametrize()
 @settings(
     max_examples=EXAMPLES,
+    database=None,  # nothing written to .hypothesis/: every run starts fresh
     deadline=None,
     suppress_health_check=[
         HealthCheck.function_scoped_fixture,
