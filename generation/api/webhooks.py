@@ -29,10 +29,14 @@ router = Router(tags=["webhooks"])
 WATCH_BATCH_TASK = "generation.api.watch_batch"
 WATCH_EXPORT_TASK = "generation.api.watch_export"
 WATCH_SECONDS = 3
+# http(s)://host[:port][/path…]: an ASCII host name or IPv4 address (no IPv6 literal, no
+# user info), a port up to 65535; whether it is public is checked after (`check_base_url`).
+PORT = r"([1-5]?[0-9]{1,4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])"
+URL = rf"^https?://[A-Za-z0-9.-]+(:{PORT})?([/?#][^\s\x00]*)?$"
 
 
 class WebhookIn(Schema):
-    url: str = Field(max_length=500, pattern=r"^https?://[^\s/?#\x00]+[^\s\x00]*$")
+    url: str = Field(max_length=500, pattern=URL, description="http(s), an ASCII host name")
 
 
 class WebhookOut(Schema):
