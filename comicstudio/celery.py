@@ -17,5 +17,6 @@ app.autodiscover_tasks(
         "generation.design",
         "generation.continuity",
         "generation.sound",
+        "generation.api",
     ]
 )

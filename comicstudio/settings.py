@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    # The HTTP API (generation/api/): its docs page's templates and static files.
+    "ninja",
     "axes",
     "comicstudio",
     "characters",
@@ -313,6 +315,8 @@ COMICSTUDIO_CREDENTIALS_KEY = os.environ.get("COMICSTUDIO_CREDENTIALS_KEY", "")
 # the local run and the tests (their fake providers listen on 127.0.0.1), never by default.
 COMICSTUDIO_ALLOW_PRIVATE_ENDPOINTS = env_bool("COMICSTUDIO_ALLOW_PRIVATE_ENDPOINTS", DEBUG)
 # Time limit of every provider SDK call, in seconds.
+# Requests per API token (generation/api/auth.py), e.g. "120/min"; over it: 429 + Retry-After.
+COMICSTUDIO_API_RATE = os.environ.get("COMICSTUDIO_API_RATE", "120/min")
 COMICSTUDIO_PROVIDER_TIMEOUT = float(os.environ.get("COMICSTUDIO_PROVIDER_TIMEOUT", "60"))
 # A take still in flight this long after it was submitted is stalled, progress or not.
 COMICSTUDIO_TAKE_DEADLINE_SECONDS = int(os.environ.get("COMICSTUDIO_TAKE_DEADLINE_SECONDS", "3600"))

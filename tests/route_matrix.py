@@ -43,6 +43,15 @@ def action(members: frozenset[str], **kw: str) -> Rule:
 CHARACTER_PAGE = page(ALL, outsider="ok")
 CHARACTER_EDIT = action(CHARACTER_OWNER, outsider="403")
 
+
+def _api(method: str) -> Rule:
+    return Rule(method, NOBODY, outsider="401", anonymous="401", others="401")
+
+
+API_GET, API_POST, API_PUT, API_PATCH, API_DELETE = (
+    _api(m) for m in ("GET", "POST", "PUT", "PATCH", "DELETE")
+)
+
 ROUTES: dict[str, Rule] = {
     "login": page(ALL, outsider="ok", anonymous="ok"),
     "logout": action(ALL, outsider="ok", anonymous="ok"),
@@ -195,6 +204,51 @@ ROUTES: dict[str, Rule] = {
     "board:merge_scene": action(EDIT),
     "board:duplicate_scene": action(EDIT),
     "board:omit_scene": action(EDIT),
+    # The HTTP API (docs/api.md) takes personal access tokens only: a signed-in session is
+    # not a credential there (401 for everyone), so no page can be made to call it (CSRF).
+    # Its token contract per role is tests/test_api_contract.py.
+    "api:openapi-json": page(ALL, outsider="ok", anonymous="ok"),
+    "api:openapi-view": page(ALL, outsider="ok", anonymous="ok"),
+    "api:api-root": Rule("GET", NOBODY, outsider="404", anonymous="404", others="404"),
+    "api:me": API_GET,
+    "api:studios": API_GET,
+    "api:projects": API_GET,
+    "api:project": API_GET,
+    "api:episodes": API_GET,
+    "api:episode": API_GET,
+    "api:script": API_GET,
+    "api:scenes": API_GET,
+    "api:scene": API_GET,
+    "api:characters": API_GET,
+    "api:character": API_GET,
+    "api:takes": API_GET,
+    "api:batch": API_GET,
+    "api:take": API_GET,
+    "api:take_video": API_GET,
+    "api:decisions": API_GET,
+    "api:exports": API_GET,
+    "api:export": API_GET,
+    "api:export_video": API_GET,
+    "api:webhooks": API_GET,
+    "api:events": API_GET,
+    "api:preview": API_POST,
+    "api:reorder": API_POST,
+    "api:create": API_POST,
+    "api:upload_reference": API_POST,
+    "api:estimate": API_POST,
+    "api:request_takes": API_POST,
+    "api:cancel": API_POST,
+    "api:decide": API_POST,
+    "api:comment": API_POST,
+    "api:start": API_POST,
+    "api:register": API_POST,
+    "api:apply": API_PUT,
+    "api:set_privacy": API_PUT,
+    "api:edit_scene": API_PATCH,
+    "api:remove": API_DELETE,
+    # API tokens: one's own, on the account page (any signed-in user; revoking another's: 404)
+    "tokens:tokens": page(ALL, outsider="ok"),
+    "tokens:revoke": Rule("POST", NOBODY, outsider="404", others="404"),
 }
 
 # The Django admin: staff only; every other identity is sent to the admin's login.

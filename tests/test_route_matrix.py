@@ -119,6 +119,7 @@ def world(studio, owner, producer, writer, reviewer, viewer, outsider, episode, 
         "membership_id": extra_membership.pk, "invitation_id": invitation.pk, "token": link,
         "export_id": export.pk, "field": "video", "uidb64": "MQ", "comment_id": comment.pk,
         "language": "es", "suffix": "srt", "candidate_id": candidate.pk, "clip_id": clip.pk,
+        "batch_id": 1, "webhook_id": 1, "token_id": 1,
     }  # fmt: skip
     return users, values
 

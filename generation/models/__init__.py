@@ -1,5 +1,6 @@
 """The generation app's models, one module per sub-domain; imported here so Django finds them."""
 
+from generation.api.models import ApiBatch, ApiToken, IdempotentAnswer, Webhook
 from generation.continuity.models import ContinuityCheck, ContinuityRetake, ContinuitySettings
 from generation.credentials import ProjectGenerationSettings, ProviderCharacter, ProviderCredential
 from generation.design.models import DesignCandidate, DesignSettings, ReferenceClip
@@ -35,6 +36,10 @@ from generation.sound.models import (
 )
 
 __all__ = [
+    "ApiBatch",
+    "ApiToken",
+    "IdempotentAnswer",
+    "Webhook",
     "ACTIVE_STATUSES",
     "CANCELLABLE_STATUSES",
     "CONTINUITY_TASK",

@@ -1,0 +1,7 @@
+"""Patterns of the API's text inputs, so the schema says what the forms behind it accept.
+
+No text may hold NUL (PostgreSQL cannot store it; Django's form fields refuse it too).
+"""
+
+NO_NUL = r"^[^\x00]*$"
+SOME_TEXT = r"^[^\x00]*[^\x00\s][^\x00]*$"  # the forms strip: blank text is no text
