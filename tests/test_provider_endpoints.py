@@ -114,3 +114,15 @@ def test_drafting_with_a_stored_internal_url_sends_nothing(
         assert chat.requests == []
     finally:
         chat.stop()
+
+
+@pytest.mark.parametrize("url", ["https://x]y/v1", "https://[F804BE]:65533/v1", "http://[::1"])
+def test_a_malformed_base_url_is_refused_with_a_message_not_a_500(client, studio, owner, url):
+    client.force_login(owner)
+    response = client.post(_providers_url(studio), {**CREDENTIAL_FORM, "base_url": url})
+    assert response.status_code == 400
+    assert "Enter a valid URL." in unescape(response.content.decode())
+    assert not ProviderCredential.objects.exists()
+    # Paths without the form's URL field (a stored value, the API) get the check's words.
+    with pytest.raises(EndpointRefused, match="not a valid http"):
+        check_base_url(url)

@@ -41,8 +41,12 @@ def check_base_url(url: str) -> None:
     """Refuse a base URL that is not http(s) or whose host reaches a non-public address."""
     if not url:
         return  # the provider's own API
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(url)
+        hostname = parts.hostname  # parsed lazily: a bracket out of place raises here
+    except ValueError as exc:
+        raise EndpointRefused("The base URL is not a valid http(s) URL.") from exc
+    if parts.scheme not in ("http", "https") or not hostname:
         raise EndpointRefused("The base URL must be an http(s) URL with a host name.")
     if settings.COMICSTUDIO_ALLOW_PRIVATE_ENDPOINTS:
         return
@@ -50,11 +54,11 @@ def check_base_url(url: str) -> None:
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError as exc:
         raise EndpointRefused("The base URL's port is not a number from 1 to 65535.") from exc
-    for text in _resolve(parts.hostname, port):
+    for text in _resolve(hostname, port):
         address = _address(text)
         if not address.is_global or address.is_multicast:
             raise EndpointRefused(
-                f"The base URL's host {parts.hostname} resolves to {address}, an internal "
+                f"The base URL's host {hostname} resolves to {address}, an internal "
                 "address (loopback, private, link-local or reserved): enter a public API's URL."
             )
 
