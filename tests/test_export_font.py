@@ -22,6 +22,7 @@ from generation.export.fonts import MAX_FONT_BYTES
 from generation.export.models import ExportStatus, SubtitleFont
 from generation.export.services import run_export, start_export
 from tests.export_world import MIXED, approve_all
+from tests.system import file_or_skip
 
 pytestmark = pytest.mark.django_db
 CJK_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
@@ -31,6 +32,12 @@ LATIN_FONT = Path("/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.
 @pytest.fixture(autouse=True)
 def own_media_root(settings, tmp_path):  # type: ignore[no-untyped-def]
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def system_fonts() -> None:
+    file_or_skip(CJK_FONT, "fonts-wqy-microhei")
+    file_or_skip(LATIN_FONT, "fonts-liberation")
 
 
 def _upload(client, episode, name: str, data: bytes):  # type: ignore[no-untyped-def]

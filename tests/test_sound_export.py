@@ -26,6 +26,8 @@ from tests.fake_speech import speech_seconds
 from tests.sound_world import add_speech_credential, fake_speech, recast_mia, voice_mia
 
 __all__ = ["fake_speech"]  # a fixture used by name
+from tests.system import command_or_skip
+
 pytestmark = pytest.mark.django_db
 RATE = 48_000
 MUSIC_HZ = (2000.0, 3000.0)  # far above the fake voices' harmonics: measurable on its own
@@ -168,6 +170,7 @@ def test_a_changed_voice_or_music_makes_the_export_out_of_date(episode, producer
     from generation.export.services import is_stale
     from generation.sound.models import CharacterVoice
 
+    command_or_skip("espeak-ng", "espeak-ng")
     approve_all(episode, writer, MATCHING)
     voice_mia(episode, provider="espeak")
     export = _export_now(episode, producer)

@@ -22,6 +22,8 @@ from tests.sound_world import add_speech_credential, fake_speech, voice_mia
 from tests.waiting import wait_for
 
 __all__ = ["fake_speech"]  # a fixture used by name
+from tests.system import command_or_skip
+
 pytestmark = pytest.mark.django_db
 
 
@@ -67,6 +69,7 @@ def tone(seconds: float, fmt: str = "wav") -> bytes:
 
 
 def test_the_owner_chooses_a_voice_and_hears_a_sample(writer):  # type: ignore[no-untyped-def]
+    command_or_skip("espeak-ng", "espeak-ng")
     mia = Character.objects.create(owner=writer, name="Mia", handle="mia", privacy="everyone")
     client = _client(writer)
     page = client.get(f"/characters/{mia.handle}/")

@@ -21,6 +21,7 @@ from projects.services import save_script
 from tests.fake_speech import speech_seconds
 from tests.providers import SECRET_KEY
 from tests.sound_world import add_speech_credential, fake_speech, recast_mia, voice_mia
+from tests.system import command_or_skip
 
 pytestmark = pytest.mark.django_db
 __all__ = ["fake_speech"]  # a fixture used by name
@@ -52,7 +53,8 @@ def test_a_revoked_key_is_refused_with_a_message_that_never_shows_the_key(studio
 
 
 def test_the_scratch_voice_speaks_longer_lines_for_longer(db):  # type: ignore[no-untyped-def]
-    assert EspeakProvider.is_available()  # CI installs espeak-ng (.ci/run)
+    command_or_skip("espeak-ng", "espeak-ng")
+    assert EspeakProvider.is_available()
     provider = EspeakProvider()
     short = wav_seconds(provider.synthesise(Line(text="No.", voice="en")).wav)
     sentence = "Next time, we cook together, you and me and the cat."
