@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -115,8 +118,29 @@ def project_sound_page(request: AuthenticatedHttpRequest, project_id: int) -> Ht
                   status=400 if form.errors else 200)  # fmt: skip
 
 
-def _upload_error(request: AuthenticatedHttpRequest, exc: ValidationError) -> None:
-    messages.error(request, " ".join(exc.messages))
+def _upload_or_remove(
+    request: AuthenticatedHttpRequest,
+    *,
+    save: Callable[[UploadedFile], object],
+    remove: Callable[[], object],
+    saved: str,
+    removed: str,
+    missing: str,
+) -> None:
+    """One audio slot's form (music bed, ambience): upload checked by content, or remove.
+    Every outcome is a message on the page the user came from; nothing is half-saved."""
+    form = AudioUploadForm(request.POST, request.FILES)
+    if request.POST.get("remove"):
+        remove()
+        messages.success(request, removed)
+    elif not form.is_valid():
+        messages.error(request, missing)
+    else:
+        try:
+            save(form.cleaned_data["file"])
+            messages.success(request, saved)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
 
 
 @login_required
@@ -125,18 +149,14 @@ def project_music(request: AuthenticatedHttpRequest, project_id: int) -> HttpRes
     """Upload (or remove) the project's default music bed."""
     project, member = get_project_for_user(request.user, project_id)
     require(member.can_manage_projects, member)
-    form = AudioUploadForm(request.POST, request.FILES)
-    if request.POST.get("remove"):
-        services.remove_project_music(project=project)
-        messages.success(request, "The project's music bed was removed.")
-    elif not form.is_valid():
-        messages.error(request, "Choose a music file to upload.")
-    else:
-        try:
-            services.set_project_music(project=project, upload=form.cleaned_data["file"])
-            messages.success(request, "Music bed uploaded.")
-        except ValidationError as exc:
-            _upload_error(request, exc)
+    _upload_or_remove(
+        request,
+        save=lambda upload: services.set_project_music(project=project, upload=upload),
+        remove=lambda: services.remove_project_music(project=project),
+        saved="Music bed uploaded.",
+        removed="The project's music bed was removed.",
+        missing="Choose a music file to upload.",
+    )
     return redirect("generation:project_sound", project.pk)
 
 
@@ -146,19 +166,16 @@ def episode_music(request: AuthenticatedHttpRequest, episode_id: int) -> HttpRes
     """Upload (or remove) an episode's own music bed."""
     episode, member = get_episode_for_user(request.user, episode_id)
     require(member.can_manage_projects, member)
-    form = AudioUploadForm(request.POST, request.FILES)
-    if request.POST.get("remove"):
-        services.remove_episode_music(episode=episode)
-        messages.success(request, f"Episode {episode.number} uses the project's music again.")
-    elif not form.is_valid():
-        messages.error(request, "Choose a music file to upload.")
-    else:
-        try:
-            services.set_episode_music(episode=episode, upload=form.cleaned_data["file"],
-                                       user=request.user)  # fmt: skip
-            messages.success(request, f"Music bed of episode {episode.number} uploaded.")
-        except ValidationError as exc:
-            _upload_error(request, exc)
+    _upload_or_remove(
+        request,
+        save=lambda upload: services.set_episode_music(
+            episode=episode, upload=upload, user=request.user
+        ),
+        remove=lambda: services.remove_episode_music(episode=episode),
+        saved=f"Music bed of episode {episode.number} uploaded.",
+        removed=f"Episode {episode.number} uses the project's music again.",
+        missing="Choose a music file to upload.",
+    )
     return redirect("generation:project_sound", episode.project_id)
 
 
@@ -188,20 +205,17 @@ def scene_sound_page(request: AuthenticatedHttpRequest, scene_id: int) -> HttpRe
 @login_required
 @require_POST
 def scene_ambience(request: AuthenticatedHttpRequest, scene_id: int) -> HttpResponse:
+    """Upload (or remove) the scene's ambience / effect track."""
     scene, member = get_scene_for_user(request.user, scene_id)
     require(member.can_edit_script, member)
-    form = AudioUploadForm(request.POST, request.FILES)
-    if request.POST.get("remove"):
-        services.remove_ambience(scene=scene)
-        messages.success(request, "Ambience removed.")
-    elif not form.is_valid():
-        messages.error(request, "Choose a sound file to upload.")
-    else:
-        try:
-            services.set_ambience(scene=scene, upload=form.cleaned_data["file"])
-            messages.success(request, "Ambience uploaded.")
-        except ValidationError as exc:
-            _upload_error(request, exc)
+    _upload_or_remove(
+        request,
+        save=lambda upload: services.set_ambience(scene=scene, upload=upload),
+        remove=lambda: services.remove_ambience(scene=scene),
+        saved="Ambience uploaded.",
+        removed="Ambience removed.",
+        missing="Choose a sound file to upload.",
+    )
     return redirect("generation:scene_sound", scene.pk)
 
 
