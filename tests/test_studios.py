@@ -306,6 +306,7 @@ def test_demo_data_never_lands_in_a_users_own_studio_of_the_same_name(settings):
                 "Prices",
                 "Costs",
                 "Script assistant",
+                "Character design",
                 "Settings",
                 "Activity",
             ],
