@@ -27,7 +27,7 @@ def test_a_mention_reaches_the_bell_of_an_open_page_without_reload(
         " e => { if (e.target.closest('.bell-socket')) window.__bellMessages += 1; });"
     )
     page.goto(f"{asgi_server.url}/projects/{episode.project_id}/")
-    page.wait_for_function("window.__bellMessages >= 1")  # the bell as it is, on connect
+    page.wait_for_function("() => window.__bellMessages >= 1")  # the bell as it is, on connect
     assert page.inner_text("#bell .count") == "0"
 
     add_comment(take=take, author=reviewer, at_seconds=Decimal(1), text="@wendy_writer the cup")

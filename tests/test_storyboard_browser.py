@@ -77,7 +77,7 @@ def test_writer_reorders_by_drag_and_by_keyboard_and_the_reviewer_sees_it_live(
     writer_page.keyboard.press("Alt+ArrowDown")
     _wait_for_order(writer_page, [start[0], start[-1], *start[1:-1]])
     _wait_for_order(reviewer_page, [start[0], start[-1], *start[1:-1]])
-    writer_page.wait_for_function(f"document.activeElement.id === 'scene-{start[-1]}'")
+    writer_page.wait_for_function(f"() => document.activeElement.id === 'scene-{start[-1]}'")
     writer_page.keyboard.press("Alt+ArrowDown")
     by_keyboard = [start[0], start[1], start[-1], *start[2:-1]]
     _wait_for_order(writer_page, by_keyboard)
