@@ -8,6 +8,7 @@ import pytest
 
 from generation.credentials import ProjectGenerationSettings, ProviderCredential
 from generation.models import Take
+from projects.live import publish_scene_changed
 from projects.models import Project, Scene
 from tests.browser import log_in
 from tests.conftest import PASSWORD
@@ -43,6 +44,16 @@ def test_a_budget_refusal_on_a_cards_generate_is_shown_on_the_card(
     assert "cost $3.20 but the project has $1.00 left" in refusal.inner_text()
     assert refusal.is_visible()
     assert not Take.objects.exists()
+
+    # A live push replaces the card (the socket's snapshot on reconnect, any change to the
+    # scene): the new card still says why Generate was refused.
+    page.evaluate(f"document.getElementById('scene-{scene.pk}').dataset.old = '1'")
+    publish_scene_changed(project_id=project.pk, episode_id=episode.pk, scene_id=scene.pk)
+    page.wait_for_function(
+        "id => !document.getElementById(id).dataset.old", arg=f"scene-{scene.pk}"
+    )
+    again = page.wait_for_selector(f"#scene-{scene.pk} .refusal", timeout=10_000)
+    assert "cost $3.20 but the project has $1.00 left" in again.inner_text()
     # The only console error is the refused request itself (Chromium logs every 4xx).
     assert [e for e in errors if "409" not in e] == []
 

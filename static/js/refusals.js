@@ -22,8 +22,17 @@
     return "";
   }
 
+  // The refusal shown in each box that has an id (a scene card): a live push may replace the
+  // box a moment later (the socket's snapshot, another change to the scene), and the new box
+  // shows the refusal again until a request from it succeeds.
+  var kept = {};
+
+  function boxOf(elt) {
+    return elt && elt.closest && elt.closest("article.card, form, .panel, [data-refusal-box]");
+  }
+
   function placeFor(elt) {
-    var box = elt && elt.closest && elt.closest("article.card, form, .panel, [data-refusal-box]");
+    var box = boxOf(elt);
     if (!box) return document.getElementById("messages");
     var slot = box.querySelector(":scope > .refusal");
     if (!slot) {
@@ -36,6 +45,8 @@
   }
 
   function show(elt, text) {
+    var box = boxOf(elt);
+    if (box && box.id) kept[box.id] = text;
     var place = placeFor(elt);
     if (!place) { window.alert(text); return; }
     if (place.tagName === "UL") {
@@ -60,8 +71,21 @@
   // A request that succeeds clears the refusal shown for its box.
   document.addEventListener("htmx:afterRequest", function (evt) {
     if (!evt.detail.successful) return;
-    var box = evt.detail.elt && evt.detail.elt.closest && evt.detail.elt.closest("article.card, form, .panel, [data-refusal-box]");
+    var box = boxOf(evt.detail.elt);
+    if (box && box.id) delete kept[box.id];
     var slot = box && box.querySelector(":scope > .refusal");
     if (slot) slot.remove();
+  });
+  // New content from htmx (a swap, an OOB push over the socket): a box that had a refusal
+  // shows it again.
+  document.addEventListener("htmx:load", function (evt) {
+    var root = evt.detail.elt;
+    if (!root || !root.querySelectorAll) return;
+    var boxes = [root].concat(Array.prototype.slice.call(root.querySelectorAll("[id]")));
+    boxes.forEach(function (box) {
+      if (!box.id || !(box.id in kept) || boxOf(box) !== box) return;
+      if (box.querySelector(":scope > .refusal")) return;
+      placeFor(box).textContent = kept[box.id];
+    });
   });
 })();
