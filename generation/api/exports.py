@@ -52,6 +52,7 @@ class ExportOut(Schema):
     progress: int
     error: str
     stale: bool
+    cancel_requested: bool
     created_at: datetime
     status_url: str
     video_url: str | None
@@ -72,7 +73,8 @@ def export_out(export: Export) -> ExportOut:
     return ExportOut(
         id=export.pk, episode_id=export.episode_id, number=export.number, kind=export.kind,
         status=export.status, stage=export.stage, progress=export.progress, error=export.error,
-        stale=is_stale(export), created_at=export.created_at,
+        stale=is_stale(export), cancel_requested=export.cancel_requested,
+        created_at=export.created_at,
         status_url=f"{API_ROOT}/exports/{export.pk}",
         video_url=f"{API_ROOT}/exports/{export.pk}/video" if export.video else None,
         subtitle_urls=_subtitle_urls(export),
