@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from generation.api.models import ApiBatch
+from generation.export.models import Export
 from tests.api_world import api, token_for
 from tests.test_api_live import Receiver
 from tests.waiting import wait_for
@@ -51,3 +52,26 @@ def test_a_generate_all_on_the_storyboard_is_told_to_its_users_webhook(
     assert event["takes"][0]["generation_status"] == "succeeded"
     batch = ApiBatch.objects.get()
     assert batch.requested_by == writer and batch.pk == event["batch_id"]
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_an_export_started_on_the_export_page_is_told_to_its_users_webhook(
+    studio, producer, episode, celery_worker, settings
+):
+    settings.COMICSTUDIO_ALLOW_PRIVATE_ENDPOINTS = True
+    browser = Client()
+    browser.force_login(producer)
+    with Receiver() as receiver:
+        _register(producer, studio, receiver.url)
+        started = browser.post(
+            reverse("generation:start_export", args=[episode.pk]),
+            {"kind": "draft", "title_card": "0", "end_card": "0"},
+        )
+        assert started.status_code == 302 and "/exports/" in started["Location"]
+        export = Export.objects.get()
+        wait_for(lambda: receiver.seen, timeout=120, what="the page export's webhook")
+    event = json.loads(receiver.seen[0][1])
+    export.refresh_from_db()
+    assert event == {"type": "export.finished", "export_id": export.pk,
+                     "episode_id": episode.pk, "status": export.status}  # fmt: skip
