@@ -151,3 +151,17 @@ def test_one_decision_on_several_scenes_says_which_it_refused(studio, writer, re
     assert ReviewDecision.objects.count() == 2
     writer_said = _post(api(token_for(writer, studio)), f"/episodes/{episode.pk}/decisions", body)
     assert writer_said.status_code == 403
+
+
+def test_a_failed_take_is_retried_on_the_projects_fallback_provider(studio, writer, episode):
+    from generation.models import ProjectGenerationSettings
+
+    ProjectGenerationSettings.objects.create(project=episode.project, fallback_provider="animatic")
+    scene = _board(episode)[0]
+    failed = make_take(scene, writer, provider="veo", generation_status="failed")
+
+    retried = _post(api(token_for(writer, studio)), f"/takes/{failed.pk}/fallback", key="fb-1")
+
+    assert retried.status_code == 202, retried.content
+    assert retried.json()["provider"] == "animatic" and retried.json()["number"] == 2
+    assert Take.objects.get(pk=retried.json()["id"]).generation_status == "queued"
