@@ -148,6 +148,10 @@ def test_one_decision_on_several_scenes_says_which_it_refused(studio, writer, re
     no_note = _post(client, f"/episodes/{episode.pk}/decisions",
                     {"scene_ids": [first.pk], "action": "request_changes"})  # fmt: skip
     assert no_note.status_code == 422 and no_note.json()["errors"]
+    # An id no database integer holds is a field error, not a 500 from the query.
+    huge = _post(client, f"/episodes/{episode.pk}/decisions",
+                 {"scene_ids": [2**70], "action": "approve"})  # fmt: skip
+    assert huge.status_code == 422 and huge.json()["errors"][0]["field"] == "scene_ids.0"
     assert ReviewDecision.objects.count() == 2
     writer_said = _post(api(token_for(writer, studio)), f"/episodes/{episode.pk}/decisions", body)
     assert writer_said.status_code == 403

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
 from generation.api.auth import caller, episode_for, scene_for, writer
-from generation.api.fields import NO_NUL, SOME_TEXT
+from generation.api.fields import ID_MAX, NO_NUL, SOME_TEXT
 from generation.api.problems import Problem, form_problem
 from generation.models import ReviewDecision, Take
 from generation.review.comments import add_comment
@@ -118,7 +118,7 @@ def comment(request: HttpRequest, take_id: int, payload: CommentIn) -> Status[Co
 class BatchDecisionIn(Schema):
     """One decision on several scenes' current takes, as the review room's filmstrip."""
 
-    scene_ids: list[int] = Field(min_length=1, max_length=2000)
+    scene_ids: list[Annotated[int, Field(ge=1, le=ID_MAX)]] = Field(min_length=1, max_length=2000)
     action: Literal["approve", "request_changes"]
     reason_code: str = Field("", max_length=40, pattern=NO_NUL)
     note: str = Field("", max_length=4000, pattern=NO_NUL)
