@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
 
 from characters.requests import AuthenticatedHttpRequest
+from generation.api.webhooks import watch_page_batch
 from generation.board.render import board_scenes, render_grid, render_notice
 from generation.board.status import BUSY, NEEDS_A_TAKE, scene_status, takes_out_of_date
 from generation.forms import ListPriceForm
@@ -118,6 +119,7 @@ def generate_all(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResp
     if started.needs_confirmation:
         # The total shown was confirmed, not another one: a changed total is shown again.
         return _confirm(request, episode, started, changed=bool(confirmed))
+    watch_page_batch(episode, request.user, started.takes)  # the user's webhooks hear of it
     outcome = _outcome(started) + out_of_date_note(episode, picked, board)
     return _notice(request, episode, member, outcome)
 

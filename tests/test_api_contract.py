@@ -50,6 +50,10 @@ OPERATIONS = [
     ("GET", "/scenes/{scene}", None, ALL, "404", False),
     ("PATCH", "/scenes/{scene}", {"camera": "wide"}, EDIT, "404", True),
     ("POST", "/episodes/{episode}/scenes/order", {"scene_ids": []}, EDIT, "404", True),
+    ("POST", "/episodes/{episode}/scenes", {"heading": "INT. NEW - DAY"}, EDIT, "404", True),
+    ("POST", "/scenes/{scene}/split", None, EDIT, "404", True),
+    ("POST", "/scenes/{scene}/merge", None, EDIT, "404", True),
+    ("POST", "/scenes/{scene}/omit", {"omitted": False}, EDIT, "404", True),
     ("GET", "/characters", None, ALL, "ok", False),
     ("GET", "/characters/pub_cat", None, ALL, "ok", False),
     (
@@ -69,13 +73,28 @@ OPERATIONS = [
     ("GET", "/takes/{take}", None, ALL, "404", False),
     ("GET", "/takes/{take}/video", None, ALL, "404", False),
     ("POST", "/takes/{take}/cancel", None, EDIT, "404", True),
+    ("POST", "/takes/{take}/resubmit", None, EDIT, "404", True),
+    ("POST", "/takes/{take}/fallback", None, EDIT, "404", True),
+    ("POST", "/takes/{take}/remix", None, EDIT, "404", True),
+    ("POST", "/takes/{take}/retake", {"remix": False}, EDIT, "404", True),
     ("GET", "/takes/{take}/decisions", None, ALL, "404", False),
+    (
+        "POST",
+        "/episodes/{episode}/decisions",
+        {"scene_ids": [0], "action": "approve"},
+        REVIEW,
+        "404",
+        True,
+    ),
     ("POST", "/takes/{take}/decisions", {"action": "comment", "note": "ok"}, REVIEW, "404", True),
     ("POST", "/takes/{take}/comments", {"text": "Nice."}, COMMENT, "404", True),
     ("POST", "/episodes/{episode}/exports", {"kind": "draft"}, SPEND, "404", True),
     ("GET", "/episodes/{episode}/exports", None, ALL, "404", False),
     ("GET", "/exports/{export}", None, ALL, "404", False),
     ("GET", "/exports/{export}/video", None, ALL, "404", False),
+    ("GET", "/exports/{export}/subtitles/srt", None, ALL, "404", False),
+    ("GET", "/exports/{export}/subtitles/vtt", None, ALL, "404", False),
+    ("POST", "/exports/{export}/cancel", None, SPEND, "404", True),
     ("GET", "/webhooks", None, ALL, "ok", False),
     ("POST", "/webhooks", {"url": "https://hooks.example.test/x"}, ALL, "ok", True),
     ("GET", "/episodes/{episode}/events", None, ALL, "404", False),
@@ -93,6 +112,12 @@ def world(studio, owner, producer, writer, reviewer, viewer, outsider, episode, 
         episode=episode, number=1, kind="draft", status=ExportStatus.SUCCEEDED, fingerprint="x"
     )
     export.video.save("episode.mp4", ContentFile(clip_bytes(1)))
+    export.subtitles_srt.save(
+        "episode.srt", ContentFile(b"1\n00:00:00,000 --> 00:00:01,000\nHi.\n")
+    )
+    export.subtitles_vtt.save(
+        "episode.vtt", ContentFile(b"WEBVTT\n\n00:00.000 --> 00:01.000\nHi.\n")
+    )
     batch = ApiBatch.objects.create(episode=episode, requested_by=writer)
     batch.takes.set([take])
     Character.objects.create(
@@ -160,7 +185,8 @@ def test_every_operation_of_the_schema_is_in_the_table():
     listed = {(m, t.replace("{project}", "{project_id}").replace("{episode}", "{episode_id}")
                .replace("{scene}", "{scene_id}").replace("{take}", "{take_id}")
                .replace("{export}", "{export_id}").replace("{batch}", "{batch_id}")
-               .replace("pub_cat", "{handle}"))
+               .replace("pub_cat", "{handle}").replace("/srt", "/{suffix}")
+               .replace("/vtt", "/{suffix}"))
               for m, t, *_ in OPERATIONS}  # fmt: skip
     found = {
         (method.upper(), path.removeprefix("/api/v1"))

@@ -9,6 +9,7 @@ from generation.api import (
     events,
     exports,
     problems,
+    retakes,
     review,
     scenes,
     scripts,
@@ -31,5 +32,16 @@ api = ComicStudioApi(
     openapi_url="/openapi.json",
 )
 problems.install(api)
-for module in (studios, scripts, scenes, characters, takes, review, exports, webhooks, events):
+for module in (
+    studios,
+    scripts,
+    scenes,
+    characters,
+    takes,
+    retakes,
+    review,
+    exports,
+    webhooks,
+    events,
+):
     api.add_router("", module.router)

@@ -3,23 +3,35 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from django.http import HttpRequest
+from django.db.models.fields.files import FieldFile
+from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from characters.protected_media import serve_file
 from generation.api.auth import caller, episode_for, writer
+from generation.api.fields import NO_NUL
 from generation.api.idempotency import run_once
 from generation.api.problems import Problem
 from generation.api.webhooks import watch_export_on_commit
 from generation.export.models import Export
-from generation.export.services import ExportRefused, is_stale, may_export, start_export
+from generation.export.services import (
+    ExportRefused,
+    cancel_export,
+    is_stale,
+    may_export,
+    start_export,
+)
+from generation.export.views import FILES
 from projects.access import require
 
 router = Router(tags=["exports"])
+Language = Annotated[
+    str, Field(max_length=20, pattern=NO_NUL, description="A translation; empty: the script's.")
+]
 API_ROOT = "/api/v1"
 
 
@@ -40,18 +52,32 @@ class ExportOut(Schema):
     progress: int
     error: str
     stale: bool
+    cancel_requested: bool
     created_at: datetime
     status_url: str
     video_url: str | None
+    subtitle_urls: list[str]
+
+
+def _subtitle_urls(export: Export) -> list[str]:
+    root = f"{API_ROOT}/exports/{export.pk}/subtitles"
+    urls = [
+        f"{root}/{suffix}" for suffix in ("srt", "vtt") if getattr(export, f"subtitles_{suffix}")
+    ]
+    for track in export.subtitle_tracks:
+        urls += [f"{root}/{s}?language={track['language']}" for s in ("srt", "vtt") if track.get(s)]
+    return urls
 
 
 def export_out(export: Export) -> ExportOut:
     return ExportOut(
         id=export.pk, episode_id=export.episode_id, number=export.number, kind=export.kind,
         status=export.status, stage=export.stage, progress=export.progress, error=export.error,
-        stale=is_stale(export), created_at=export.created_at,
+        stale=is_stale(export), cancel_requested=export.cancel_requested,
+        created_at=export.created_at,
         status_url=f"{API_ROOT}/exports/{export.pk}",
         video_url=f"{API_ROOT}/exports/{export.pk}/video" if export.video else None,
+        subtitle_urls=_subtitle_urls(export),
     )  # fmt: skip
 
 
@@ -89,6 +115,44 @@ def _export(request: HttpRequest, export_id: int) -> Export:
     export = get_object_or_404(Export.objects.select_related("episode"), pk=export_id)
     episode_for(caller(request), export.episode_id)
     return export
+
+
+@router.post("/exports/{export_id}/cancel", response=ExportOut, url_name="cancel_export")
+def cancel_export_run(request: HttpRequest, export_id: int) -> ExportOut:
+    """Stop an export that is queued or running (409 when it had already finished)."""
+    found = writer(request)
+    export = get_object_or_404(Export.objects.select_related("episode"), pk=export_id)
+    _, member = episode_for(found, export.episode_id)
+    require(may_export(member), member)
+    if not cancel_export(export=export):
+        raise Problem(409, f"Export {export.number} has already finished.", "finished")
+    export.refresh_from_db()
+    return export_out(export)
+
+
+@router.get(
+    "/exports/{export_id}/subtitles/{suffix}",
+    summary="Download an export's subtitles (.srt or .vtt)", url_name="export_subtitles",
+)  # fmt: skip
+def subtitles(
+    request: HttpRequest, export_id: int, suffix: Literal["srt", "vtt"],
+    language: Language = "",
+) -> HttpResponseBase:  # fmt: skip
+    """The episode's subtitles, or a translation's (`?language=fr`), as the export page has."""
+    found = _export(request, export_id)
+    _, content_type = FILES[f"subtitles_{suffix}"]
+    if language:
+        track = next((t for t in found.subtitle_tracks if t["language"] == language), None)
+        if track is None or not track.get(suffix):
+            raise Http404
+        file = FieldFile(found, Export._meta.get_field("video"), track[suffix])  # type: ignore[arg-type]
+        name = f"{found.file_name_stem}.{language}.{suffix}"
+    else:
+        file = getattr(found, f"subtitles_{suffix}")
+        name = f"{found.file_name_stem}.{suffix}"
+    if not file:
+        raise Http404
+    return serve_file(request, file, content_type=content_type, download_name=name)
 
 
 @router.get("/exports/{export_id}", response=ExportOut)

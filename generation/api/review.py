@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
-from generation.api.auth import caller, scene_for, writer
-from generation.api.fields import NO_NUL, SOME_TEXT
+from generation.api.auth import caller, episode_for, scene_for, writer
+from generation.api.fields import ID_MAX, NO_NUL, SOME_TEXT
 from generation.api.problems import Problem, form_problem
 from generation.models import ReviewDecision, Take
 from generation.review.comments import add_comment
-from generation.review.forms import CommentForm, ReviewForm
-from generation.review.services import record_review
+from generation.review.forms import BatchReviewForm, CommentForm, ReviewForm
+from generation.review.services import record_batch_review, record_review
 from generation.services import GenerationRefused
 from projects.access import require
 from projects.models import Membership
@@ -113,3 +113,40 @@ def comment(request: HttpRequest, take_id: int, payload: CommentIn) -> Status[Co
         raise Problem(409, str(exc), "comment-refused") from None
     return Status(201, CommentOut(id=made.pk, take_id=take.pk, text=made.text,
                            at_seconds=f"{made.at_seconds}"))  # fmt: skip
+
+
+class BatchDecisionIn(Schema):
+    """One decision on several scenes' current takes, as the review room's filmstrip."""
+
+    scene_ids: list[Annotated[int, Field(ge=1, le=ID_MAX)]] = Field(min_length=1, max_length=2000)
+    action: Literal["approve", "request_changes"]
+    reason_code: str = Field("", max_length=40, pattern=NO_NUL)
+    note: str = Field("", max_length=4000, pattern=NO_NUL)
+
+
+class BatchDecisionOut(Schema):
+    decisions: list[DecisionOut]
+    refused: list[str]
+
+
+@router.post("/episodes/{episode_id}/decisions", response=BatchDecisionOut)
+def decide_batch(
+    request: HttpRequest, episode_id: int, payload: BatchDecisionIn
+) -> BatchDecisionOut:
+    """Approve or request changes on several scenes at once; says which it refused and why."""
+    found = writer(request)
+    episode, member = episode_for(found, episode_id)
+    require(member.can_review, member)
+    data = payload.dict()
+    data["scenes"] = [str(pk) for pk in data.pop("scene_ids")]
+    form = BatchReviewForm(data, episode=episode)
+    if not form.is_valid():
+        raise form_problem(form)
+    clean = form.cleaned_data
+    made, refused = record_batch_review(
+        scenes=clean["scenes"], author=found.user, action=clean["action"],
+        reason_code=clean["reason_code"], note=clean["note"],
+    )  # fmt: skip
+    for decision in made:
+        decision.author = found.user
+    return BatchDecisionOut(decisions=[decision_out(d) for d in made], refused=refused)

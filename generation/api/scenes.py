@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from django.http import Http404, HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from characters.models import Character
 from generation.api.auth import caller, episode_for, scene_for, writer
@@ -20,7 +20,7 @@ from generation.board.status import card_take, scene_status
 from generation.providers import provider_names, shot_rules
 from projects import scene_edits
 from projects.access import require
-from projects.forms import ReorderForm, SceneForm, provider_choices
+from projects.forms import AddSceneForm, ReorderForm, SceneForm, provider_choices
 from projects.models import Scene
 
 router = Router(tags=["scenes"])
@@ -53,6 +53,17 @@ class SceneIn(Schema):
         None, max_length=2
     )
     provider: str | None = Field(None, max_length=40, pattern=NO_NUL)
+
+
+class NewSceneIn(Schema):
+    """A new scene after `after` (a scene of the episode), or at the end."""
+
+    after: int | None = None
+    heading: str = Field("", max_length=200, pattern=NO_NUL)
+
+
+class OmitIn(Schema):
+    omitted: bool = Field(True, description="true: omit the scene; false: bring it back.")
 
 
 class OrderIn(Schema):
@@ -150,3 +161,80 @@ def reorder(request: HttpRequest, episode_id: int, payload: OrderIn) -> list[Sce
     scene_edits.reorder_scenes(episode=episode, order=form.cleaned_data["order"])
     visible = visible_ids(found.user)
     return [scene_out(s, visible) for s in board_scenes(episode)]
+
+
+def _editable(request: HttpRequest, scene_id: int) -> tuple[Scene, set[int]]:
+    """The scene, if the caller may edit the script (as the storyboard's edit views)."""
+    found = writer(request)
+    found_scene, member = scene_for(found, scene_id)
+    require(member.can_edit_script, member)
+    if found_scene.archived_at is not None:
+        raise Http404
+    return found_scene, visible_ids(found.user)
+
+
+def _board(scene: Scene, visible: set[int]) -> list[SceneOut]:
+    return [scene_out(s, visible) for s in board_scenes(scene.episode)]
+
+
+@router.post("/episodes/{episode_id}/scenes", response={201: list[SceneOut]})
+def add(request: HttpRequest, episode_id: int, payload: NewSceneIn) -> Status[list[SceneOut]]:
+    """Add a scene (as the storyboard's Add scene); answers the board in its new order."""
+    found = writer(request)
+    episode, member = episode_for(found, episode_id)
+    require(member.can_edit_script, member)
+    form = AddSceneForm(payload.dict())
+    if not form.is_valid():
+        raise form_problem(form)
+    data = form.cleaned_data
+    after = None
+    if data.get("after"):
+        after = episode.scenes.filter(pk=data["after"], archived_at__isnull=True).first()
+        if after is None:
+            message = "No such scene on this storyboard."
+            raise Problem(
+                422, message, "invalid-input", errors=[{"field": "after", "message": message}]
+            )
+    heading = data.get("heading") or "INT. NEW SCENE - DAY"
+    scene_edits.add_scene(
+        episode=episode, after=after, heading=heading, rules=shot_rules(episode.project.provider)
+    )
+    visible = visible_ids(found.user)
+    return Status(201, [scene_out(s, visible) for s in board_scenes(episode)])
+
+
+@router.post("/scenes/{scene_id}/split", response=list[SceneOut])
+def split(request: HttpRequest, scene_id: int) -> list[SceneOut]:
+    """Split the scene in two at the middle of its dialogue or action (409 for a single beat)."""
+    found_scene, visible = _editable(request, scene_id)
+    try:
+        scene_edits.split_scene(scene=found_scene)
+    except scene_edits.EditRefused as exc:
+        raise Problem(409, str(exc), "edit-refused") from None
+    return _board(found_scene, visible)
+
+
+@router.post("/scenes/{scene_id}/merge", response=list[SceneOut])
+def merge(request: HttpRequest, scene_id: int) -> list[SceneOut]:
+    """Merge the next scene into this one (409 for the last scene or too many characters)."""
+    found_scene, visible = _editable(request, scene_id)
+    try:
+        scene_edits.merge_with_next(
+            scene=found_scene, rules=shot_rules(found_scene.effective_provider)
+        )
+    except scene_edits.EditRefused as exc:
+        raise Problem(409, str(exc), "edit-refused") from None
+    return _board(found_scene, visible)
+
+
+@router.post("/scenes/{scene_id}/omit", response=SceneOut)
+def omit(request: HttpRequest, scene_id: int, payload: OmitIn) -> SceneOut:
+    """Omit the scene (kept on the board, never generated or exported) or bring it back."""
+    found_scene, visible = _editable(request, scene_id)
+    try:
+        scene_edits.set_omitted(
+            episode=found_scene.episode, scene_ids=[found_scene.pk], omitted=payload.omitted
+        )
+    except scene_edits.EditRefused as exc:
+        raise Problem(409, str(exc), "edit-refused") from None
+    return scene_out(Scene.objects.get(pk=found_scene.pk), visible)

@@ -14,6 +14,7 @@ import urllib.request
 from typing import Any
 
 from celery import shared_task
+from django.core.cache import cache
 from django.utils import timezone
 
 from generation.api.models import ApiBatch, Webhook
@@ -68,6 +69,9 @@ def watch_export(export_id: int, user_id: int) -> None:
     age = (timezone.now() - export.created_at).total_seconds()
     if export.status in ACTIVE_EXPORT_STATUSES and age < MAX_WATCH_SECONDS:
         watch_export.apply_async(args=[export_id, user_id], countdown=WATCH_SECONDS)
+        return
+    # One delivery per export and user, however many starts answered this export.
+    if not cache.add(f"api-export-finished-{export_id}-{user_id}", 1, timeout=7 * 24 * 3600):
         return
     event = {"type": "export.finished", "export_id": export.pk,
              "episode_id": export.episode_id, "status": export.status}  # fmt: skip

@@ -1,4 +1,4 @@
-"""Webhooks: a user registers URLs told when their API batches and exports end.
+"""Webhooks: a user registers URLs told when their batches and exports in a studio end.
 
 A URL must reach a public address (the providers' endpoint check, `check_base_url`, at
 registration and again at each delivery). Each delivery is signed with the webhook's
@@ -15,15 +15,19 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from celery import current_app
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
 from generation.api.auth import caller, writer
-from generation.api.models import Webhook
+from generation.api.models import ApiBatch, Webhook
 from generation.api.problems import Problem
+from generation.export.models import Export
+from generation.models import Take
 from generation.providers.endpoints import EndpointRefused, check_base_url
+from projects.models import Episode
 
 router = Router(tags=["webhooks"])
 WATCH_BATCH_TASK = "generation.api.watch_batch"
@@ -59,6 +63,30 @@ def watch_batch_on_commit(batch_id: int) -> None:
     transaction.on_commit(
         lambda: current_app.send_task(WATCH_BATCH_TASK, args=[batch_id], countdown=WATCH_SECONDS)
     )
+
+
+def has_webhooks(user_id: int, studio_id: int) -> bool:
+    return Webhook.objects.filter(user_id=user_id, studio_id=studio_id).exists()
+
+
+def watch_page_batch(episode: Episode, user: User, takes: list[Take]) -> None:
+    """A Generate all on the storyboard: watched like an API batch when its user has webhooks.
+
+    Webhooks are the user's, per studio: they hear of the batches and exports that user
+    starts in that studio, on the pages or through the API (never of other members' work,
+    which may be in projects the user cannot see).
+    """
+    if not takes or not has_webhooks(user.pk, episode.project.studio_id):
+        return
+    batch = ApiBatch.objects.create(episode=episode, requested_by=user)
+    batch.takes.set(takes)
+    watch_batch_on_commit(batch.pk)
+
+
+def watch_page_export(export: Export, user: User) -> None:
+    """An export started on the export page, watched when its user has webhooks."""
+    if has_webhooks(user.pk, export.episode.project.studio_id):
+        watch_export_on_commit(export.pk, user.pk)
 
 
 def watch_export_on_commit(export_id: int, user_id: int) -> None:

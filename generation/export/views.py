@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from characters.protected_media import serve_file
 from characters.requests import AuthenticatedHttpRequest
+from generation.api.webhooks import watch_page_export
 from generation.export.cards import CARD_SECONDS
 from generation.export.fonts import FontRefused, check_font, remove_project_font, set_project_font
 from generation.export.models import Export, ExportKind, SubtitleFont
@@ -124,6 +125,7 @@ def start(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
     except ExportRefused as refusal:
         messages.error(request, str(refusal))
         return redirect("generation:episode_exports", episode.pk)
+    watch_page_export(export, request.user)  # the user's webhooks hear of its end
     return redirect("generation:export_detail", export.pk)
 
 
