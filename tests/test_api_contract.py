@@ -81,7 +81,7 @@ OPERATIONS = [
     (
         "POST",
         "/episodes/{episode}/decisions",
-        {"scene_ids": [0], "action": "approve"},
+        {"scene_ids": [1], "action": "approve"},
         REVIEW,
         "404",
         True,
