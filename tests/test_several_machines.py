@@ -159,7 +159,9 @@ def _generate_all_through(web: WebProcess, username: str, episode: Episode) -> N
 
 
 def test_a_batch_sent_to_web_b_is_done_by_two_workers_and_seen_live_on_web_a(
-    deployment, s3_endpoint, browser, tmp_path  # noqa: F811
+    deployment,
+    s3_endpoint,  # noqa: F811
+    browser,
 ):
     web_a, web_b = deployment
     studio_ = Studio.objects.create(name="Harbour Co")
