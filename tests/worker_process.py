@@ -27,9 +27,20 @@ def _database_url() -> str:
 class WorkerProcess:
     """Start with `start()`; `kill()` SIGKILLs it (and its beat) without any cleanup."""
 
-    def __init__(self, *, log_path: Path, redis_url: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        log_path: Path,
+        redis_url: str | None = None,
+        extra_env: dict[str, str] | None = None,
+        beat: bool = True,
+        concurrency: int = 4,
+    ) -> None:
         self.log_path = log_path
         self.redis_url = redis_url or settings.REDIS_URL
+        self.extra_env = extra_env or {}
+        self.beat = beat  # one beat per deployment: a second worker runs without it
+        self.concurrency = concurrency
         self.process: subprocess.Popen[bytes] | None = None
         self.restarts = 0
 
@@ -52,14 +63,16 @@ class WorkerProcess:
             COMICSTUDIO_RECONCILE_GRACE_SECONDS="1",
             COMICSTUDIO_SLOT_LEASE_SECONDS="8",
         )
+        env.update(self.extra_env)
         return env
 
     def start(self) -> None:
         log = self.log_path.open("a")
         self.process = subprocess.Popen(  # noqa: S603
-            [sys.executable, "-m", "celery", "-A", "comicstudio", "worker", "-B",
-             "--pool=prefork", "--concurrency=4", "--loglevel=INFO",
-             f"--schedule={self.log_path.with_suffix('.beat')}"],
+            [sys.executable, "-m", "celery", "-A", "comicstudio", "worker",
+             *(["-B", f"--schedule={self.log_path.with_suffix('.beat')}"] if self.beat else []),
+             "--pool=prefork", f"--concurrency={self.concurrency}", "--loglevel=INFO",
+             f"--hostname={self.log_path.stem}@%h"],
             cwd=ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT,
             start_new_session=True,
         )  # fmt: skip
