@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser import log_in
 from tests.conftest import PASSWORD
@@ -43,4 +44,4 @@ def test_a_token_is_created_shown_once_and_revoked_in_the_browser(
     page.reload()
     assert secret not in page.content() and "render farm" in page.content()
     page.click("button:has-text('Revoke')")
-    assert "revoked: it no longer works" in page.inner_text("body")
+    expect(page.locator("body")).to_contain_text("revoked: it no longer works")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from generation.export.models import Export
 from tests.browser import log_in
@@ -70,15 +71,17 @@ def test_writer_translates_lines_in_the_browser(settings, episode, writer, asgi_
     page.goto(f"{asgi_server.url}/episodes/{episode.pk}/translations/")
     page.fill("#add-language input[name=language]", "klingonese")
     page.click("#add-language button")
-    assert "is not a language tag" in page.inner_text("body")  # the refusal is on screen
+    # Each answer is waited for (expect retries): a read right after a click may still see
+    # the page from before it.
+    expect(page.locator("body")).to_contain_text("is not a language tag")  # the refusal
     page.fill("#add-language input[name=language]", "es")
     page.click("#add-language button")
     boxes = page.locator("#translation-form textarea")
-    assert boxes.count() == 3
+    expect(boxes).to_have_count(3)
     boxes.nth(0).fill("Uno.")
     page.click("#save-translation")
-    assert "Saved 1 line." in page.inner_text("body")
-    assert page.locator("#translation-form textarea").nth(0).input_value() == "Uno."
+    expect(page.locator("body")).to_contain_text("Saved 1 line.")
+    expect(page.locator("#translation-form textarea").nth(0)).to_have_value("Uno.")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for width in (1440, 390):
         page.set_viewport_size({"width": width, "height": 900})

@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.test_team_browser import _invitation_link, _sign_up
 
@@ -107,7 +108,7 @@ def test_a_new_team_goes_from_sign_up_to_its_first_approved_scene(
     writer.click("#scene-grid a.button:has-text('Write the script')")
     writer.fill("textarea[name=script]", SCRIPT)
     writer.click("#script-form button[name=preview]")
-    assert f"{SCENES} new" in writer.locator("#breakdown-preview .summary").inner_text()
+    expect(writer.locator("#breakdown-preview .summary")).to_contain_text(f"{SCENES} new")
     writer.click("#apply-breakdown")
     writer.wait_for_selector("#live[data-live=open]", timeout=15_000)
     cards = writer.locator("#scene-grid article.card")
