@@ -1,7 +1,8 @@
-"""ASGI entry point: HTTP through Django, WebSockets through Channels with the session user."""
+"""ASGI entry point: HTTP through Django (comicstudio/serving.py), WebSockets through Channels."""
 
 import os
 
+from django.conf import settings
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "comicstudio.settings")
@@ -9,6 +10,7 @@ django_asgi_app = get_asgi_application()
 
 from comicstudio.body_limit import BodyLimit  # noqa: E402
 from comicstudio.checks import refuse_to_start_when_misconfigured  # noqa: E402
+from comicstudio.serving import PagesOnThreads  # noqa: E402
 
 refuse_to_start_when_misconfigured()
 
@@ -33,7 +35,10 @@ websocket_routes = [*websocket_urlpatterns, *review_sockets, re_path(r"", Unknow
 
 application = ProtocolTypeRouter(
     {
-        "http": BodyLimit(django_asgi_app),
+        # Pages on a fixed pool of threads, streams (files, events) on Django's async path.
+        "http": BodyLimit(
+            PagesOnThreads(django_asgi_app, threads=settings.COMICSTUDIO_PAGE_THREADS)
+        ),
         "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_routes))),
     }
 )

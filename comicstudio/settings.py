@@ -123,8 +123,17 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
+        # A kept connection (a page thread's, below) is checked before a request uses it.
+        conn_health_checks=True,
     )
 }
+# HTTP pages are answered on this many threads per server process (comicstudio/serving.py);
+# each keeps its database connection this long. The tests close theirs after every request
+# (their server threads outlive the test databases they connect to).
+COMICSTUDIO_PAGE_THREADS = int(os.environ.get("COMICSTUDIO_PAGE_THREADS", "16"))
+COMICSTUDIO_PAGE_CONNECTION_SECONDS = int(
+    os.environ.get("COMICSTUDIO_PAGE_CONNECTION_SECONDS", "300")
+)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # WAL and IMMEDIATE transactions let the web server and the worker write side by side.

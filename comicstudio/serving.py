@@ -1,0 +1,102 @@
+"""How HTTP reaches Django: pages on a fixed pool of threads, long answers on the async path.
+
+Django's ASGI handler runs each request's sync code in a thread made for that request
+and opens a database connection for it (and closes both at the end): a fixed cost of
+every page. Pages and actions (short answers) therefore go through Django's WSGI handler
+on a fixed pool of threads (a2wsgi), and each of those threads keeps its database
+connection between requests (`PAGE_CONNECTION_SECONDS`).
+
+Answers that last (an event stream, a file sent a range at a time) would hold a pool
+thread for as long as the client reads; they stay on Django's ASGI handler. Which views
+those are is written once, in `STREAMED_VIEWS` (tests/test_serving.py holds every view
+that answers with a stream to it). WebSockets never come here (comicstudio/asgi.py).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Awaitable, Callable, MutableMapping
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from a2wsgi import WSGIMiddleware
+from django.conf import settings
+from django.core.handlers.wsgi import WSGIHandler
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.signals import connection_created
+from django.dispatch import receiver
+from django.urls import Resolver404, resolve
+
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+PAGE_THREAD_PREFIX = "page"
+
+# URL names of the views that answer with a stream: protected files (sent a byte range at a
+# time, see characters.protected_media) and the API's server-sent events.
+STREAMED_VIEWS = frozenset(
+    {
+        "characters:reference_image",
+        "characters:reference_thumbnail",
+        "characters:reference_clip",
+        "generation:take_video",
+        "generation:take_thumbnail",
+        "generation:scene_dialogue",
+        "generation:voice_sample_audio",
+        "generation:design_candidate_image",
+        "generation:design_clip_video",
+        "generation:export_file",
+        "generation:export_subtitles",
+        "api:take_video",
+        "api:export_video",
+        "api:export_subtitles",
+        "api:events",
+    }
+)
+
+
+def streamed(path: str, headers: list[tuple[bytes, bytes]]) -> bool:
+    """Whether this request's answer may last: an event stream or a stored file."""
+    for name, value in headers:
+        if name.lower() == b"accept" and b"text/event-stream" in value:
+            return True
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return False
+    return match.view_name in STREAMED_VIEWS
+
+
+class PagesOnThreads:
+    """The HTTP app: short answers from the page threads, lasting ones from the async path."""
+
+    def __init__(self, streams: ASGIApp, *, threads: int) -> None:
+        self.streams = streams
+        self.pages = WSGIMiddleware(WSGIHandler(), workers=threads)  # type: ignore[arg-type]
+        # Threads of our own naming, so their database connections are told apart.
+        self.pages.executor.shutdown()
+        self.pages.executor = ThreadPoolExecutor(threads, thread_name_prefix=PAGE_THREAD_PREFIX)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if streamed(scope["path"], scope.get("headers", [])):
+            await self.streams(scope, receive, send)
+        else:
+            await self.pages(scope, receive, send)  # type: ignore[arg-type]
+
+
+@receiver(connection_created)
+def keep_page_connections(
+    sender: object, connection: BaseDatabaseWrapper, **kwargs: object
+) -> None:
+    """A page thread's connection lives on for `COMICSTUDIO_PAGE_CONNECTION_SECONDS`.
+
+    Only the pool's threads (a fixed number per process) keep theirs; every other thread
+    (a WebSocket consumer, an event stream, a task) closes its own as Django does with
+    CONN_MAX_AGE 0. Django still closes a kept connection that broke or grew too old.
+    """
+    seconds = settings.COMICSTUDIO_PAGE_CONNECTION_SECONDS
+    if seconds and threading.current_thread().name.startswith(PAGE_THREAD_PREFIX):
+        connection.close_at = time.monotonic() + seconds
