@@ -31,7 +31,6 @@ from django.urls import Resolver404, resolve
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
 Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 PAGE_THREAD_PREFIX = "page"
 
@@ -73,7 +72,7 @@ def streamed(path: str, headers: list[tuple[bytes, bytes]]) -> bool:
 class PagesOnThreads:
     """The HTTP app: short answers from the page threads, lasting ones from the async path."""
 
-    def __init__(self, streams: ASGIApp, *, threads: int) -> None:
+    def __init__(self, streams: Any, *, threads: int) -> None:  # Django's ASGIHandler
         self.streams = streams
         self.pages = WSGIMiddleware(WSGIHandler(), workers=threads)  # type: ignore[arg-type]
         # Threads of our own naming, so their database connections are told apart.
