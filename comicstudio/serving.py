@@ -14,9 +14,11 @@ that answers with a stream to it). WebSockets never come here (comicstudio/asgi.
 
 from __future__ import annotations
 
+import functools
+import re
 import threading
 import time
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Iterator, MutableMapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -26,7 +28,7 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.signals import connection_created
 from django.dispatch import receiver
-from django.urls import Resolver404, resolve
+from django.urls import URLResolver, get_resolver
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
@@ -62,11 +64,39 @@ def streamed(path: str, headers: list[tuple[bytes, bytes]]) -> bool:
     for name, value in headers:
         if name.lower() == b"accept" and b"text/event-stream" in value:
             return True
-    try:
-        match = resolve(path)
-    except Resolver404:
-        return False
-    return match.view_name in STREAMED_VIEWS
+    return _streamed_paths().match(path) is not None
+
+
+@functools.cache
+def _streamed_paths() -> re.Pattern[str]:
+    """One expression for the paths of `STREAMED_VIEWS`, from the URLconf, made once.
+
+    Resolving each request's path here would cost as much as Django's own resolving.
+    """
+    found = [
+        "".join(part.removeprefix("^") for part in parts)
+        for name, parts in _patterns(get_resolver())
+        if name in STREAMED_VIEWS
+    ]
+    # Named groups may repeat across the alternatives: they are plain groups here.
+    either = "|".join(f"(?:{NAMED_GROUP.sub('(?:', one)})" for one in found)
+    return re.compile(f"^/(?:{either})")
+
+
+NAMED_GROUP = re.compile(r"\(\?P<\w+>")
+
+
+def _patterns(
+    resolver: URLResolver, namespace: str = "", prefix: tuple[str, ...] = ()
+) -> Iterator[tuple[str, tuple[str, ...]]]:
+    """Every view's namespaced URL name with its path's regular expressions, outermost first."""
+    for pattern in resolver.url_patterns:
+        regex = (*prefix, pattern.pattern.regex.pattern)
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _patterns(pattern, inner, regex)
+        elif pattern.name:
+            yield namespace + pattern.name, regex
 
 
 class PagesOnThreads:
