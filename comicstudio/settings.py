@@ -268,6 +268,10 @@ FILE_UPLOAD_HANDLERS = [
 # The embedded Redis of `runstudio` listens here unless REDIS_URL names another one.
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6390/0")
 
+# Sessions are read from the cache (Redis) and kept in the database too: a page costs no
+# session query, and a Redis restarted empty signs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 # Rendered storyboard cards are shared by every web process (generation/board/cards.py).
 CACHES = {
     "default": {
