@@ -20,22 +20,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import re
 import shutil
-import signal
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import httpx2 as httpx
+from common import percentile, report, run_environment, running_studio, set_up
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 CLIENTS = 10
 MAX_REQUESTS = 20_000
 
@@ -76,25 +72,6 @@ print(json.dumps({"episodes": ids, "session": client.cookies["sessionid"].value}
 """
 
 
-def _environment(tmp: Path, port: int) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
-    env.update(
-        COMICSTUDIO_VAR_DIR=str(tmp),
-        COMICSTUDIO_MEDIA_ROOT=str(tmp / "media"),
-        COMICSTUDIO_DEMO="0",
-        DJANGO_DEBUG="1",  # as manage.py sets it for the run command (and the setup's login)
-        DJANGO_SETTINGS_MODULE="comicstudio.settings",
-        PORT=str(port),
-        PYTHONPATH=str(ROOT),
-    )
-    return env
-
-
-def _percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
-
-
 async def _httpx_load(base: str, cookies: dict[str, str], path: str, seconds: float) -> dict:
     """CLIENTS clients fetching `path` back to back for `seconds`; latencies in ms."""
     latencies: list[float] = []
@@ -119,7 +96,7 @@ async def _httpx_load(base: str, cookies: dict[str, str], path: str, seconds: fl
         "requests": len(latencies),
         "rps": len(latencies) / wall,
         "p50": statistics.median(latencies),
-        "p99": _percentile(latencies, 0.99),
+        "p99": percentile(latencies, 0.99),
         "errors": errors,
     }
 
@@ -196,20 +173,6 @@ def _first_response(base: str, cookies: dict[str, str], path: str) -> dict:
     return {"ms": elapsed, "kb": len(response.content) / 1024}
 
 
-def _wait_until_served(base: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"runstudio stopped:\n{log.read_text()}")
-        try:
-            if httpx.get(f"{base}/login/", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    raise SystemExit("runstudio did not serve within 120 s")
-
-
 def main() -> None:
     """Set up the episodes, start the run command, measure, stop everything."""
     from comicstudio.embedded_redis import free_port
@@ -221,21 +184,12 @@ def main() -> None:
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="bench-board-"))
     port = free_port()
-    env = _environment(tmp, port)
-    setup = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", SETUP], env=env, cwd=ROOT, capture_output=True, check=True
-    )
-    facts = json.loads(setup.stdout.decode().strip().splitlines()[-1])
+    env = run_environment(tmp, port)
+    facts = set_up(SETUP, env)
     cookies = {"sessionid": facts["session"]}
-    log = tmp / "run.log"
-    with log.open("w") as out:
-        process = subprocess.Popen(  # noqa: S603
-            [sys.executable, "manage.py", "runstudio"], cwd=ROOT, env=env, stdout=out, stderr=out
-        )
     base = f"http://127.0.0.1:{port}"
     figures: list[dict] = []
-    try:
-        _wait_until_served(base, process, log)
+    with running_studio(env, tmp) as process:
         big = f"/episodes/{facts['episodes']['2000']}/"
         small = f"/episodes/{facts['episodes']['200']}/"
         tiny = f"/episodes/{facts['episodes']['6']}/"
@@ -261,14 +215,8 @@ def main() -> None:
                     "of_6_scenes": board / tiny_board,
                 }
             )
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=40)
-        except subprocess.TimeoutExpired:
-            process.kill()
     for figure in figures:
-        print(json.dumps(figure) if args.json else figure)
+        report(figure, as_json=args.json)
 
 
 if __name__ == "__main__":

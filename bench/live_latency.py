@@ -18,21 +18,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
-import signal
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
 
-import httpx2 as httpx
+from common import percentile, report, run_environment, running_studio, set_up
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 SCENES = 6
 VIEWERS = 100  # the most viewers a run can ask for
 
@@ -87,21 +81,6 @@ OBSERVER = """
   }).observe(grid, { childList: true, subtree: true });
 }
 """
-
-
-def _environment(tmp: Path, port: int, redis_url: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env.update(
-        COMICSTUDIO_VAR_DIR=str(tmp),
-        COMICSTUDIO_MEDIA_ROOT=str(tmp / "media"),
-        COMICSTUDIO_DEMO="0",
-        DJANGO_DEBUG="1",  # as manage.py sets it for the run command
-        DJANGO_SETTINGS_MODULE="comicstudio.settings",
-        PORT=str(port),
-        PYTHONPATH=str(ROOT),
-        REDIS_URL=redis_url,
-    )
-    return env
 
 
 class ExtraSockets:
@@ -193,25 +172,6 @@ def _measure(page, facts: dict, events: int, every: float) -> tuple[list[float],
     return latencies, len(sent)
 
 
-def _percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] if ordered else 0.0
-
-
-def _wait_until_served(base: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"runstudio stopped:\n{log.read_text()}")
-        try:
-            if httpx.get(f"{base}/login/", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    raise SystemExit("runstudio did not serve within 120 s")
-
-
 def main() -> None:
     """Set up, start the run command and Chromium, measure each viewer count, stop all."""
     from comicstudio.embedded_redis import EmbeddedRedis, free_port
@@ -225,71 +185,61 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="bench-live-"))
     redis = EmbeddedRedis(workdir=tmp / "redis", port=free_port())
     port = free_port()
-    env = _environment(tmp, port, redis.start())
+    env = run_environment(tmp, port, redis.start())
     os.environ.update(env)  # this process writes takes and publishes like a worker
     # Playwright's sync API keeps an event loop in this thread; the ORM calls here are plain
     # blocking calls between its calls, as in any script.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    setup = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", SETUP], env=env, cwd=ROOT, capture_output=True, check=True
-    )
-    facts = json.loads(setup.stdout.decode().strip().splitlines()[-1])
-    log = tmp / "run.log"
-    with log.open("w") as out:
-        process = subprocess.Popen(  # noqa: S603
-            [sys.executable, "manage.py", "runstudio"], cwd=ROOT, env=env, stdout=out, stderr=out
-        )
-    base = f"http://127.0.0.1:{port}"
-    figures: list[dict] = []
     try:
-        import django
-        from playwright.sync_api import sync_playwright
-
-        django.setup()
-        from tests.browser import CHROMIUM_ARGS
-
-        _wait_until_served(base, process, log)
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-            )
-            context = browser.new_context()
-            context.add_cookies([{"name": "sessionid", "value": facts["session"], "url": base}])
-            page = context.new_page()
-            page.goto(f"{base}/episodes/{facts['episode']}/")
-            page.wait_for_selector('#live[data-live="open"]', timeout=60_000)
-            page.evaluate(OBSERVER)
-            socket_url = f"ws://127.0.0.1:{port}/ws/episodes/{facts['episode']}/"
-            for viewers in args.viewers:
-                extra = viewers - 1
-                sessions = facts["viewers"][:extra]
-                with ExtraSockets(socket_url, sessions, base) as sockets:
-                    page.evaluate("window.__seen = []")
-                    latencies, sent = _measure(page, facts, args.events, args.every)
-                    time.sleep(1)
-                    got, failed = sockets.cards, len(sockets.failed)
-                label = f"live push, {viewers} viewer(s), 1 event per {args.every} s"
-                figures.append(
-                    {
-                        "name": label,
-                        "p50": statistics.median(latencies) if latencies else 0.0,
-                        "p95": _percentile(latencies, 0.95),
-                        "events": sent,
-                        "reached_page": len(latencies),
-                        "cards_due_to_extra_sockets": sent * extra,
-                        "cards_at_extra_sockets": got,
-                        "extra_sockets_refused": failed,
-                    }
-                )
-                print(json.dumps(figures[-1]) if args.json else figures[-1], flush=True)
-            browser.close()
+        facts = set_up(SETUP, env)
+        _run(args, facts, env, tmp)
     finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=40)
-        except subprocess.TimeoutExpired:
-            process.kill()
         redis.stop()
+
+
+def _run(args: argparse.Namespace, facts: dict, env: dict[str, str], tmp: Path) -> None:
+    """With the run command serving: open the page in Chromium and measure each viewer count."""
+    import django
+    from playwright.sync_api import sync_playwright
+
+    django.setup()
+    from tests.browser import CHROMIUM_ARGS
+
+    port = env["PORT"]
+    base = f"http://127.0.0.1:{port}"
+    with running_studio(env, tmp), sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        context = browser.new_context()
+        context.add_cookies([{"name": "sessionid", "value": facts["session"], "url": base}])
+        page = context.new_page()
+        page.goto(f"{base}/episodes/{facts['episode']}/")
+        page.wait_for_selector('#live[data-live="open"]', timeout=60_000)
+        page.evaluate(OBSERVER)
+        socket_url = f"ws://127.0.0.1:{port}/ws/episodes/{facts['episode']}/"
+        for viewers in args.viewers:
+            extra = viewers - 1
+            sessions = facts["viewers"][:extra]
+            with ExtraSockets(socket_url, sessions, base) as sockets:
+                page.evaluate("window.__seen = []")
+                latencies, sent = _measure(page, facts, args.events, args.every)
+                time.sleep(1)
+                got, failed = sockets.cards, len(sockets.failed)
+            report(
+                {
+                    "name": f"live push, {viewers} viewer(s), 1 event per {args.every} s",
+                    "p50": statistics.median(latencies) if latencies else 0.0,
+                    "p95": percentile(latencies, 0.95),
+                    "events": sent,
+                    "reached_page": len(latencies),
+                    "cards_due_to_extra_sockets": sent * extra,
+                    "cards_at_extra_sockets": got,
+                    "extra_sockets_refused": failed,
+                },
+                as_json=args.json,
+            )
+        browser.close()
 
 
 if __name__ == "__main__":

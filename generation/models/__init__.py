@@ -6,17 +6,19 @@ from generation.credentials import ProjectGenerationSettings, ProviderCharacter,
 from generation.design.models import DesignCandidate, DesignSettings, ReferenceClip
 from generation.drafting import ScriptAssistant
 from generation.export.models import DialogueTranslation, Export
-from generation.models.takes import (
+from generation.models.take_states import (
     ACTIVE_STATUSES,
     CANCELLABLE_STATUSES,
     CONTINUITY_TASK,
     IN_FLIGHT_STATUSES,
     POLL_TASK,
-    REVIEW_STATUS_AFTER,
     SUBMIT_TASK,
     UNAVAILABLE_STATUSES,
     WATCHED_STATUSES,
     GenerationStatus,
+)
+from generation.models.takes import (
+    REVIEW_STATUS_AFTER,
     ReasonCode,
     ReviewAction,
     ReviewDecision,

@@ -1,6 +1,6 @@
 """What the door's rules ask about every scene of one request, read in a few queries at once.
 
-`generation/takes/door.py` keeps the rules; this module only reads their facts for many
+`generation/takes/rules.py` keeps the rules; this module only reads their facts for many
 scenes together (a 50-scene "Generate all" costs a fixed number of queries, not ~7 a scene):
 the scene rows locked in one statement, which scenes are busy, which cast members the
 requester may still use, the characters their cues name, take counts and the producers'

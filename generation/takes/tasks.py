@@ -9,21 +9,20 @@ job list or left to a person. A job the provider finished is paid and kept: poll
 downloads that get no answer are retried with backoff until the provider's retention
 ends, never given up earlier. Transitions are model methods that publish the card and
 free (or keep) the slot themselves.
+
+Here: the submit and poll steps and the sweep. The download step is `download.py`,
+reconciling an unknown submit `reconcile.py`, what the steps share `chain.py`. The Celery
+task names (`name=`) are what beat and queued messages use: they never change.
 """
 
 from __future__ import annotations
 
 import logging
-import tempfile
 from datetime import timedelta
 from functools import partial
-from pathlib import Path
 
 from celery import shared_task
-from celery.app.task import Task as CeleryTask
 from django.conf import settings
-from django.core.files import File
-from django.core.files.storage import default_storage
 from django.db.models import Q
 from django.utils import timezone
 
@@ -34,53 +33,20 @@ from generation.models import (
     GenerationStatus,
     Take,
     slot_holders,
-    take_upload_path,
 )
-from generation.prompts import build_request, compile_scene
 from generation.providers import Provider, ProviderError
-from generation.providers.base import JobStatus, VideoRequest
+from generation.providers.base import JobStatus
 from generation.takes import engine, slots
-from generation.takes.events import check_continuity_on_commit
-from generation.thumbnails import thumbnail_from_video
+from generation.takes.chain import give_up, load, retry_unanswered, schedule_next, sent_request
+from generation.takes.download import download_take
+from generation.takes.reconcile import reconcile
+
+# download_take is registered with the others when autodiscovery imports this module.
+__all__ = ["download_take", "poll_take", "submit_take", "sweep_takes"]
 
 log = logging.getLogger(__name__)
 SLOT_RECHECK_SECONDS = 15  # a waiting take looks again even if no release woke it
 WAITING_NOTE = "Waiting for a free slot"
-NEEDS_ATTENTION_MESSAGE = (
-    "The provider may or may not have started this take (the connection failed after "
-    "sending) and it cannot be looked up. Check the provider's dashboard, then resubmit "
-    "or cancel: resubmitting may be charged twice."
-)
-
-
-def _load(take_id: int) -> Take | None:
-    return (
-        Take.objects.select_related("scene__episode__project", "credential")
-        .filter(pk=take_id)
-        .first()
-    )
-
-
-def _request(take: Take) -> VideoRequest:
-    if take.request:  # stored by the door when the take was made: sent as it is
-        return take.video_request()
-    # A take made before requests were stored: compiled as it was then.
-    compiled = compile_scene(take.scene, provider=take.provider, credential=take.credential)
-    return build_request(
-        take.scene,
-        prompt=take.prompt,
-        width=take.width,
-        height=take.height,
-        duration=take.duration_seconds,
-        compiled=compiled,
-    )
-
-
-def _next(task: CeleryTask, take: Take, seq: int, delay: float = 0) -> None:
-    """Schedule the chain's next step (`seq + 1`)."""
-    if delay >= settings.COMICSTUDIO_SWEEP_SECONDS and take.may_send_in() < delay:
-        take.wait_until(delay)  # a long planned wait: the sweep must not call it quiet
-    task.apply_async((take.pk, seq + 1), countdown=delay)
 
 
 def _poll_delay(take: Take, hint: float | None = None) -> float:
@@ -115,14 +81,14 @@ def _got_slot(take: Take, seq: int) -> bool:
     slots.wait(take.credential_id, take.pk, order=take.created_at.timestamp())
     if take.status_note != WAITING_NOTE:
         take.note(WAITING_NOTE)
-    _next(submit_take, take, seq, SLOT_RECHECK_SECONDS)
+    schedule_next(submit_take, take, seq, SLOT_RECHECK_SECONDS)
     return False
 
 
 @shared_task(name="generation.submit_take", ignore_result=True)
 def submit_take(take_id: int, seq: int | None = None) -> None:
     """Send a queued take to its provider (once it may and a slot is free); store the job id."""
-    take = _load(take_id)
+    take = load(take_id)
     if take is None or take.generation_status not in ACTIVE_STATUSES:
         return
     if seq is None and take.generation_status != GenerationStatus.QUEUED and _busy(take):
@@ -131,7 +97,7 @@ def submit_take(take_id: int, seq: int | None = None) -> None:
     if step is None:
         return  # another task of this take's chain has this turn
     if take.may_send_in() > 0:  # a backoff or Retry-After is not over: wait it out
-        _next(submit_take, take, step, take.may_send_in())
+        schedule_next(submit_take, take, step, take.may_send_in())
         return
     try:
         provider = engine.provider_for(take)
@@ -146,15 +112,15 @@ def submit_take(take_id: int, seq: int | None = None) -> None:
         if _has_slot(take):
             _send(take, provider, step)
         elif take.requeue(WAITING_NOTE, count_retry=False, wake=False):
-            _next(submit_take, take, step)
+            schedule_next(submit_take, take, step)
 
 
 def _resume(take: Take, provider: Provider, step: int) -> None:
     """A submit step for a take already past its claim (a crash, a sweep)."""
     if take.job_running:
-        _next(poll_take, take, step)
+        schedule_next(poll_take, take, step)
     elif take.provider_job_id:
-        _next(download_take, take, step)
+        schedule_next(download_take, take, step)
     elif provider.capabilities.free_to_resubmit:
         _send(take, provider, step)
     else:  # a crash between the claim and the job id: the job may exist
@@ -166,13 +132,13 @@ def _send(take: Take, provider: Provider, step: int) -> None:
         if take.remix_of_job_id:
             job_id = provider.remix(take.remix_of_job_id, take.prompt)
         else:
-            job_id = provider.submit(_request(take))
+            job_id = provider.submit(sent_request(take))
     except ProviderError as exc:
         _submit_failed(take, provider, exc, step)
         return
     take.record_job_id(job_id)
     engine.speed_up(take)
-    _next(poll_take, take, step, _poll_delay(take))
+    schedule_next(poll_take, take, step, _poll_delay(take))
 
 
 def _submit_failed(take: Take, provider: Provider, exc: ProviderError, step: int) -> None:
@@ -187,57 +153,26 @@ def _submit_failed(take: Take, provider: Provider, exc: ProviderError, step: int
         delay = engine.backoff(1, exc.retry_after)
         note = f"{exc} Trying again in {delay:.0f} s, {pace} at a time."
         if take.requeue(note, delay=delay, count_retry=False, wake=False):
-            _next(submit_take, take, step, delay)
+            schedule_next(submit_take, take, step, delay)
     elif engine.count_transient(take, exc):
         delay = engine.backoff(take.retries, exc.retry_after)
         if take.requeue(f"{exc} Retry {take.retries + 1} in {delay:.0f} s.", delay=delay):
-            _next(submit_take, take, step, delay)
+            schedule_next(submit_take, take, step, delay)
 
 
 def _reconcile(take: Take, provider: Provider, step: int) -> None:
-    """Find the job an ambiguous submit may have made; resubmit only if it surely was not."""
-    sent_at = take.submitted_at or take.created_at
-    known = set(
-        Take.objects.filter(provider=take.provider, prompt=take.prompt)
-        .exclude(provider_job_id="")
-        .values_list("provider_job_id", flat=True)
-    )
-    try:
-        job_id = provider.find_job(_request(take), since=sent_at.timestamp(), exclude=known)
-    except ProviderError as exc:
-        _reconcile_failed(take, exc, step)
-        return
-    if job_id:
-        take.record_job_id(job_id)
-        _next(poll_take, take, step)
-        return
-    # A create may still be on its way (another execution of this step, up to the SDK's
-    # time limit) or not listed yet: only after both may "not found" mean "never sent".
-    grace = timedelta(
-        seconds=settings.COMICSTUDIO_PROVIDER_TIMEOUT + settings.COMICSTUDIO_RECONCILE_GRACE_SECONDS
-    )
-    if timezone.now() - sent_at < grace:
-        _next(submit_take, take, step, grace.total_seconds())
-    elif take.requeue(
-        "The provider never received the request: sending it again.", count_retry=False
-    ):
-        _next(submit_take, take, step)
-
-
-def _reconcile_failed(take: Take, exc: ProviderError, step: int) -> None:
-    if exc.permanent or take.retries >= settings.COMICSTUDIO_MAX_RETRIES:
-        engine.finish(take, NEEDS_ATTENTION_MESSAGE, status=GenerationStatus.NEEDS_ATTENTION)
-        return
-    delay = engine.backoff(take.retries + 1, exc.retry_after)
-    take.note(f"Looking for the job the provider may have made: {exc}", count_retry=True)
-    take.wait_until(delay)
-    _next(submit_take, take, step, delay)
+    """Find the job an ambiguous submit may have made (`reconcile.py`), then step on."""
+    outcome = reconcile(take, provider)
+    if outcome.found:
+        schedule_next(poll_take, take, step)
+    elif outcome.resend_in is not None:
+        schedule_next(submit_take, take, step, outcome.resend_in)
 
 
 @shared_task(name="generation.poll_take", ignore_result=True)
 def poll_take(take_id: int, seq: int | None = None) -> None:
     """Ask the provider how the job is doing; re-schedule itself until it ends."""
-    take = _load(take_id)
+    take = load(take_id)
     watched = take is not None and take.generation_status in WATCHED_STATUSES
     if take is None or not take.job_running:
         return
@@ -249,14 +184,14 @@ def poll_take(take_id: int, seq: int | None = None) -> None:
     try:
         provider = engine.provider_for(take)
     except ProviderError as exc:  # e.g. the credential was removed meanwhile
-        _give_up(take, exc)
+        give_up(take, exc)
         return
     if take.credential_id:
         slots.renew(take.credential_id, take.pk, holders=_holders(take.credential_id))
     try:
         status = provider.poll(take.provider_job_id)
     except ProviderError as exc:
-        _unanswered(take, provider, exc, step, poll_take)
+        retry_unanswered(take, provider, exc, step, poll_take)
         return
     if watched:
         _watched(take, status, step)
@@ -276,7 +211,7 @@ def _polled(take: Take, provider: Provider, status: JobStatus, step: int) -> Non
         )
     elif status.state == "succeeded":  # paid: the cost is recorded and the slot freed now
         if take.record_job_done(cost=status.cost):
-            _next(download_take, take, step)
+            schedule_next(download_take, take, step)
     elif take.elapsed_seconds() > deadline:
         message = f"Not finished after {deadline} s: past the hard deadline for a take."
         engine.finish(take, message, status=GenerationStatus.STALLED, job_running=True)
@@ -286,7 +221,7 @@ def _polled(take: Take, provider: Provider, status: JobStatus, step: int) -> Non
         engine.finish(take, message, status=GenerationStatus.STALLED, job_running=True)
     else:
         _record_running(take, provider, status.progress)
-        _next(poll_take, take, step, _poll_delay(take, status.poll_after))
+        schedule_next(poll_take, take, step, _poll_delay(take, status.poll_after))
 
 
 def _watched(take: Take, status: JobStatus, step: int) -> None:
@@ -297,49 +232,14 @@ def _watched(take: Take, status: JobStatus, step: int) -> None:
     """
     if status.state == "succeeded" and take.generation_status == GenerationStatus.STALLED:
         if take.record_job_done(cost=status.cost, late=True):
-            _next(download_take, take, step)
+            schedule_next(download_take, take, step)
     elif status.state == "succeeded":
         take.record_watched_end(cost=status.cost, paid=True)
     elif status.state in ("failed", "blocked"):
         take.record_watched_end(cost=None, paid=False)
     else:
         take.provider_answered()
-        _next(poll_take, take, step, settings.COMICSTUDIO_WATCH_POLL_SECONDS)
-
-
-def _give_up(take: Take, exc: ProviderError) -> None:
-    """Nothing more can be asked about the job (gone, or past the provider's retention)."""
-    if take.generation_status in WATCHED_STATUSES:
-        take.record_watched_end(cost=None, paid=True)
-    else:
-        engine.finish(take, str(exc), paid=True)
-
-
-def _unanswered(
-    take: Take, provider: Provider, exc: ProviderError, step: int, task: CeleryTask
-) -> None:
-    """A poll or download failed: ask again with backoff until the provider's retention ends.
-
-    A job alive or done at the provider is never given up before then: the card says
-    since when the provider is not answering, and a person may cancel.
-    """
-    if exc.permanent:
-        _give_up(take, exc)
-        return
-    if take.credential_id:
-        slots.count_retry(take.credential_id, exc.kind)
-    if take.past_retention(provider.retention_seconds):
-        hours = provider.retention_seconds / 3600
-        _give_up(
-            take,
-            ProviderError(
-                f"The provider did not answer for longer than it keeps a video ({hours:g} h): {exc}"
-            ),
-        )
-        return
-    delay = engine.backoff(take.unanswered + 1, exc.retry_after)
-    take.provider_silent(str(exc), delay=delay)
-    _next(task, take, step, delay)
+        schedule_next(poll_take, take, step, settings.COMICSTUDIO_WATCH_POLL_SECONDS)
 
 
 def _record_running(take: Take, provider: Provider, progress: int) -> None:
@@ -351,47 +251,6 @@ def _record_running(take: Take, provider: Provider, progress: int) -> None:
     take.record_progress(progress)
     if take.status_note != note:
         take.note(note)
-
-
-@shared_task(name="generation.download_take", ignore_result=True)
-def download_take(take_id: int, seq: int | None = None) -> None:
-    """Copy the finished (and already paid) video into our storage: the take succeeded.
-
-    Retried with backoff until the provider's retention ends; the take is never generated
-    again for it. A missing thumbnail is made from the video.
-    """
-    take = _load(take_id)
-    if take is None or take.generation_status not in IN_FLIGHT_STATUSES:
-        return
-    if take.job_ended_at is None:
-        return
-    step = take.claim_step(seq)
-    if step is None:
-        return
-    try:
-        provider = engine.provider_for(take)
-    except ProviderError as exc:
-        _give_up(take, exc)
-        return
-    with tempfile.TemporaryDirectory() as tmp:
-        video, thumb = Path(tmp) / "video.mp4", Path(tmp) / "thumbnail.jpg"
-        try:
-            provider.download(take.provider_job_id, video_path=video, thumbnail_path=thumb)
-        except (ProviderError, OSError) as exc:
-            error = exc if isinstance(exc, ProviderError) else ProviderError(str(exc))
-            _unanswered(take, provider, error, step, download_take)
-            return
-        if not thumb.exists() or thumb.stat().st_size == 0:
-            thumbnail_from_video(video, thumb)
-        with video.open("rb") as v, thumb.open("rb") as t:
-            video_name = default_storage.save(take_upload_path(take, "video.mp4"), File(v))
-            thumb_name = default_storage.save(take_upload_path(take, "thumbnail.jpg"), File(t))
-    if take.mark_succeeded(video_name=video_name, thumbnail_name=thumb_name):
-        provider.release(take.provider_job_id)
-        check_continuity_on_commit(take.pk)
-    else:  # cancelled, or finished by a duplicate task meanwhile: keep nothing twice
-        default_storage.delete(video_name)
-        default_storage.delete(thumb_name)
 
 
 @shared_task(name="generation.sweep_takes", ignore_result=True)
