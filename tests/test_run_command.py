@@ -12,7 +12,6 @@ from pathlib import Path
 
 import httpx2 as httpx
 import pytest
-
 from django.core.management.base import CommandError
 
 from comicstudio.embedded_redis import free_port
