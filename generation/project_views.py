@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from characters.requests import AuthenticatedHttpRequest
 from generation.board.progress import episodes_with_progress, projects_with_progress
 from generation.forms import ProjectSettingsForm
+from generation.money.budget import project_budget, project_spending
 from generation.project_setup import create_project, save_project_settings, settings_initial
 from generation.services import GenerationRefused
 from projects.access import get_project_for_user, membership_in, require
@@ -99,5 +100,7 @@ def project_detail(request: AuthenticatedHttpRequest, project_id: int) -> HttpRe
         "episodes": [e for e in episodes if e.archived_at is None],
         "archived_episodes": [e for e in episodes if e.archived_at is not None],
         "figures": projects_with_progress(Project.objects.filter(pk=project.pk)).get(),
+        "budget": project_budget(project),
+        "spending": project_spending(project),
     }
     return render(request, "generation/project.html", context)

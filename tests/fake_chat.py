@@ -19,6 +19,8 @@ class FakeChat:
         self.answer = ""
         self.answers: list[str] = []  # scripted answers, one per request, before `answer`
         self.requests: list[dict[str, Any]] = []
+        # The tokens each answer reports (`usage`), as the real API counts them.
+        self.usage = {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
@@ -67,7 +69,7 @@ def _handler_for(chat: FakeChat) -> type[BaseHTTPRequestHandler]:
                 "id": "chatcmpl-1", "object": "chat.completion", "created": 1,
                 "model": body["model"],
                 "choices": [{"index": 0, "finish_reason": "stop", "message": message}],
-                "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+                "usage": chat.usage,
             })  # fmt: skip
 
     return Handler

@@ -10,10 +10,16 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from generation.continuity.models import ContinuityCheck, ContinuityRetake, ContinuitySettings
+from generation.continuity.models import (
+    ContinuityCheck,
+    ContinuityRetake,
+    ContinuitySettings,
+    JudgeCall,
+)
 from generation.continuity.services import check_take
 from generation.credentials import ProjectGenerationSettings, ProviderCredential
 from generation.models import GenerationStatus, Take
+from generation.money.budget import project_budget, project_spending
 from projects.models import Scene
 from tests.character_media import clip_bytes
 from tests.continuity_world import NOTES, face_clip, red_robot, verdict
@@ -179,3 +185,56 @@ def test_a_human_face_in_the_frames_is_noted_where_the_provider_refuses_faces(
     take.refresh_from_db()
     assert ("A human face shows in 3 of 3 frames." in take.continuity_notes) is warned
     assert ContinuityCheck.objects.get(take=take).judge_state == "off"
+
+
+def test_a_judge_call_the_projects_budget_cannot_cover_is_not_made_and_the_card_says_why(
+    client, scene, writer, judge
+):
+    project = scene.episode.project
+    ProjectGenerationSettings.objects.create(project=project, budget=Decimal("0.50"))
+    judge.answer = verdict(42)
+    take = finished_take(scene, writer)
+    Take.objects.filter(pk=take.pk).update(cost=Decimal("0.50"))  # the budget is spent
+
+    check_take(take.pk)
+
+    assert judge.requests == []  # no paid call
+    take.refresh_from_db()
+    assert take.continuity_notes.startswith(
+        "Judge: not run. Refused: the continuity judge's check costs about $0.0"
+    )
+    assert "but the project has $0.00 left of its $0.50 budget" in take.continuity_notes
+    assert ContinuityCheck.objects.get(take=take).judge_state == "not_checked"
+    (call,) = JudgeCall.objects.filter(take=take)
+    assert (call.outcome, call.cost) == ("refused", Decimal("0"))
+    assert project_budget(project).spent == Decimal("0.50")
+    client.force_login(writer)  # the refusal is on the storyboard card
+    board = client.get(reverse("board:storyboard", args=[scene.episode_id])).content.decode()
+    assert "Judge: not run. Refused: the continuity judge" in board
+
+
+def test_a_judge_call_within_the_budget_is_recorded_with_its_cost_and_counted(
+    client, scene, writer, judge
+):
+    project = scene.episode.project
+    ProjectGenerationSettings.objects.create(project=project, budget=Decimal("5.00"))
+    judge.answers = ["not json", verdict(88, notes="")]  # a malformed answer is paid for too
+    judge.usage = {"prompt_tokens": 1200, "completion_tokens": 80, "total_tokens": 1280}
+    take = finished_take(scene, writer)
+    Take.objects.filter(pk=take.pk).update(cost=Decimal("0.40"))
+
+    check_take(take.pk)
+
+    assert len(judge.requests) == 2
+    calls = JudgeCall.objects.filter(take=take).order_by("pk")
+    assert [c.outcome for c in calls] == ["malformed", "answered"]
+    # "vision-judge" is not in the price table: priced like the dearest model ($2.50/$10).
+    each = Decimal("1200") * Decimal("2.50") / 1_000_000 + Decimal("80") * 10 / 1_000_000
+    assert [c.cost for c in calls] == [each, each] == [Decimal("0.0038")] * 2
+    assert (calls[1].input_tokens, calls[1].output_tokens) == (1200, 80)
+    spending = project_spending(project)
+    assert spending.judge == Decimal("0.0076") and spending.takes == Decimal("0.40")
+    assert project_budget(project).spent == Decimal("0.4076")
+    client.force_login(writer)  # the project's page shows it
+    page = client.get(reverse("generation:project", args=[project.pk])).content.decode()
+    assert 'id="budget-judge"' in page and "$0.0076" in page

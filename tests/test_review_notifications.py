@@ -228,3 +228,21 @@ def test_a_member_outside_the_projects_team_is_not_told_of_a_mention(
 
     assert _kinds(writer) == ["mention"]
     assert _kinds(outside) == []  # a studio member, but the project is not theirs to see
+
+
+def test_a_notice_on_a_scene_the_user_can_no_longer_see_is_not_counted(
+    client, episode, writer, reviewer, owner
+):
+    take = episode_of(episode, 1, writer)[0].takes.get()
+    add_comment(take=take, author=reviewer, at_seconds=Decimal(0), text="@wendy_writer look")
+    client.force_login(writer)
+    assert 'aria-label="Notifications: 1 unread"' in client.get(reverse("generation:home")).text
+
+    episode.project.team.set([reviewer])  # the writer is taken off the project's team
+
+    page = client.get(reverse("generation:notifications")).content.decode()
+    assert "mentioned you" not in page  # the list leaves it out …
+    assert 'aria-label="Notifications: 0 unread"' in page  # … and the bell does not count it
+    bell = client.get(reverse("generation:bell")).content.decode()
+    assert "0 unread" in bell
+    assert Notification.objects.filter(recipient=writer, read_at=None).count() == 1  # kept

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -11,8 +12,10 @@ from pathlib import Path
 
 import httpx2 as httpx
 import pytest
+from django.core.management.base import CommandError
 
 from comicstudio.embedded_redis import free_port
+from comicstudio.management.commands.runstudio import wait_until_serving
 from tests.waiting import wait_for
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -66,7 +69,15 @@ def test_run_command_serves_the_demo_with_no_services_and_ctrl_c_stops_everythin
                     (tmp_path / "run.log").read_text()
                 )
 
+        def banner_shown() -> bool:
+            if process.poll() is not None:
+                pytest.fail((tmp_path / "run.log").read_text())
+            return "Comic Studio is running at" in (tmp_path / "run.log").read_text()
+
         # Several web processes boot at once: on a busy 2-core machine that takes a while.
+        wait_for(banner_shown, timeout=180, what="the banner")
+        # The banner is printed only once the server accepts connections.
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
         wait_for(page_served, timeout=180, what="the local run to serve the login page")
         output = (tmp_path / "run.log").read_text()
         assert f"Comic Studio is running at http://127.0.0.1:{port}/" in output
@@ -102,3 +113,31 @@ def test_run_command_serves_the_demo_with_no_services_and_ctrl_c_stops_everythin
             except OSError:
                 pass
         log.close()
+
+
+def test_waiting_for_the_server_returns_once_the_port_accepts_connections():
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        port = server.getsockname()[1]
+        child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+        try:
+            wait_until_serving("127.0.0.1", port, [child], timeout=5)
+        finally:
+            child.kill()
+            child.wait()
+
+
+def test_waiting_for_the_server_says_which_child_died():
+    child = subprocess.Popen([sys.executable, "-c", "raise SystemExit(3)"])
+    child.wait()
+    with pytest.raises(CommandError, match="exit code 3"):
+        wait_until_serving("127.0.0.1", free_port(), [child], timeout=5)
+
+
+def test_waiting_for_the_server_gives_up_after_its_timeout():
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        with pytest.raises(CommandError, match="did not accept connections"):
+            wait_until_serving("127.0.0.1", free_port(), [child], timeout=0.5)
+    finally:
+        child.kill()
+        child.wait()

@@ -10,9 +10,11 @@ from __future__ import annotations
 from django.db.models import (
     Count,
     DecimalField,
+    ExpressionWrapper,
     F,
     IntegerField,
     Max,
+    Model,
     OuterRef,
     QuerySet,
     Subquery,
@@ -21,6 +23,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Greatest
 
+from generation.continuity.models import JudgeCall
+from generation.sound.models import DialogueClip
 from projects.models import Episode, Project, Scene
 
 APPROVED = "approved"
@@ -57,9 +61,25 @@ def _figures(group: str) -> dict[str, object]:
     }
 
 
+def _paid_besides_takes(model: type[Model]) -> Coalesce:
+    """A project's recorded costs of one other kind of paid call (voiced lines, the judge)."""
+    money = DecimalField(max_digits=12, decimal_places=6)
+    rows = model.objects.filter(project=OuterRef("pk")).order_by().values("project")  # type: ignore[attr-defined]
+    rows = rows.annotate(v=Sum("cost")).values("v")
+    return Coalesce(Subquery(rows, output_field=money), Value(0), output_field=money)  # type: ignore[arg-type]
+
+
 def projects_with_progress(projects: QuerySet[Project]) -> QuerySet[Project]:
-    """Projects annotated with their figures, and their budget (empty: no limit)."""
+    """Projects annotated with their figures, and their budget (empty: no limit).
+
+    A project's spend is every paid call it made, as its budget counts it
+    (generation/money/budget.py): takes, voiced lines and the continuity judge.
+    """
     figures = _figures("episode__project")
+    figures["spent"] = ExpressionWrapper(
+        figures["spent"] + _paid_besides_takes(DialogueClip) + _paid_besides_takes(JudgeCall),  # type: ignore[operator]
+        output_field=DecimalField(max_digits=12, decimal_places=6),
+    )
     last_script = Max("episodes__script_updated_at")
     return projects.annotate(
         **figures,

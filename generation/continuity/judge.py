@@ -5,6 +5,7 @@ studio's design settings turn the judge on (with its own model name if set). The
 carries each character's bible and references and the sampled frames as image content
 parts; the answer is JSON under `VERDICT_SCHEMA`, validated here again. A malformed
 answer is asked again once; a second one (or an API error) leaves the take "not checked".
+Every call is paid by the take's project: checked against its budget before, recorded after.
 """
 
 from __future__ import annotations
@@ -20,9 +21,12 @@ import openai
 from django.conf import settings
 from PIL import Image
 
+from generation.continuity.judge_money import estimate_call, record_call, refuse_call
+from generation.continuity.models import JudgeOutcome
 from generation.credentials import unseal
 from generation.design.models import DesignSettings
 from generation.drafting import ScriptAssistant
+from generation.models import Take
 from generation.providers.endpoints import EndpointRefused, check_base_url
 
 log = logging.getLogger(__name__)
@@ -139,37 +143,67 @@ def parse_verdicts(content: str, handles: list[str]) -> dict[str, Verdict]:
     return {h: found[h] for h in handles}
 
 
+@dataclass(frozen=True)
+class JudgeAnswer:
+    verdicts: dict[str, Verdict] | None  # None: the judge did not check (see `why`)
+    why: str = ""  # a refusal by the budget, said on the take's card
+
+
 def ask_judge(
-    judge: Judge, cast: list[CastMember], frames: list[Image.Image]
-) -> dict[str, Verdict] | None:
-    """The judge's verdict per cast handle, or None when it could not check (shown as such)."""
+    judge: Judge, cast: list[CastMember], frames: list[Image.Image], *, take: Take
+) -> JudgeAnswer:
+    """The judge's verdict per cast handle, or why it could not check (shown as such).
+
+    Each call is checked against the take's project's budget first and recorded with its
+    cost after (generation/continuity/judge_money.py): a call the budget cannot cover is
+    not made.
+    """
     try:
         check_base_url(judge.base_url)
     except EndpointRefused as exc:
         log.info("continuity judge not called: %s", exc)
-        return None
+        return JudgeAnswer(None)
     client = openai.OpenAI(
         api_key=judge.api_key, base_url=judge.base_url or None, max_retries=0,
         timeout=settings.COMICSTUDIO_PROVIDER_TIMEOUT,
     )  # fmt: skip
+    content = _content(cast, frames)
     messages: list[Any] = [
         {"role": "system", "content": INSTRUCTIONS},
-        {"role": "user", "content": _content(cast, frames)},
+        {"role": "user", "content": content},
     ]
     response_format: Any = {
         "type": "json_schema",
         "json_schema": {"name": "continuity", "strict": True, "schema": VERDICT_SCHEMA},
     }
+    estimate = estimate_call(judge.model, [INSTRUCTIONS, *_texts(content)], len(cast))
     for attempt in (1, 2):  # a malformed answer is asked again once
+        if refusal := refuse_call(take=take, model=judge.model, estimate=estimate):
+            return JudgeAnswer(None, refusal)
         try:
             answer = client.chat.completions.create(
                 model=judge.model, messages=messages, response_format=response_format
             )
         except openai.OpenAIError as exc:
-            log.info("continuity judge failed: %s", str(exc).replace(judge.api_key, "[key]"))
-            return None
+            detail = str(exc).replace(judge.api_key, "[key]")
+            log.info("continuity judge failed: %s", detail)
+            record_call(take=take, model=judge.model, outcome=JudgeOutcome.FAILED, detail=detail)
+            return JudgeAnswer(None)
         try:
-            return parse_verdicts(answer.choices[0].message.content or "", [c.handle for c in cast])
+            verdicts = parse_verdicts(
+                answer.choices[0].message.content or "", [c.handle for c in cast]
+            )
         except Malformed as exc:
             log.info("continuity judge answer %d malformed: %s", attempt, exc)
-    return None
+            record_call(take=take, model=judge.model, outcome=JudgeOutcome.MALFORMED,
+                        usage=answer.usage, estimate=estimate, detail=str(exc))  # fmt: skip
+            continue
+        record_call(take=take, model=judge.model, outcome=JudgeOutcome.ANSWERED,
+                    usage=answer.usage, estimate=estimate)  # fmt: skip
+        return JudgeAnswer(verdicts)
+    return JudgeAnswer(None)
+
+
+def _texts(content: list[dict[str, Any]]) -> list[str | None]:
+    """Each part's text (None for an image part), for the estimate."""
+    return [part.get("text") for part in content]

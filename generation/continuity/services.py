@@ -73,14 +73,16 @@ def check_take(take_id: int) -> None:
         return  # nobody to compare with: the card shows no continuity badge
     frames = _frames(take)
     judge = judge_for(scene.episode.project.studio_id)
-    verdicts = ask_judge(judge, list(cast.values()), frames) if judge else None
+    answer = ask_judge(judge, list(cast.values()), frames, take=take) if judge else None
+    verdicts = answer.verdicts if answer else None
     state = (
         JudgeState.OFF
         if judge is None
         else (JudgeState.CHECKED if verdicts else JudgeState.NOT_CHECKED)
     )
     checks = [_record(take, pk, member, frames, state, verdicts) for pk, member in cast.items()]
-    _summarise(take, checks, state, faces=_faces_refused(take, frames))
+    why = answer.why if answer else ""
+    _summarise(take, checks, state, faces=_faces_refused(take, frames), why=why)
     take.refresh_from_db()
     maybe_retake(take)
 
@@ -118,13 +120,16 @@ def _faces_refused(take: Take, frames: list[Image.Image]) -> int:
     return sum(1 for frame in frames if has_human_face(frame))
 
 
-def _summarise(take: Take, checks: list[ContinuityCheck], state: str, *, faces: int) -> None:
+def _summarise(
+    take: Take, checks: list[ContinuityCheck], state: str, *, faces: int, why: str = ""
+) -> None:
     scored = [(c.score, c) for c in checks if c.score is not None]
     low = min(s for s, _ in scored) if scored else None
     flagged = low is not None and low < threshold_of(take.scene.episode.project_id)
     notes = [f"@{c.character.handle}: {c.judge_notes}" for c in checks if c.judge_notes]
-    if state == JudgeState.NOT_CHECKED:
-        notes.append("Judge: not checked (no valid answer); colours only.")
+    if state == JudgeState.NOT_CHECKED:  # the budget's refusal, else no valid answer
+        notes.append(f"Judge: not run. {why} Colours only." if why else
+                     "Judge: not checked (no valid answer); colours only.")  # fmt: skip
     if faces:  # the character drifted towards a real person: the provider refuses those
         notes.append(f"A human face shows in {faces} of {checks[0].frames} frames.")
     with transaction.atomic():

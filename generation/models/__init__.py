@@ -1,7 +1,12 @@
 """The generation app's models, one module per sub-domain; imported here so Django finds them."""
 
 from generation.api.models import ApiBatch, ApiToken, IdempotentAnswer, Webhook
-from generation.continuity.models import ContinuityCheck, ContinuityRetake, ContinuitySettings
+from generation.continuity.models import (
+    ContinuityCheck,
+    ContinuityRetake,
+    ContinuitySettings,
+    JudgeCall,
+)
 from generation.credentials import ProjectGenerationSettings, ProviderCharacter, ProviderCredential
 from generation.design.models import DesignCandidate, DesignSettings, ReferenceClip
 from generation.drafting import ScriptAssistant
@@ -59,6 +64,7 @@ __all__ = [
     "ContinuityCheck",
     "ContinuityRetake",
     "ContinuitySettings",
+    "JudgeCall",
     "DesignCandidate",
     "DesignSettings",
     "DialogueTranslation",

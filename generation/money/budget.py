@@ -4,24 +4,44 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Count, Sum
+from django.db.models import Count, QuerySet, Sum
 
 from generation.credentials import ProjectGenerationSettings
-from generation.models import ACTIVE_STATUSES, DialogueClip, Take
+from generation.models import ACTIVE_STATUSES, DialogueClip, JudgeCall, Take
 from generation.money.pricing import BatchEstimate, price_book
 from projects.models import Project
+
+
+def cost_text(cost: Decimal) -> str:
+    """A cost as a refusal says it: in cents, or to four places when under a cent."""
+    return f"${cost:.4f}" if 0 < cost < Decimal("0.01") else f"${cost:.2f}"
 
 
 @dataclass(frozen=True)
 class Budget:
     limit: Decimal | None  # None: the project has no budget
-    spent: Decimal  # every take's recorded cost, rejected takes included, and speech
+    spent: Decimal  # every take's recorded cost (rejected ones included), speech, the judge
     committed: Decimal  # takes in progress, at the table's price (their cost is not in yet)
 
     @property
     def remaining(self) -> Decimal | None:
         return None if self.limit is None else self.limit - self.spent - self.committed
+
+    def refusal_for(self, cost: Decimal, what: str) -> str:
+        """Why a paid call of this cost would go over the budget; empty when it fits.
+
+        `what` names the call ("voicing this line costs"); a free call is never refused.
+        """
+        left = self.remaining
+        if not cost or left is None or cost <= left:
+            return ""
+        return (
+            f"Refused: {what} {cost_text(cost)} but the project has ${max(left, Decimal(0)):.2f} "
+            f"left of its ${self.limit:.2f} budget (${self.spent:.2f} spent, "
+            f"${self.committed:.2f} in progress)."
+        )
 
     def refusal(self, estimate: BatchEstimate) -> str:
         """Why this batch would go over the budget, with the numbers; empty when it fits."""
@@ -52,17 +72,36 @@ def _committed(project: Project) -> Decimal:
     return total
 
 
+@dataclass(frozen=True)
+class Spending:
+    """What a project paid for, by kind: every paid call it made is in one of these."""
+
+    takes: Decimal  # video takes, rejected and failed-after-payment ones included
+    speech: Decimal  # voiced dialogue lines
+    judge: Decimal  # the continuity judge's chat calls
+
+    @property
+    def total(self) -> Decimal:
+        return self.takes + self.speech + self.judge
+
+
+def _sum(rows: QuerySet[Any]) -> Decimal:
+    return rows.aggregate(s=Sum("cost", default=Decimal("0")))["s"]
+
+
+def project_spending(project: Project) -> Spending:
+    """The project's recorded costs by kind (the budget's `spent` is their total)."""
+    return Spending(
+        takes=_sum(Take.objects.filter(scene__episode__project=project)),
+        speech=_sum(DialogueClip.objects.filter(project=project)),
+        judge=_sum(JudgeCall.objects.filter(project=project)),
+    )
+
+
 def project_budget(project: Project) -> Budget:
     """The project's budget, spent and in-progress amounts."""
     settings_ = ProjectGenerationSettings.objects.filter(project=project).first()
-    spent = (
-        Take.objects.filter(scene__episode__project=project).aggregate(
-            s=Sum("cost", default=Decimal("0"))
-        )["s"]
-        + DialogueClip.objects.filter(project=project).aggregate(  # voiced lines
-            s=Sum("cost", default=Decimal("0"))
-        )["s"]
-    )
+    spent = project_spending(project).total
     return Budget(settings_.budget if settings_ else None, spent, _committed(project))
 
 

@@ -21,6 +21,8 @@ from generation.design.models import (
     DesignSettings,
     ReferenceClip,
 )
+from generation.money.budget import cost_text
+from generation.sound.models import DialogueClip
 
 # (provider, model) → published price per image (standard quality, ~1 MP), USD.
 # Sources, as of 2026-11: OpenAI's image pricing page (gpt-image-1, medium, 1024²/1024x1536
@@ -45,8 +47,9 @@ def image_price(provider: str, model: str) -> Decimal:
 @dataclass(frozen=True)
 class DesignBudget:
     limit: Decimal | None
-    spent: Decimal  # recorded costs of every candidate made, discarded ones included
+    spent: Decimal  # every candidate made (discarded ones included), clip and voice sample
     committed: Decimal  # candidates being made, at their estimate
+    samples: Decimal = Decimal("0")  # of `spent`: voice samples (generation/sound/)
 
     @property
     def remaining(self) -> Decimal | None:
@@ -58,7 +61,7 @@ class DesignBudget:
         if left is None or estimate <= left:
             return ""
         return (
-            f"Refused: {what} ${estimate:.2f} but the studio has "
+            f"Refused: {what} {cost_text(estimate)} but the studio has "
             f"${max(left, Decimal(0)):.2f} left of its ${self.limit:.2f} character design "
             f"budget (${self.spent:.2f} spent, ${self.committed:.2f} in progress)."
         )
@@ -79,7 +82,12 @@ def design_budget(studio_id: int) -> DesignBudget:
         committed += rows.filter(status__in=active, created_at__gte=fresh).aggregate(
             s=Sum("estimate", default=Decimal("0"))
         )["s"]
-    return DesignBudget(settings_.budget if settings_ else None, spent, committed)
+    # Voice samples of the studio's characters (no project's lines): made whole, no estimate.
+    samples = DialogueClip.objects.filter(studio_id=studio_id, project__isnull=True).aggregate(
+        s=Sum("cost", default=Decimal("0"))
+    )["s"]
+    limit = settings_.budget if settings_ else None
+    return DesignBudget(limit, spent + samples, committed, samples)
 
 
 def lock_design_budget(studio_id: int) -> None:

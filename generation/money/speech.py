@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Sum
 
 from generation.money.budget import project_budget
+from generation.money.design import design_budget
 
 if TYPE_CHECKING:
     from generation.sound.providers import SpeechProvider
@@ -26,18 +27,21 @@ def speech_cost(provider: type[SpeechProvider], chars: int) -> Decimal:
     return (provider.price_per_million_chars * chars / MILLION).quantize(Decimal("0.000001"))
 
 
-def check_speech_budget(*, project: Project, provider: type[SpeechProvider], chars: int) -> None:
-    """Refuse a line whose estimate does not fit in what is left of the project's budget."""
+def check_speech_budget(
+    *, project: Project | None, studio_id: int, provider: type[SpeechProvider], chars: int
+) -> None:
+    """Refuse a paid line whose estimate does not fit in what is left of its payer's budget:
+    a project's line its project's, a voice sample (no project) its studio's character
+    design budget (the rule of Design with AI: a character's own work is the studio's)."""
     cost = speech_cost(provider, chars)
     if not cost:
-        return
-    budget = project_budget(project)
-    left = budget.remaining
-    if left is not None and cost > left:
-        raise SpeechRefused(
-            f"Refused: voicing this line costs ${cost:.6f} but the project has "
-            f"${max(left, Decimal(0)):.2f} left of its ${budget.limit:.2f} budget."
-        )
+        return  # a free voice (espeak-ng) is never refused
+    if project is not None:
+        refusal = project_budget(project).refusal_for(cost, "voicing this line costs")
+    else:
+        refusal = design_budget(studio_id).refusal(cost, "this voice sample costs")
+    if refusal:
+        raise SpeechRefused(refusal)
 
 
 def speech_spent(project: Project) -> Decimal:

@@ -13,9 +13,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from characters.requests import AuthenticatedHttpRequest
-from generation.review.models import Notification, NotificationKind, NotificationMute
-from generation.review.notifications import mark_read, unread_count
-from projects.models import Scene
+from generation.review.models import NotificationKind, NotificationMute
+from generation.review.notifications import mark_read, unread_count, visible_notifications
 
 
 def unread_notifications(request: HttpRequest) -> dict[str, Any]:
@@ -49,11 +48,8 @@ def bell(request: HttpRequest) -> HttpResponse:
 @login_required
 def notifications(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The user's notifications, newest first, about scenes they may still see."""
-    visible = Scene.objects.for_user(request.user)
     notices = list(
-        Notification.objects.filter(recipient=request.user, scene__in=visible).select_related(
-            "scene__episode", "actor"
-        )[:100]
+        visible_notifications(request.user).select_related("scene__episode", "actor")[:100]
     )
     muted = list(request.user.notification_mutes.values_list("kind", flat=True))  # type: ignore[attr-defined]
     context = {"notices": notices, "form": MuteForm(initial={"muted": muted})}

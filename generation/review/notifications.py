@@ -21,6 +21,7 @@ from projects.models import Episode, Membership, Project, Role, Scene
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
+    from django.db.models import QuerySet
 
 log = logging.getLogger(__name__)
 
@@ -127,8 +128,18 @@ def request_review(*, episode: Episode, actor: User, waiting: list[Scene]) -> li
                   scene=waiting[0], actor=actor, text=text)  # fmt: skip
 
 
+def visible_notifications(user: User) -> QuerySet[Notification]:
+    """The user's notifications about scenes they may still see (the list and the bell both).
+
+    A notice stays stored when its scene goes out of sight (the user left the project's team
+    or the studio); it is neither listed nor counted, and comes back if access does.
+    """
+    return Notification.objects.filter(recipient=user, scene__in=Scene.objects.for_user(user))
+
+
 def unread_count(user: User) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    """The bell's number: the unread notices of the list the user can open."""
+    return visible_notifications(user).filter(read_at__isnull=True).count()
 
 
 def mark_read(user: User) -> int:

@@ -41,7 +41,8 @@ def line_upload_path(clip: DialogueClip, filename: str) -> str:
 class DialogueClip(models.Model):
     """One synthesised line, cached by its text, provider, voice and settings (the key):
     a line that did not change is never paid for twice. The project that paid is recorded
-    with the cost, which counts against its budget (generation/money/budget.py)."""
+    with the cost, which counts against its budget (generation/money/budget.py); a voice
+    sample's studio, against its character design budget (generation/money/design.py)."""
 
     key = models.CharField(max_length=64, unique=True)
     provider = models.CharField(max_length=40, choices=SPEECH_CHOICES)
@@ -53,6 +54,11 @@ class DialogueClip(models.Model):
     cost_estimated = models.BooleanField(default=True)
     project = models.ForeignKey(
         "projects.Project", null=True, on_delete=models.SET_NULL, related_name="dialogue_clips"
+    )
+    # A voice sample is no project's: the studio whose credential spoke it pays, from its
+    # character design budget (generation/money/design.py). Empty for a project's line.
+    studio = models.ForeignKey(
+        "projects.Studio", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

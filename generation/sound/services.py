@@ -44,37 +44,61 @@ def save_voice(*, character: Character, provider: str, voice: str, speed: Decima
     )[0]  # fmt: skip
 
 
-def _sample(voice: CharacterVoice, user: Any) -> tuple[int, Line]:
+def sample_studio(*, provider: type[SpeechProvider], user: Any, current: object = None,
+                  paying: bool = True) -> Membership:  # fmt: skip
+    """The studio that speaks (and pays for) a sample with a paid provider: as for Design
+    with AI, the user's current studio, else their first by name; one with a credential for
+    the provider and, to pay, a role that may generate."""
+    memberships = Membership.objects.filter(user=user).select_related("studio")
+    with_key = set(
+        ProviderCredential.objects.filter(
+            provider=provider.name, studio__in=memberships.values("studio")
+        ).values_list("studio_id", flat=True)
+    )
+    found = [m for m in memberships.order_by("studio__name") if m.studio_id in with_key]
+    usable = [m for m in found if m.can_generate or not paying]
+    chosen = next((m for m in usable if str(m.studio_id) == str(current)), None)
+    if chosen or usable:
+        return chosen or usable[0]
+    if found:
+        raise VoicingFailed(
+            f"Your role in {found[0].studio.name} cannot generate, so it cannot pay for a "
+            "voice sample."
+        )
+    raise VoicingFailed(
+        f"None of your studios has a credential for {provider.label}: an owner adds one under "
+        "Providers."
+    )
+
+
+def _sample(voice: CharacterVoice, user: Any, current: object,
+            paying: bool = True) -> tuple[int, Line]:  # fmt: skip
     """The studio whose credential speaks the sample (0 for a free provider), and the line."""
     provider = SPEECH_PROVIDERS[voice.provider]
     studio_id = 0
     if provider.costs_money:
-        studios = Membership.objects.filter(user=user).values("studio_id")
-        credential = ProviderCredential.objects.filter(
-            provider=provider.name, studio_id__in=studios
-        ).first()
-        if credential is None:
-            raise VoicingFailed(
-                f"None of your studios has a credential for {provider.label}: an owner adds "
-                "one under Providers."
-            )
-        studio_id = credential.studio_id
+        studio_id = sample_studio(provider=provider, user=user, current=current,
+                                  paying=paying).studio_id  # fmt: skip
     line = Line(text=SAMPLE_LINE, voice=voice.voice, speed=float(voice.speed),
                 instructions=voice.style_notes)  # fmt: skip
     return studio_id, line
 
 
-def sample_voice(*, voice: CharacterVoice, user: Any) -> DialogueClip:
-    """A sample line in this voice (cached; a paid provider uses a credential of one of the
-    user's studios, and the sample is in no project's budget)."""
-    studio_id, line = _sample(voice, user)
-    return voice_line(studio_id=studio_id, provider=voice.provider, line=line, project=None)[0]
+def sample_voice(
+    *, voice: CharacterVoice, user: Any, current: object = None
+) -> tuple[DialogueClip, bool]:
+    """A sample line in this voice (cached). A paid provider speaks it with a credential of
+    the user's studio (`sample_studio`) and charges it to that studio's character design
+    budget, refused with the numbers when it does not fit; a free one costs nothing.
+    (clip, True when it was paid for now.)"""
+    studio_id, line = _sample(voice, user, current)
+    return voice_line(studio_id=studio_id, provider=voice.provider, line=line, project=None)
 
 
-def cached_sample(voice: CharacterVoice, user: Any) -> DialogueClip | None:
+def cached_sample(voice: CharacterVoice, user: Any, current: object = None) -> DialogueClip | None:
     """The sample of the voice as it is set now, if one was made."""
     try:
-        studio_id, line = _sample(voice, user)
+        studio_id, line = _sample(voice, user, current, paying=False)
     except VoicingFailed:
         return None
     return cached_line(studio_id=studio_id, provider=voice.provider, line=line)

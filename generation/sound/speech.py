@@ -160,7 +160,8 @@ def _locks() -> redis.Redis:
 def voice_line(*, studio_id: int, provider: str, line: Line,
                project: Project | None) -> tuple[DialogueClip, bool]:  # fmt: skip
     """The line's clip, synthesised only when not cached; (clip, True when paid for now).
-    A line voiced for a project is checked against, and counted in, its budget."""
+    A line voiced for a project is checked against, and counted in, its budget; one voiced
+    for no project (a voice sample), in the character design budget of `studio_id`."""
     provider_class = speech_provider_class(provider)
     credential = _credential(studio_id, provider_class)
     key = cache_key(provider_class.name, _model(provider_class, credential), line)
@@ -169,18 +170,19 @@ def voice_line(*, studio_id: int, provider: str, line: Line,
     with _locks().lock(f"sound:line:{key}", timeout=LOCK_SECONDS, blocking_timeout=LOCK_SECONDS):
         if clip := DialogueClip.objects.filter(key=key).first():
             return clip, False  # another worker voiced it while we waited
-        if project is not None:
-            try:
-                check_speech_budget(project=project, provider=provider_class, chars=len(line.text))
-            except SpeechRefused as exc:
-                raise VoicingFailed(str(exc)) from None
+        try:
+            check_speech_budget(project=project, studio_id=studio_id, provider=provider_class,
+                                chars=len(line.text))  # fmt: skip
+        except SpeechRefused as exc:
+            raise VoicingFailed(str(exc)) from None
         speech = _synthesise(
             provider_class(credential.config() if credential else None), line, credential
         )
         seconds = wav_seconds(speech.wav)
         estimate = speech_cost(provider_class, len(line.text))
+        payer = studio_id if project is None and credential is not None else None
         clip = DialogueClip(key=key, provider=provider_class.name, voice=line.voice,
-                            text=line.text, seconds=seconds, project=project,
+                            text=line.text, seconds=seconds, project=project, studio_id=payer,
                             cost=speech.cost if speech.cost is not None else estimate,
                             cost_estimated=speech.cost is None)  # fmt: skip
         clip.audio.save(f"{key}.wav", ContentFile(speech.wav), save=True)

@@ -30,6 +30,9 @@ from generation.sound.speech import (
     voicing_estimate,
 )
 from projects.access import get_episode_for_user, get_project_for_user, get_scene_for_user, require
+from projects.studio_views import CURRENT_STUDIO_KEY
+
+SAMPLE = "generation/sound/voices.html#sample"
 
 
 def _usable() -> list[str]:
@@ -72,12 +75,16 @@ def voice_sample(request: AuthenticatedHttpRequest, handle: str) -> HttpResponse
     if voice is None:
         return HttpResponse("Save a voice for this provider first.", status=400,
                             content_type="text/plain")  # fmt: skip
+    context: dict[str, object] = {"character": character, "voice": voice}
     try:
-        services.sample_voice(voice=voice, user=request.user)
-    except VoicingFailed as exc:
-        return HttpResponse(str(exc), status=409, content_type="text/plain")
-    context = {"character": character, "voice": voice}
-    return render(request, "generation/sound/voices.html#sample", context)
+        clip, paid = services.sample_voice(
+            voice=voice, user=request.user, current=request.session.get(CURRENT_STUDIO_KEY)
+        )
+    except VoicingFailed as exc:  # said in the sample's cell, where "Hear a sample" was pressed
+        context["refusal"] = str(exc)
+        return render(request, SAMPLE, context, status=409)
+    context["charged"] = clip if paid and clip.cost else None
+    return render(request, SAMPLE, context)
 
 
 @login_required
@@ -88,7 +95,8 @@ def voice_sample_audio(request: AuthenticatedHttpRequest, handle: str) -> HttpRe
     voice = CharacterVoice.objects.filter(
         character=character, provider=request.GET.get("provider", "")
     ).first()
-    clip = services.cached_sample(voice, request.user) if voice else None
+    current = request.session.get(CURRENT_STUDIO_KEY)
+    clip = services.cached_sample(voice, request.user, current) if voice else None
     if clip is None:
         return HttpResponse(status=204)
     return serve_file(request, clip.audio, content_type="audio/wav")

@@ -4,19 +4,48 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
+import time
 from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from comicstudio.celery import app as celery_app
 from comicstudio.embedded_redis import EmbeddedRedis
 
 EMBEDDED_REDIS_PORT = 6390
+# Several web processes boot at once; on a busy 2-core machine that can take a while.
+READY_TIMEOUT = float(os.environ.get("COMICSTUDIO_READY_TIMEOUT", "180"))
+
+
+def wait_until_serving(
+    host: str, port: int, children: list[subprocess.Popen[bytes]], *, timeout: float
+) -> None:
+    """Return once the port accepts a TCP connection; CommandError if a child dies first or
+    the timeout passes (the banner must not promise a server that is not there)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        dead = [c for c in children if c.poll() is not None]
+        if dead:
+            raise CommandError(
+                f"A process stopped before the server was up (exit code {dead[0].returncode}): "
+                f"{' '.join(map(str, dead[0].args))}"  # type: ignore[arg-type]
+            )
+        try:
+            with socket.create_connection((host, port), timeout=1):
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise CommandError(
+                    f"The server did not accept connections on {host}:{port} within "
+                    f"{timeout:.0f} s."
+                ) from None
+            time.sleep(0.25)
 
 
 def web_workers() -> int:
@@ -47,6 +76,7 @@ class Command(BaseCommand):
             if settings.COMICSTUDIO_DEMO:
                 call_command("load_demo")
             children = self._start(env, host, port)
+            wait_until_serving(host, port, children, timeout=READY_TIMEOUT)
             self._banner(host, port)
             self.stdout.write(f"  {web_workers()} web processes, one Celery worker and beat.\n")
             self._wait(children)
