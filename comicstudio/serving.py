@@ -7,7 +7,8 @@ on a fixed pool of threads (a2wsgi), and each of those threads keeps its databas
 connection between requests (`PAGE_CONNECTION_SECONDS`).
 
 Answers that last (an event stream, a file sent a range at a time) would hold a pool
-thread for as long as the client reads; they stay on Django's ASGI handler. Which views
+thread for as long as the client reads, and uploads are read whole and size-checked before
+any view runs: both stay on Django's ASGI handler. Which views
 those are is written once, in `STREAMED_VIEWS` (tests/test_serving.py holds every view
 that answers with a stream to it). WebSockets never come here (comicstudio/asgi.py).
 """
@@ -35,6 +36,8 @@ Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
 Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 
 PAGE_THREAD_PREFIX = "page"
+# A form's body; anything larger is an upload (see `uploads`).
+PAGE_BODY_BYTES = 256 * 1024
 
 # URL names of the views that answer with a stream: protected files (sent a byte range at a
 # time, see characters.protected_media) and the API's server-sent events.
@@ -65,6 +68,22 @@ def streamed(path: str, headers: list[tuple[bytes, bytes]]) -> bool:
         if name.lower() == b"accept" and b"text/event-stream" in value:
             return True
     return _streamed_paths().match(path) is not None
+
+
+def uploads(headers: list[tuple[bytes, bytes]]) -> bool:
+    """Whether this request sends a large body, or one of unknown length (chunked).
+
+    Django's ASGI handler reads such a body whole before any view runs, where BodyLimit
+    cuts it off at the limit (comicstudio/body_limit.py); a page thread would answer first
+    and leave the rest of the body to arrive on a connection that no one reads.
+    """
+    for name, value in headers:
+        name = name.lower()
+        if name == b"transfer-encoding":
+            return True
+        if name == b"content-length":
+            return not value.strip().isdigit() or int(value) > PAGE_BODY_BYTES
+    return False
 
 
 @functools.cache
@@ -110,7 +129,8 @@ class PagesOnThreads:
         self.pages.executor = ThreadPoolExecutor(threads, thread_name_prefix=PAGE_THREAD_PREFIX)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if streamed(scope["path"], scope.get("headers", [])):
+        headers = scope.get("headers", [])
+        if streamed(scope["path"], headers) or uploads(headers):
             await self.streams(scope, receive, send)
         else:
             await self.pages(scope, receive, send)  # type: ignore[arg-type]
