@@ -91,7 +91,7 @@ class AnimaticProvider(Provider):
         job = _redis().hgetall(_job_key(job_id))
         try:
             for name, target in zip(JOB_FILES, (video_path, thumbnail_path), strict=True):
-                with default_storage.open(job[name], "rb") as source, target.open("wb") as out:
+                with default_storage.open(str(job[name]), "rb") as source, target.open("wb") as out:
                     shutil.copyfileobj(source, out, 1 << 20)
         except (KeyError, FileNotFoundError) as exc:
             raise ProviderError(f"The animatic result of {job_id} is missing.") from exc
