@@ -12,9 +12,11 @@ from __future__ import annotations
 import io
 import subprocess
 import sys
+import threading
 import time
 import zipfile
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import av
@@ -31,6 +33,7 @@ from characters.services import add_reference
 from characters.stored_files import recorded_file
 from characters.uploads import check_image
 from comicstudio.embedded_redis import free_port
+from comicstudio_cli.client import NOT_FOUND, ApiError, Client
 from generation.export.models import ExportStatus
 from generation.export.services import run_export, start_export
 from generation.models import GenerationStatus, Take
@@ -38,6 +41,8 @@ from generation.prompts import compile_scene
 from generation.review.room import frame_rate
 from generation.sound.models import ProjectSound
 from projects.models import Episode, Project, Scene
+from tests.api_world import token_for
+from tests.browser import asgi_server
 from tests.character_media import image_bytes, upload
 from tests.export_world import MATCHING, add_take, approve_all
 from tests.factories import request_takes
@@ -46,7 +51,7 @@ from tests.test_export_font import LATIN_FONT
 from tests.test_sound_export import music_wav
 from tests.waiting import wait_for
 
-__all__ = ["fake_speech"]  # a fixture used by name
+__all__ = ["asgi_server", "fake_speech"]  # fixtures used by name
 
 pytestmark = pytest.mark.django_db
 BUCKET = "comicstudio-media"
@@ -278,3 +283,77 @@ def _finished(take: Take) -> bool:
     take.refresh_from_db()
     return take.generation_status in {GenerationStatus.SUCCEEDED, GenerationStatus.FAILED,
                                       GenerationStatus.BLOCKED}  # fmt: skip
+
+
+class _BucketDoor(BaseHTTPRequestHandler):
+    """In front of the S3 server: records each download's headers, passes reads on."""
+
+    def _pass(self, method: str) -> None:
+        passed = {k: v for k, v in self.headers.items() if k.lower() != "host"}
+        answer = httpx.request(method, self.server.target + self.path, headers=passed,  # type: ignore[attr-defined]
+                               timeout=10)  # fmt: skip
+        self.send_response(answer.status_code)
+        for name in ("content-type", "content-disposition", "content-length", "etag",
+                     "last-modified"):  # fmt: skip
+            if name in answer.headers:
+                self.send_header(name, answer.headers[name])
+        self.end_headers()
+        if method == "GET":
+            self.wfile.write(answer.content)
+
+    def do_GET(self) -> None:  # noqa: N802 — the handler's API
+        self.server.seen.append({k.lower(): v for k, v in self.headers.items()})  # type: ignore[attr-defined]
+        self._pass("GET")
+
+    def do_HEAD(self) -> None:  # noqa: N802
+        self._pass("HEAD")
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def bucket_door(s3_endpoint) -> Iterator[ThreadingHTTPServer]:  # type: ignore[no-untyped-def]
+    door = ThreadingHTTPServer(("127.0.0.1", 0), _BucketDoor)
+    door.seen, door.target = [], s3_endpoint  # type: ignore[attr-defined]
+    thread = threading.Thread(target=door.serve_forever, daemon=True)
+    thread.start()
+    yield door
+    door.shutdown()
+    door.server_close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_command_line_downloads_a_take_from_the_bucket_without_taking_its_token_there(
+    bucket,
+    bucket_door,
+    settings,
+    tmp_path,
+    asgi_server,
+    studio,
+    producer,
+    outsider,
+    episode,
+    writer,
+):  # type: ignore[no-untyped-def]
+    settings.MEDIA_ROOT = tmp_path / "media"
+    take = add_take(episode.scenes.order_by("position").first(), writer, (360, 640, 15))
+    path = f"/api/v1/takes/{take.pk}/video"
+    # Presigned URLs now name the recording door (the same bucket behind it).
+    default = settings.STORAGES["default"]
+    door_url = f"http://127.0.0.1:{bucket_door.server_address[1]}"
+    options = default["OPTIONS"] | {"endpoint_url": door_url}
+    settings.STORAGES = {**settings.STORAGES, "default": {**default, "OPTIONS": options}}
+
+    # The API checks the token, then redirects to the presigned URL: the bucket is sent the
+    # URL's signature only, never the studio's API token (S3 refuses two kinds of auth).
+    secret = token_for(producer, studio)
+    target = tmp_path / "take.mp4"
+    size = Client(asgi_server.url, secret).download(path, target)
+    assert target.read_bytes() == _bucket_bytes(bucket, take.video.name) and size > 1000
+    (seen,) = bucket_door.seen
+    assert "authorization" not in seen and secret not in str(seen)
+    with pytest.raises(ApiError) as refused:
+        other = outsider.memberships.get().studio
+        Client(asgi_server.url, token_for(outsider, other)).download(path, tmp_path / "no.mp4")
+    assert refused.value.code == NOT_FOUND
