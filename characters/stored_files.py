@@ -15,6 +15,7 @@ import shutil
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousFileOperation
 from django.core.files import File
 from django.core.files.storage import Storage, default_storage
 from django.db.models.fields.files import FieldFile
@@ -52,7 +53,10 @@ def recorded_file(recorded: str) -> Path:
         if root is None:
             raise ValueError(f"Not a stored file: {recorded!r}")
         recorded = path.relative_to(root).as_posix()
-    return local_path(recorded)
+    try:
+        return local_path(recorded)
+    except SuspiciousFileOperation as exc:  # a name outside the storage
+        raise ValueError(f"Not a stored file: {recorded!r}") from exc
 
 
 def probe_location(file: FieldFile) -> str:
