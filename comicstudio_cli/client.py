@@ -75,12 +75,16 @@ class Client:
         self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None
     ) -> urllib.request.Request:
         data = None if body is None else json.dumps(body).encode()
-        sent = {"Authorization": f"Bearer {self.token}", "Accept": "application/json"}
+        sent = {"Accept": "application/json"}
         if data is not None:
             sent["Content-Type"] = "application/json"
-        return urllib.request.Request(  # noqa: S310 — the user's own server, http(s)
+        request = urllib.request.Request(  # noqa: S310 — the user's own server, http(s)
             self.url + path, data=data, method=method, headers=sent | (headers or {})
         )
+        # Never followed by a redirect: a file is sent from its storage's presigned URL,
+        # which must not see the token (and S3 refuses a request with two kinds of auth).
+        request.add_unredirected_header("Authorization", f"Bearer {self.token}")
+        return request
 
     def call(
         self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None

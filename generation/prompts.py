@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from characters.stored_files import local_path
 from generation.providers import get_provider_class
 from generation.providers.base import PromptShape, VideoRequest
 from projects.models import Scene
@@ -34,7 +33,7 @@ class Reference:
     number: int
     name: str
     label: str
-    path: str
+    file: str  # its storage name: the provider call reads a local copy (stored_files)
     has_face: bool
 
 
@@ -48,7 +47,7 @@ class CompiledPrompt:
     references: tuple[Reference, ...] = ()
     # Cast members whose references show a human face (refused where the provider rejects faces).
     faces: tuple[str, ...] = ()
-    # (name, image path): a portrait per cast member, for providers that draw them.
+    # (name, image's storage name): a portrait per cast member, for providers that draw them.
     portraits: tuple[tuple[str, str], ...] = ()
 
 
@@ -146,7 +145,7 @@ def _pick_references(
                         len(picked) + 1,
                         character.name,
                         label,
-                        str(local_path(image.image)),
+                        image.image.name or "",
                         image.has_face,
                     )
                 )
@@ -189,7 +188,7 @@ def compile_scene(
         lines.append(f"Avoid: {negative}")
     faces = tuple(c.name for c in cast if any(r.has_face for r in c.references.all()))
     portraits = (
-        tuple((r.name, r.path) for r in _pick_references(cast, looks, len(cast)))
+        tuple((r.name, r.file) for r in _pick_references(cast, looks, len(cast)))
         if shape.draws_portraits
         else ()
     )
@@ -262,7 +261,7 @@ def build_request(
     return replace(
         request,
         character_ids=tuple(cid for _, cid in compiled.character_ids),
-        reference_images=tuple(r.path for r in compiled.references),
+        reference_images=tuple(r.file for r in compiled.references),
         negative_prompt=compiled.negative,
         portraits=compiled.portraits,
     )

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 from pathlib import Path
 
-from django.conf import settings
-
+from characters.stored_files import store_file
 from generation.animatic_render import AnimaticSpec, render_animatic
 from generation.models import GenerationStatus, ReviewStatus, Take
 from projects.models import Episode
@@ -35,10 +33,7 @@ def add_take(scene, user, shape, *, approved: bool = True, number: int = 1) -> T
     """A succeeded take of the scene with a real video file of the given shape."""
     width, height, fps = shape
     source = rendered_take_file(scene.heading, scene.duration_seconds, width, height, fps)
-    name = f"takes/{scene.pk}/{number}/video.mp4"
-    target = Path(settings.MEDIA_ROOT, name)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(source, target)
+    name = store_file(source, f"takes/{scene.pk}/{number}/video.mp4")  # MEDIA_ROOT, or a bucket
     return make_take(
         scene,
         user,

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from PIL import Image
 
 from characters.models import Angle, Character, ReferenceImage
+from characters.stored_files import recorded_file
 from characters.tasks import make_reference_thumbnail
 from generation.animatic_stage import cut_out
 from generation.prompts import build_request, compile_scene
@@ -59,5 +60,5 @@ def test_a_demo_scene_sends_its_camera_note_and_drawn_cast_to_the_animatic(demo)
 
     assert request.camera == scene.camera != ""
     assert [name for name, _ in request.portraits] == ["Mochi"]
-    with Image.open(request.portraits[0][1]) as image:
+    with Image.open(recorded_file(request.portraits[0][1])) as image:  # a storage name
         assert image.size == (768, 1024)

@@ -98,7 +98,7 @@ def test_veo_prompt_binds_each_reference_image_to_a_name_and_sends_negatives_apa
 
     assert compiled.text == GOLDEN_VEO
     assert [(r.number, r.name) for r in compiled.references] == [(1, "Mia"), (2, "Tom"), (3, "Mia")]
-    assert request.reference_images == tuple(r.path for r in compiled.references)
+    assert request.reference_images == tuple(r.file for r in compiled.references)
     assert request.negative_prompt == "Mia: never orange hair"
     assert compiled.character_ids == ()
 

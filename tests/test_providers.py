@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import base64
 import warnings
-from pathlib import Path
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 
 from generation.providers import ProviderError, get_provider
 from generation.providers.base import ProviderConfig, VideoRequest
@@ -80,12 +81,14 @@ def test_veo_sends_reference_images_aspect_duration_negative_prompt_and_audio(
     fake, settings, tmp_path
 ):
     settings.COMICSTUDIO_PROVIDER_TIMEOUT = 5
+    settings.MEDIA_ROOT = tmp_path / "media"
     provider = get_provider("veo", ProviderConfig(api_key=KEY, base_url=fake.veo_base_url))
-    images = []
-    for name in ("front", "side", "back", "extra"):
-        path = tmp_path / f"{name}.png"
-        path.write_bytes(b"\x89PNG " + name.encode())
-        images.append(str(path))
+    images = [  # a request names its reference images by storage name
+        default_storage.save(
+            f"characters/1/references/{name}.png", ContentFile(b"\x89PNG " + name.encode())
+        )
+        for name in ("front", "side", "back", "extra")
+    ]
 
     provider.submit(
         _request("Mia runs.", reference_images=tuple(images), negative_prompt="text", audio=False)
@@ -96,7 +99,7 @@ def test_veo_sends_reference_images_aspect_duration_negative_prompt_and_audio(
     assert instance["prompt"] == "Mia runs."
     assert [r["referenceType"] for r in instance["referenceImages"]] == ["ASSET"] * 3
     first = instance["referenceImages"][0]["image"]
-    assert base64.b64decode(first["bytesBase64Encoded"]) == Path(images[0]).read_bytes()
+    assert base64.b64decode(first["bytesBase64Encoded"]) == b"\x89PNG front"
     assert parameters["aspectRatio"] == "9:16" and parameters["durationSeconds"] == 8
     assert parameters["negativePrompt"] == "text" and parameters["generateAudio"] is False
 

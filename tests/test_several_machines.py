@@ -67,6 +67,15 @@ def _bucket_env(endpoint: str) -> dict[str, str]:
     }
 
 
+def _own_disk(folder: Path) -> dict[str, str]:
+    (folder / "var").mkdir(parents=True, exist_ok=True)
+    return {"COMICSTUDIO_VAR_DIR": str(folder / "var"),
+            "COMICSTUDIO_MEDIA_ROOT": str(folder / "media")}  # fmt: skip
+
+
+MACHINES = ("worker-1", "worker-2", "web-a", "web-b")
+
+
 class WebProcess:
     """`uvicorn comicstudio.asgi:application` in its own process (one web machine)."""
 
@@ -114,21 +123,22 @@ def deployment(s3_endpoint, tmp_path) -> Iterator[tuple[WebProcess, WebProcess]]
     )  # fmt: skip
     s3.create_bucket(Bucket=BUCKET)
     shared = _bucket_env(s3_endpoint)
+    # Each process its own local folders, as on its own machine: an animatic rendered by one
+    # worker is downloaded by whichever polls it, through the bucket only.
     workers = [
-        WorkerProcess(log_path=tmp_path / "worker-1.log", extra_env=shared, concurrency=2),
-        WorkerProcess(
-            log_path=tmp_path / "worker-2.log", extra_env=shared, beat=False, concurrency=2
-        ),
-    ]
+        WorkerProcess(log_path=tmp_path / "worker-1.log", concurrency=2,
+                      extra_env={**shared, **_own_disk(tmp_path / "worker-1")}),
+        WorkerProcess(log_path=tmp_path / "worker-2.log", beat=False, concurrency=2,
+                      extra_env={**shared, **_own_disk(tmp_path / "worker-2")}),
+    ]  # fmt: skip
     web_env = {**workers[0].env(), "DJANGO_DEBUG": "1", "COMICSTUDIO_DEMO": "0"}
-    web_env.pop("COMICSTUDIO_VAR_DIR", None)
-    web_env["COMICSTUDIO_VAR_DIR"] = str(tmp_path / "var")  # nothing local is shared
     web_env["DATABASE_URL"] = _database_url()
     webs: list[WebProcess] = []
     try:
         for worker in workers:
             worker.start()
-        webs = [WebProcess(name, web_env, tmp_path) for name in ("web-a", "web-b")]
+        webs = [WebProcess(name, web_env | _own_disk(tmp_path / name), tmp_path)
+                for name in ("web-a", "web-b")]  # fmt: skip
         for web in webs:  # several processes boot at once on a busy 2-core machine
             wait_for(web.serving, timeout=120, what="a web process to serve")
         yield webs[0], webs[1]
@@ -162,6 +172,7 @@ def test_a_batch_sent_to_web_b_is_done_by_two_workers_and_seen_live_on_web_a(
     deployment,
     s3_endpoint,  # noqa: F811
     browser,
+    tmp_path,
 ):
     web_a, web_b = deployment
     studio_ = Studio.objects.create(name="Harbour Co")
@@ -205,6 +216,9 @@ def test_a_batch_sent_to_web_b_is_done_by_two_workers_and_seen_live_on_web_a(
     )  # fmt: skip
     takes = list(Take.objects.filter(scene__episode=episode))
     assert len(takes) == len(scenes)
+    for machine in MACHINES:  # the animatic's job files and the takes: all in the bucket
+        media = tmp_path / machine / "media"
+        assert not media.exists() or not [p for p in media.rglob("*") if p.is_file()]
     for take in takes:
         assert take.generation_status == GenerationStatus.SUCCEEDED
         assert not (Path(settings.MEDIA_ROOT) / take.video.name).exists()

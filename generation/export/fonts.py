@@ -12,12 +12,13 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from PIL import ImageFont
 
+from characters.stored_files import local_path
 from generation.export.models import SubtitleFont
 from projects.models import Project
 
@@ -102,8 +103,10 @@ def font_option(project: Project) -> dict[str, str]:
 
 
 def font_file(option: dict[str, str] | None) -> Path | None:
-    """The font file an export was asked with, if it is still there."""
+    """The font file an export was asked with (an upload: a local copy of the stored file),
+    if it is still there."""
     if not option or not option.get("file"):
         return None
-    path = Path(settings.MEDIA_ROOT, option["file"])
-    return path if path.is_file() else None
+    if not default_storage.exists(option["file"]):
+        return None
+    return local_path(option["file"])

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import shutil
+import tempfile
 import time
-import uuid
 from dataclasses import asdict
 from datetime import timedelta
 from importlib.metadata import PackageNotFoundError, version
@@ -13,15 +12,21 @@ from typing import Any
 
 import av
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Max
 
-from characters.stored_files import local_path
+from characters.stored_files import local_path, store_file
 from generation.export.assemble import ExportCancelled, assemble
 from generation.export.cards import card_options, cards_of
 from generation.export.fonts import font_file, font_option
 from generation.export.handoff import edl_rate, timeline, write_handoff
-from generation.export.models import ACTIVE_EXPORT_STATUSES, Export, ExportKind
+from generation.export.models import (
+    ACTIVE_EXPORT_STATUSES,
+    Export,
+    ExportKind,
+    export_upload_path,
+)
 from generation.export.picture import Picture
 from generation.export.probe import Clip, ExportError
 from generation.export.subtitles import write_sidecars
@@ -178,18 +183,6 @@ def _clips(manifest: list[dict[str, Any]]) -> list[Clip]:
     return clips
 
 
-def _work_folder(export: Export) -> tuple[Path, Path]:
-    """The export's visible folder and a fresh private work folder inside it; work folders
-    left by a killed worker are removed first."""
-    folder = Path(settings.MEDIA_ROOT, "exports", str(export.episode_id), str(export.number))
-    folder.mkdir(parents=True, exist_ok=True)
-    for stale in folder.glob(".work-*"):
-        shutil.rmtree(stale, ignore_errors=True)
-    work = folder / f".work-{uuid.uuid4().hex}"
-    work.mkdir()
-    return folder, work
-
-
 def run_export(export_id: int) -> str:
     """Build one export (called by its task): 'done', 'busy' (another worker has it) or 'gone'."""
     export = Export.objects.select_related("episode__project").filter(pk=export_id).first()
@@ -198,22 +191,54 @@ def run_export(export_id: int) -> str:
     stale_after = timedelta(seconds=settings.COMICSTUDIO_EXPORT_STALE_SECONDS)
     if not export.claim(stale_after=stale_after):
         return "busy" if export.is_active else "gone"
-    folder, work = _work_folder(export)
-    try:
-        _build(export, folder, work)
-    except ExportCancelled:
-        export.mark_cancelled()
-    except (ExportError, VoicingFailed) as exc:
-        export.mark_failed(str(exc))
-    except Exception as exc:
-        export.mark_failed(f"The export stopped unexpectedly ({exc.__class__.__name__}).")
-        raise
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    # Made in a private folder of this machine, then stored (the bucket, or MEDIA_ROOT).
+    with tempfile.TemporaryDirectory(prefix="comicstudio-export-") as work:
+        try:
+            _build(export, Path(work))
+        except ExportCancelled:
+            export.mark_cancelled()
+        except (ExportError, VoicingFailed) as exc:
+            export.mark_failed(str(exc))
+        except Exception as exc:
+            export.mark_failed(f"The export stopped unexpectedly ({exc.__class__.__name__}).")
+            raise
     return "done"
 
 
-def _build(export: Export, folder: Path, work: Path) -> None:
+def _store(export: Export, made: Path) -> str:
+    """Store one file the export made, under the export's own folder of the media."""
+    return store_file(made, export_upload_path(export, made.name))
+
+
+def _store_all(
+    export: Export, work: Path, outputs: list[tuple[str, str]], tracks: list[dict[str, Any]]
+) -> tuple[dict[str, Any], list[str]]:
+    """Store the outputs: the export's file fields (and the translations' names), and every
+    stored name (to delete them again if the export does not end as made)."""
+    stem = export.file_name_stem
+    files: dict[str, Any] = {}
+    stored: list[str] = []
+    try:
+        for track in tracks:
+            for suffix in (track["srt"], track["vtt"]):
+                track[suffix[-3:]] = _store(export, work / f"{stem}.{suffix}")
+                stored.append(track[suffix[-3:]])
+        for field, suffix in outputs:
+            files[field] = _store(export, work / f"{stem}.{suffix}")
+            stored.append(files[field])
+    except BaseException:
+        _forget(stored)
+        raise
+    files["subtitle_tracks"] = tracks
+    return files, stored
+
+
+def _forget(names: list[str]) -> None:
+    for name in names:
+        default_storage.delete(name)
+
+
+def _build(export: Export, work: Path) -> None:
     clips = _clips(export.manifest)
     title_card, end_card = cards_of(export.options)
     languages = {tag: mp4_language(tag) for tag in export.options.get("languages", [])}
@@ -261,15 +286,6 @@ def _build(export: Export, folder: Path, work: Path) -> None:
         write_handoff(work / f"{stem}.zip", cut=cut, edl=edl, clips=clips, shots=shots,
                       sidecars=sidecars)  # fmt: skip
         outputs.append(("handoff", "zip"))
-    files: dict[str, Any] = {}
-    for track in tracks:
-        for suffix in (track["srt"], track["vtt"]):
-            (work / f"{stem}.{suffix}").replace(folder / f"{stem}.{suffix}")
-            track[suffix[-3:]] = str((folder / f"{stem}.{suffix}").relative_to(settings.MEDIA_ROOT))
-    for field, suffix in outputs:
-        (work / f"{stem}.{suffix}").replace(folder / f"{stem}.{suffix}")
-        files[field] = str((folder / f"{stem}.{suffix}").relative_to(settings.MEDIA_ROOT))
-    files["subtitle_tracks"] = tracks
     report = {
         "method": assembly.method,
         "frame_rate": str(assembly.rate),
@@ -280,7 +296,9 @@ def _build(export: Export, folder: Path, work: Path) -> None:
         "chapters": [list(chapter) for chapter in assembly.chapters],
         "loudness": loudness,
     }
-    export.mark_succeeded(files=files, report=report)
+    files, stored = _store_all(export, work, outputs, tracks)
+    if not export.mark_succeeded(files=files, report=report):  # cancelled meanwhile
+        _forget(stored)
 
 
 def cancel_export(*, export: Export) -> bool:

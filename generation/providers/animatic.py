@@ -2,13 +2,17 @@
 
 It behaves like a remote provider: `submit` queues a render job (a Celery task on the
 "render" side), `poll` reads the job's progress from Redis, `download` copies the
-result. Rendered files live under MEDIA_ROOT/animatic-jobs until downloaded.
+result. The render is made in a temporary folder and stored under `animatic-jobs/<job>/`
+of the media storage (the bucket, or MEDIA_ROOT) until downloaded: the worker that
+downloads needs no disk shared with the one that rendered. The job's portraits are
+storage names, read from local copies on the rendering machine.
 """
 
 from __future__ import annotations
 
 import json
 import shutil
+import tempfile
 import uuid
 from dataclasses import asdict
 from functools import cache
@@ -17,7 +21,9 @@ from pathlib import Path
 import redis
 from celery import shared_task
 from django.conf import settings
+from django.core.files.storage import default_storage
 
+from characters.stored_files import recorded_file, store_file
 from generation.animatic_render import AnimaticSpec, render_animatic
 from generation.providers.base import (
     Capabilities,
@@ -40,8 +46,8 @@ def _job_key(job_id: str) -> str:
     return f"animatic:job:{job_id}"
 
 
-def _job_dir() -> Path:
-    return Path(settings.MEDIA_ROOT) / "animatic-jobs"
+JOB_FOLDER = "animatic-jobs"
+JOB_FILES = ("video.mp4", "thumbnail.jpg")
 
 
 def _set_job(job_id: str, **fields: str | int) -> None:
@@ -82,16 +88,35 @@ class AnimaticProvider(Provider):
         )
 
     def download(self, job_id: str, *, video_path: Path, thumbnail_path: Path) -> None:
-        source = _job_dir() / job_id
+        job = _redis().hgetall(_job_key(job_id))
         try:
-            shutil.copyfile(source / "video.mp4", video_path)
-            shutil.copyfile(source / "thumbnail.jpg", thumbnail_path)
-        except FileNotFoundError as exc:
+            for name, target in zip(JOB_FILES, (video_path, thumbnail_path), strict=True):
+                with default_storage.open(str(job[name]), "rb") as source, target.open("wb") as out:
+                    shutil.copyfileobj(source, out, 1 << 20)
+        except (KeyError, FileNotFoundError) as exc:
             raise ProviderError(f"The animatic result of {job_id} is missing.") from exc
 
     def release(self, job_id: str) -> None:
-        shutil.rmtree(_job_dir() / job_id, ignore_errors=True)
+        folder = f"{JOB_FOLDER}/{job_id}"
+        try:
+            for name in default_storage.listdir(folder)[1]:  # a render run twice left two
+                default_storage.delete(f"{folder}/{name}")
+            Path(default_storage.path(folder)).rmdir()  # the filesystem keeps empty folders
+        except (NotImplementedError, OSError):
+            pass
         _redis().delete(_job_key(job_id))
+
+
+def _portraits(request: VideoRequest) -> tuple[tuple[str, str], ...]:
+    """The request's portraits (storage names) as local files; one that cannot be had is
+    left out, as an unreadable image is (the figure is drawn without it)."""
+    found = []
+    for name, recorded in request.portraits:
+        try:
+            found.append((name, str(recorded_file(recorded))))
+        except (OSError, ValueError):
+            continue
+    return tuple(found)
 
 
 @shared_task(ignore_result=True)
@@ -110,18 +135,20 @@ def render_animatic_job(job_id: str) -> None:
         height=request.height,
         cast=tuple(request.cast),
         fps=settings.COMICSTUDIO_ANIMATIC_FPS,
-        portraits=tuple((name, path) for name, path in request.portraits),
+        portraits=_portraits(request),
         camera=request.camera,
     )
-    out = _job_dir() / job_id
-    try:
-        render_animatic(
-            spec,
-            video_path=out / "video.mp4",
-            thumbnail_path=out / "thumbnail.jpg",
-            on_progress=lambda p: _set_job(job_id, state="running", progress=min(p, 99)),
-        )
-    except ValueError as exc:
-        _set_job(job_id, state="failed", error=f"The animatic could not be rendered: {exc}")
-        return
-    _set_job(job_id, state="succeeded", progress=100)
+    with tempfile.TemporaryDirectory(prefix="comicstudio-animatic-") as work:
+        made = [Path(work, name) for name in JOB_FILES]
+        try:
+            render_animatic(
+                spec,
+                video_path=made[0],
+                thumbnail_path=made[1],
+                on_progress=lambda p: _set_job(job_id, state="running", progress=min(p, 99)),
+            )
+        except ValueError as exc:
+            _set_job(job_id, state="failed", error=f"The animatic could not be rendered: {exc}")
+            return
+        stored = [store_file(path, f"{JOB_FOLDER}/{job_id}/{path.name}") for path in made]
+    _set_job(job_id, state="succeeded", progress=100, **dict(zip(JOB_FILES, stored, strict=True)))

@@ -50,11 +50,13 @@ class VideoRequest:
     cast: tuple[str, ...] = ()
     # Provider-side character ids (OpenAI-compatible `characters`); named verbatim in the prompt.
     character_ids: tuple[str, ...] = ()
-    # Paths of the cast's reference images (Veo asset references, at most 3).
+    # Storage names of the cast's reference images (Veo asset references, at most 3); a
+    # provider reads them through `characters.stored_files.recorded_file`.
     reference_images: tuple[str, ...] = ()
     negative_prompt: str = ""
     audio: bool = True
-    # (name, image path) of one reference per cast member, for providers that draw them.
+    # (name, image's storage name) of one reference per cast member, for providers that draw
+    # them (read like `reference_images`).
     portraits: tuple[tuple[str, str], ...] = ()
     camera: str = ""  # the scene's camera note (the animatic turns it into a camera move)
 

@@ -17,6 +17,7 @@ from django.conf import settings
 from google import genai
 from google.genai import errors, types
 
+from characters.stored_files import recorded_file
 from generation.providers.base import (
     Capabilities,
     JobStatus,
@@ -82,7 +83,7 @@ class VeoProvider(Provider):
         references = [
             types.VideoGenerationReferenceImage(
                 image=types.Image(
-                    image_bytes=Path(path).read_bytes(),
+                    image_bytes=recorded_file(path).read_bytes(),
                     mime_type=mimetypes.guess_type(path)[0] or "image/png",
                 ),
                 reference_type=types.VideoGenerationReferenceType.ASSET,

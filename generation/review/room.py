@@ -5,7 +5,8 @@ Partials never need `request`: the consumer renders the same pieces for a push.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from collections import OrderedDict
+from threading import Lock
 from typing import Any
 
 import av
@@ -13,6 +14,7 @@ from django.db.models import Prefetch
 from django.template.loader import render_to_string
 
 from characters.models import ReferenceImage
+from characters.stored_files import probe_location
 from generation.board.render import card_scenes, visible_cast
 from generation.board.status import card_take, scene_status
 from generation.models import GenerationStatus, ReasonCode, Take
@@ -35,25 +37,38 @@ def room_scenes(episode: Episode) -> list[Scene]:
     )
 
 
-@lru_cache(maxsize=512)
-def _frame_rate(path: str) -> float:
-    try:
-        with av.open(path) as container:
+PROBE_SECONDS = 5.0
+_rates: OrderedDict[tuple[str, str], float] = OrderedDict()
+_rates_lock = Lock()
+
+
+def _probe_rate(location: str) -> float | None:
+    try:  # a presigned URL: FFmpeg reads the header's byte ranges only
+        with av.open(location, timeout=PROBE_SECONDS) as container:
             rate = container.streams.video[0].average_rate
     except (av.FFmpegError, IndexError, OSError):
-        return DEFAULT_FPS
+        return None  # not kept: the next page asks again
     return float(rate) if rate else DEFAULT_FPS
 
 
 def frame_rate(take: Take) -> float:
-    """The take's real frame rate, read from its file (so ←/→ step exactly one frame)."""
+    """The take's real frame rate, read from its file (so ←/→ step exactly one frame);
+    probed once per stored file and process (a stored name never changes its bytes)."""
     if not take.video:
         return DEFAULT_FPS
-    try:
-        path = take.video.path
-    except NotImplementedError:  # remote storage: the browser's default step
+    location = probe_location(take.video)
+    key = (location.split("?", 1)[0], take.video.name or "")
+    with _rates_lock:
+        if key in _rates:
+            return _rates[key]
+    rate = _probe_rate(location)
+    if rate is None:
         return DEFAULT_FPS
-    return _frame_rate(path)
+    with _rates_lock:
+        _rates[key] = rate
+        while len(_rates) > 512:
+            _rates.popitem(last=False)
+    return rate
 
 
 def next_waiting(scenes: list[Scene], after: Scene | None) -> Scene | None:

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 import av
 import numpy as np
-from django.conf import settings
 
+from characters.stored_files import local_path
 from generation.sound.loudness import RATE, Measure, normalise
 from generation.sound.models import (
     CharacterVoice,
@@ -67,7 +67,7 @@ class SoundPlan:
 def _music_of(episode: Episode) -> Path | None:
     own = EpisodeMusic.objects.filter(episode=episode).first()
     name = own.music.name if own else project_sound(episode.project).music.name
-    return Path(settings.MEDIA_ROOT, str(name)) if name else None
+    return local_path(str(name)) if name else None
 
 
 def plan_sound(
@@ -84,11 +84,7 @@ def plan_sound(
             lines = voice_scene(scene=scene, requested_by=requested_by)[0]
         else:
             lines = voiced_lines(scene)
-        ambience = (
-            Path(settings.MEDIA_ROOT, str(sound.ambience.name))
-            if sound and sound.ambience
-            else None
-        )
+        ambience = local_path(sound.ambience) if sound and sound.ambience else None
         mixes.append(SceneMix(sound.take_audio if sound else TakeAudio.KEEP, lines, ambience))
     target = project_sound(episode.project).loudness_target
     return SoundPlan(mixes, _music_of(episode), target)
@@ -185,7 +181,7 @@ def mix(takes: np.ndarray, plan: SoundPlan, places: list[tuple[float, float]]) -
             ducked[:, span] = takes[:, span] * _gain(DUCKED_TAKE_DB)
             takes[:, span] = 0
         for line in scene.lines:
-            clip = decode(Path(settings.MEDIA_ROOT, str(line.clip.audio.name)))
+            clip = decode(local_path(line.clip.audio))
             _add(dialogue, clip[:, : round((end - start - line.start) * RATE)], start + line.start)
         if scene.ambience is not None:
             room = span.stop - span.start

@@ -7,12 +7,11 @@ from __future__ import annotations
 import hashlib
 import io
 import wave
-from pathlib import Path
 
 import numpy as np
-from django.conf import settings
 from django.core.files.base import ContentFile
 
+from characters.stored_files import local_path
 from generation.sound.loudness import RATE
 from generation.sound.mix import decode
 from generation.sound.models import SceneSound
@@ -23,7 +22,7 @@ from projects.models import Scene
 def _wav(lines: list[VoicedLine], seconds: float) -> bytes:
     bus = np.zeros((2, round(seconds * RATE)), np.float32)
     for line in lines:
-        clip = decode(Path(settings.MEDIA_ROOT, str(line.clip.audio.name)))
+        clip = decode(local_path(line.clip.audio))
         begin = round(line.start * RATE)
         end = min(bus.shape[1], begin + clip.shape[1])
         bus[:, begin:end] += clip[:, : end - begin]
