@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
 from characters.requests import signed_in
+from characters.viewer_queries import per_viewer
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -78,6 +79,7 @@ def reference_image_path(reference: ReferenceImage, filename: str) -> str:
 
 
 class CharacterQuerySet(models.QuerySet["Character"]):
+    @per_viewer
     def visible_to(self, user: Viewer) -> CharacterQuerySet:
         """Characters this user may see and cast; nothing for anonymous users."""
         member = signed_in(user)

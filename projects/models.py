@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
 from characters.requests import signed_in
+from characters.viewer_queries import per_viewer
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -138,6 +139,7 @@ def _visible_to(project_path: str, user: User) -> Q:
 
 
 class ProjectQuerySet(models.QuerySet["Project"]):
+    @per_viewer
     def for_user(self, user: Viewer) -> ProjectQuerySet:
         """Projects this user may see: their studios', within the project's team if it has one."""
         member = signed_in(user)
@@ -187,6 +189,7 @@ class Project(models.Model):
 
 
 class EpisodeQuerySet(models.QuerySet["Episode"]):
+    @per_viewer
     def for_user(self, user: Viewer) -> EpisodeQuerySet:
         """Episodes of projects this user may see."""
         member = signed_in(user)
@@ -225,6 +228,7 @@ class Episode(models.Model):
 
 
 class SceneQuerySet(models.QuerySet["Scene"]):
+    @per_viewer
     def for_user(self, user: Viewer) -> SceneQuerySet:
         """Scenes of episodes this user may see."""
         member = signed_in(user)
