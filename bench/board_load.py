@@ -38,6 +38,9 @@ MAX_REQUESTS = 20_000
 SETUP = """
 import django, json
 django.setup()
+from django.conf import settings
+# No Redis runs yet: sessions go to the database, where the server's cached_db finds them.
+settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.test import Client
@@ -185,6 +188,9 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="bench-board-"))
     port = free_port()
     env = run_environment(tmp, port)
+    # The fixture's "running" takes have no job behind them: left to the sweeper, the worker
+    # would submit and render them (hundreds of animatics) in the middle of the measurement.
+    env["COMICSTUDIO_SWEEP_SECONDS"] = "86400"
     facts = set_up(SETUP, env)
     cookies = {"sessionid": facts["session"]}
     base = f"http://127.0.0.1:{port}"

@@ -33,6 +33,9 @@ VIEWERS = 100  # the most viewers a run can ask for
 SETUP = f"""
 import django, json
 django.setup()
+from django.conf import settings
+# No Redis runs yet: sessions go to the database, where the server's cached_db finds them.
+settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.test import Client

@@ -130,7 +130,7 @@ DATABASES = {
 # HTTP pages are answered on this many threads per server process (comicstudio/serving.py);
 # each keeps its database connection this long. The tests close theirs after every request
 # (their server threads outlive the test databases they connect to).
-COMICSTUDIO_PAGE_THREADS = int(os.environ.get("COMICSTUDIO_PAGE_THREADS", "16"))
+COMICSTUDIO_PAGE_THREADS = int(os.environ.get("COMICSTUDIO_PAGE_THREADS", "2"))
 COMICSTUDIO_PAGE_CONNECTION_SECONDS = int(
     os.environ.get("COMICSTUDIO_PAGE_CONNECTION_SECONDS", "300")
 )

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import http.server
 import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -115,12 +117,29 @@ def test_run_command_serves_the_demo_with_no_services_and_ctrl_c_stops_everythin
         log.close()
 
 
-def test_waiting_for_the_server_returns_once_the_port_accepts_connections():
-    with socket.create_server(("127.0.0.1", 0)) as server:
-        port = server.getsockname()[1]
-        child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+def _sleeper() -> subprocess.Popen[bytes]:
+    return subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+
+
+def test_waiting_for_the_server_returns_once_it_answers_http():
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), http.server.BaseHTTPRequestHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    child = _sleeper()
+    try:
+        wait_until_serving("127.0.0.1", server.server_address[1], [child], timeout=5)
+    finally:
+        server.shutdown()
+        child.kill()
+        child.wait()
+
+
+def test_a_socket_that_accepts_but_no_server_answers_is_not_serving():
+    """The run command's sockets listen before its servers start: a connection is no sign."""
+    with socket.create_server(("127.0.0.1", 0)) as listening:
+        child = _sleeper()
         try:
-            wait_until_serving("127.0.0.1", port, [child], timeout=5)
+            with pytest.raises(CommandError, match="did not accept connections"):
+                wait_until_serving("127.0.0.1", listening.getsockname()[1], [child], timeout=1)
         finally:
             child.kill()
             child.wait()
@@ -134,7 +153,7 @@ def test_waiting_for_the_server_says_which_child_died():
 
 
 def test_waiting_for_the_server_gives_up_after_its_timeout():
-    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    child = _sleeper()
     try:
         with pytest.raises(CommandError, match="did not accept connections"):
             wait_until_serving("127.0.0.1", free_port(), [child], timeout=0.5)

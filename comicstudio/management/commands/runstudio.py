@@ -26,8 +26,12 @@ READY_TIMEOUT = float(os.environ.get("COMICSTUDIO_READY_TIMEOUT", "180"))
 def wait_until_serving(
     host: str, port: int, children: list[subprocess.Popen[bytes]], *, timeout: float
 ) -> None:
-    """Return once the port accepts a TCP connection; CommandError if a child dies first or
-    the timeout passes (the banner must not promise a server that is not there)."""
+    """Return once the server answers HTTP; CommandError if a child dies first or the
+    timeout passes (the banner must not promise a server that is not there).
+
+    An answer, not a connection: the listening sockets exist before any server process
+    accepts on them (`listening_sockets`).
+    """
     deadline = time.monotonic() + timeout
     while True:
         dead = [c for c in children if c.poll() is not None]
@@ -36,16 +40,45 @@ def wait_until_serving(
                 f"A process stopped before the server was up (exit code {dead[0].returncode}): "
                 f"{' '.join(map(str, dead[0].args))}"  # type: ignore[arg-type]
             )
-        try:
-            with socket.create_connection((host, port), timeout=1):
-                return
-        except OSError:
-            if time.monotonic() > deadline:
-                raise CommandError(
-                    f"The server did not accept connections on {host}:{port} within "
-                    f"{timeout:.0f} s."
-                ) from None
-            time.sleep(0.25)
+        if _answers(host, port):
+            return
+        if time.monotonic() > deadline:
+            raise CommandError(
+                f"The server did not accept connections on {host}:{port} within {timeout:.0f} s."
+            )
+        time.sleep(0.25)
+
+
+def _answers(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=2) as connection:
+            connection.sendall(b"HEAD /login/ HTTP/1.0\r\nHost: " + host.encode() + b"\r\n\r\n")
+            return connection.recv(5) == b"HTTP/"
+    except OSError:
+        return False
+
+
+def listening_sockets(host: str, port: int, count: int) -> list[socket.socket]:
+    """One listening socket per web process, all on one port (SO_REUSEPORT).
+
+    The kernel spreads new connections over the processes. With one shared socket the
+    first process to wake takes every waiting connection, and kept-alive clients stay on
+    it: under load one process worked while the other idled.
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sockets = []
+    for _ in range(count):
+        listener = socket.socket(family, socket.SOCK_STREAM)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        listener.bind((host, port))
+        listener.listen(2048)
+        listener.set_inheritable(True)
+        sockets.append(listener)
+    return sockets
+
+
+SPREADS_CONNECTIONS = sys.platform.startswith("linux") and hasattr(socket, "SO_REUSEPORT")
 
 
 def web_workers() -> int:
@@ -96,6 +129,7 @@ class Command(BaseCommand):
 
     def _start(self, env: dict[str, str], host: str, port: int) -> list[subprocess.Popen[bytes]]:
         python = sys.executable
+        listeners = self._listen(host, port)  # first: a port that is taken starts nothing
         return [
             subprocess.Popen(  # noqa: S603
                 [python, "-m", "celery", "-A", "comicstudio", "worker",
@@ -109,13 +143,33 @@ class Command(BaseCommand):
             ),
             # Several server processes share the port; live updates reach every process's
             # sockets through the Redis channel layer, rendered cards through the Redis cache.
-            subprocess.Popen(  # noqa: S603
-                [python, "-m", "uvicorn", "comicstudio.asgi:application",
-                 "--host", host, "--port", str(port), "--log-level", "info",
-                 "--workers", str(web_workers())],
-                env=env,
-            ),
+            *self._web(env, host, port, listeners),
         ]  # fmt: skip
+
+    def _listen(self, host: str, port: int) -> list[socket.socket]:
+        if not SPREADS_CONNECTIONS:
+            return []
+        try:
+            return listening_sockets(host, port, web_workers())
+        except OSError as error:
+            raise CommandError(f"Cannot serve on {host}:{port}: {error.strerror}.") from None
+
+    def _web(
+        self, env: dict[str, str], host: str, port: int, listeners: list[socket.socket]
+    ) -> list[subprocess.Popen[bytes]]:
+        command = [sys.executable, "-m", "uvicorn", "comicstudio.asgi:application",
+                   "--log-level", "info"]  # fmt: skip
+        if not listeners:  # uvicorn's own workers on one shared socket
+            where = ["--host", host, "--port", str(port), "--workers", str(web_workers())]
+            return [subprocess.Popen([*command, *where], env=env)]  # noqa: S603
+        servers = []
+        for listener in listeners:
+            with listener:  # the server process keeps its own copy
+                fd = listener.fileno()
+                servers.append(
+                    subprocess.Popen([*command, "--fd", str(fd)], env=env, pass_fds=(fd,))  # noqa: S603
+                )
+        return servers
 
     def _banner(self, host: str, port: int) -> None:
         from comicstudio.management.commands.load_demo import DEMO_PASSWORD, DEMO_USERS
