@@ -157,18 +157,17 @@ class Command(BaseCommand):
     def _web(
         self, env: dict[str, str], host: str, port: int, listeners: list[socket.socket]
     ) -> list[subprocess.Popen[bytes]]:
-        command = [sys.executable, "-m", "uvicorn", "comicstudio.asgi:application",
-                   "--log-level", "info"]  # fmt: skip
         if not listeners:  # uvicorn's own workers on one shared socket
-            where = ["--host", host, "--port", str(port), "--workers", str(web_workers())]
-            return [subprocess.Popen([*command, *where], env=env)]  # noqa: S603
+            command = [sys.executable, "-m", "uvicorn", "comicstudio.asgi:application",
+                       "--log-level", "info", "--host", host, "--port", str(port),
+                       "--workers", str(web_workers())]  # fmt: skip
+            return [subprocess.Popen(command, env=env)]  # noqa: S603
         servers = []
         for listener in listeners:
             with listener:  # the server process keeps its own copy
                 fd = listener.fileno()
-                servers.append(
-                    subprocess.Popen([*command, "--fd", str(fd)], env=env, pass_fds=(fd,))  # noqa: S603
-                )
+                serve = [sys.executable, "-m", "comicstudio.serve", str(fd)]
+                servers.append(subprocess.Popen(serve, env=env, pass_fds=(fd,)))  # noqa: S603
         return servers
 
     def _banner(self, host: str, port: int) -> None:
