@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import threading
+from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
@@ -25,6 +27,37 @@ def test_a_token_over_its_rate_gets_429_with_retry_after_and_others_go_on(
     assert 0 < int(refused["Retry-After"]) <= 60
     assert refused.json()["code"] == "rate-limit"
     assert calm.get("/api/v1/projects").status_code == 200
+
+
+def test_two_requests_checked_at_once_keep_their_own_count(settings):
+    """One throttle serves every page thread of a process: a refused token's Retry-After
+    comes from its own history, even when another token was checked in between."""
+    from django.core.cache import cache
+
+    from generation.api.auth import TokenRateThrottle
+
+    settings.COMICSTUDIO_API_RATE = "2/min"
+    throttle = TokenRateThrottle()
+    cache.delete_many(["api-throttle-busy", "api-throttle-calm"])
+    busy, calm = SimpleNamespace(auth="busy"), SimpleNamespace(auth="calm")
+    assert throttle.allow_request(busy) and throttle.allow_request(busy)
+    checked, answered = threading.Event(), threading.Event()
+    seen: dict[str, object] = {}
+
+    def refused_one() -> None:
+        seen["allowed"] = throttle.allow_request(busy)
+        checked.set()
+        answered.wait(5)
+        seen["wait"] = throttle.wait()
+
+    thread = threading.Thread(target=refused_one)
+    thread.start()
+    checked.wait(5)
+    assert throttle.allow_request(calm)  # another thread's check between the two calls
+    answered.set()
+    thread.join(5)
+    assert seen["allowed"] is False
+    assert 59 < seen["wait"] <= 60  # busy's minute; calm's history would say 30 s
 
 
 def test_a_token_is_shown_once_stored_hashed_and_revoked_on_the_settings_page(

@@ -7,6 +7,7 @@ pages) and must belong to the token's studio (else 404, as a foreign studio's ob
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -62,8 +63,29 @@ class TokenAuth(HttpBearer):
         return Caller(token=found, user=found.user)
 
 
+def _per_thread(name: str) -> property:
+    """An attribute of the request being checked, kept per thread (see TokenRateThrottle)."""
+    return property(
+        lambda self: getattr(self._asking, name),
+        lambda self, value: setattr(self._asking, name, value),
+    )
+
+
 class TokenRateThrottle(SimpleRateThrottle):
-    """Requests per token, counted in the shared (Redis) cache; over it: 429 + Retry-After."""
+    """Requests per token, counted in the shared (Redis) cache; over it: 429 + Retry-After.
+
+    django-ninja keeps one throttle for the API and stores the request being checked on it
+    (its key, history and time, which `wait` reads for Retry-After); the page threads of a
+    process check requests at once, so those live per thread here.
+    """
+
+    key = _per_thread("key")
+    history = _per_thread("history")
+    now = _per_thread("now")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._asking = threading.local()
 
     def get_rate(self) -> str:
         return str(settings.COMICSTUDIO_API_RATE)
