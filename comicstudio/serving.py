@@ -36,6 +36,8 @@ Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
 Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 
 PAGE_THREAD_PREFIX = "page"
+# A page request going for longer than this holds its thread (see PagesOnThreads).
+HELD_SECONDS = 1.0
 # A form's body; anything larger is an upload (see `uploads`).
 PAGE_BODY_BYTES = 256 * 1024
 
@@ -119,21 +121,39 @@ def _patterns(
 
 
 class PagesOnThreads:
-    """The HTTP app: short answers from the page threads, lasting ones from the async path."""
+    """The HTTP app: short answers from the page threads, lasting ones from the async path.
 
-    def __init__(self, streams: Any, *, threads: int) -> None:  # Django's ASGIHandler
-        self.streams = streams
-        self.pages = WSGIMiddleware(WSGIHandler(), workers=threads)  # type: ignore[arg-type]
+    A page whose work waits on something slow (a provider's answer to "Hear a sample", a
+    chat model drafting scenes) holds its thread. When every page thread's request has
+    been going for longer than `HELD_SECONDS`, new requests take the async path (a thread
+    of their own, as before this pool) instead of queueing behind them.
+    """
+
+    def __init__(self, streams: Any, *, threads: int, pages: Any = None) -> None:
+        self.streams = streams  # Django's ASGIHandler
+        self.threads = threads
+        self.pages = WSGIMiddleware(pages or WSGIHandler(), workers=threads)  # type: ignore[arg-type]
         # Threads of our own naming, so their database connections are told apart.
         self.pages.executor.shutdown()
         self.pages.executor = ThreadPoolExecutor(threads, thread_name_prefix=PAGE_THREAD_PREFIX)
+        self.started: dict[int, float] = {}  # requests given to the pool (queued or running)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = scope.get("headers", [])
-        if streamed(scope["path"], headers) or uploads(headers):
+        if streamed(scope["path"], headers) or uploads(headers) or self._held():
             await self.streams(scope, receive, send)
-        else:
+            return
+        ticket = id(scope)
+        self.started[ticket] = time.monotonic()
+        try:
             await self.pages(scope, receive, send)  # type: ignore[arg-type]
+        finally:
+            del self.started[ticket]
+
+    def _held(self) -> bool:
+        """Whether every page thread is taken by a request older than HELD_SECONDS."""
+        since = time.monotonic() - HELD_SECONDS
+        return sum(1 for start in self.started.values() if start < since) >= self.threads
 
 
 @receiver(connection_created)

@@ -97,3 +97,36 @@ def test_open_event_streams_leave_the_pages_answering(studio, writer, episode):
             assert time.monotonic() - started < 5
         for stream in streams:
             stream.close()
+
+
+def test_pages_held_by_slow_work_leave_new_requests_to_the_async_path():
+    """Both page threads wait on something slow: the next page does not queue behind them."""
+    release = threading.Event()
+
+    def pages(environ, start_response):  # type: ignore[no-untyped-def]
+        if environ["PATH_INFO"] == "/slow/":
+            release.wait(20)  # a provider taking its time
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"from a page thread"]
+
+    async def streams(scope, receive, send):  # type: ignore[no-untyped-def]
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"from the async path"})
+
+    app = PagesOnThreads(streams, threads=2, pages=pages)
+    with Server(app) as url, httpx.Client(base_url=url, timeout=30) as client:
+        assert client.get("/quick/").text == "from a page thread"
+        slow = [threading.Thread(target=client.get, args=("/slow/",)) for _ in range(2)]
+        for thread in slow:
+            thread.start()
+        time.sleep(0.3)  # both threads taken, for less than HELD_SECONDS: a page queues
+        queued = threading.Thread(target=lambda: client.get("/quick/"))
+        queued.start()
+        time.sleep(1.2)
+        started = time.monotonic()
+        assert client.get("/quick/").text == "from the async path"
+        assert time.monotonic() - started < 1
+        release.set()
+        for thread in [*slow, queued]:
+            thread.join(10)
+        assert client.get("/quick/").text == "from a page thread"
