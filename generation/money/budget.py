@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Count, QuerySet, Sum
 
 from generation.credentials import ProjectGenerationSettings
@@ -112,3 +113,11 @@ def lock_budget(project: Project) -> None:
     confirmations at the same moment cannot both spend the same remainder.
     """
     list(ProjectGenerationSettings.objects.select_for_update().filter(project=project).values("pk"))
+
+
+def budget_refusal(project: Project, cost: Decimal, what: str) -> str:
+    """Why the project cannot pay for one paid call now (`refusal_for`, read under the
+    budget's row lock); empty when it can."""
+    with transaction.atomic():
+        lock_budget(project)
+        return project_budget(project).refusal_for(cost, what)
