@@ -9,15 +9,23 @@ script to the ordinary script editor, whose breakdown summary comes next.
 from __future__ import annotations
 
 import json
+from decimal import Decimal
+from functools import partial
 from typing import Any
 
 import openai
 from django.conf import settings
-from django.db import models
+from django.contrib.auth.models import User
 
-from generation.credentials import seal, unseal
+from generation.credentials import unseal
+from generation.drafting_models import DraftCall, ScriptAssistant
+from generation.money.budget import budget_refusal
+from generation.money.chat import ChatOutcome, chat_cost, text_tokens
 from generation.providers.endpoints import EndpointRefused, check_base_url
+from projects.models import Episode
 from projects.screenplay.write import SceneText, write_script
+
+__all__ = ["DraftCall", "DraftRefused", "ScriptAssistant", "draft_script", "save_assistant"]
 
 SCENES_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -59,34 +67,13 @@ INSTRUCTIONS = (
     "spoken lines. At most two characters act in a scene. Answer with JSON only."
 )
 MAX_PROSE_CHARS = 20_000
+# The answer's ceiling, sent with the call and charged in full by the estimate: scenes
+# condense prose, so the JSON of 20,000 characters of it fits with room to spare.
+MAX_ANSWER_TOKENS = 8_000
 
 
 class DraftRefused(Exception):
     """The draft cannot be made; the message says why and what to do."""
-
-
-class ScriptAssistant(models.Model):
-    """A studio's OpenAI-compatible chat model for drafting scenes (key sealed like providers')."""
-
-    studio = models.OneToOneField(
-        "projects.Studio", on_delete=models.CASCADE, related_name="script_assistant"
-    )
-    api_key_sealed = models.TextField()
-    key_hint = models.CharField(max_length=4)
-    base_url = models.URLField(blank=True)
-    model = models.CharField(max_length=100)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    def __str__(self) -> str:
-        return f"Script assistant of studio {self.studio_id}"
-
-    def set_api_key(self, key: str) -> None:
-        self.api_key_sealed = seal(key)
-        self.key_hint = key[-4:]
-
-    @property
-    def masked_key(self) -> str:
-        return f"••••{self.key_hint}"
 
 
 def _validate(data: Any) -> list[dict[str, Any]]:
@@ -130,9 +117,19 @@ def as_script(scenes: list[dict[str, Any]]) -> str:
     return write_script("", texts)
 
 
-def draft_script(*, studio_id: int, prose: str) -> str:
-    """Ask the studio's chat model for scenes of this prose; the script to edit, never saved."""
-    assistant = ScriptAssistant.objects.filter(studio_id=studio_id).first()
+def estimate_draft(model: str, prose: str) -> Decimal:
+    """The most a draft of this prose may cost: its prompt by length, the answer at its ceiling."""
+    prompt = sum(text_tokens(t) for t in (INSTRUCTIONS, json.dumps(SCENES_SCHEMA), prose))
+    return chat_cost(model, input_tokens=prompt, output_tokens=MAX_ANSWER_TOKENS)
+
+
+def draft_script(*, episode: Episode, user: User | None, prose: str) -> str:
+    """Ask the studio's chat model for scenes of this prose; the script to edit, never saved.
+
+    The call is paid by the episode's project: checked against its budget before (a call
+    it cannot cover is not made) and recorded as a `DraftCall` with its cost after.
+    """
+    assistant = ScriptAssistant.objects.filter(studio_id=episode.project.studio_id).first()
     if assistant is None:
         raise DraftRefused(
             "This studio has no script assistant: an owner adds a chat model's key under "
@@ -146,6 +143,12 @@ def draft_script(*, studio_id: int, prose: str) -> str:
         check_base_url(assistant.base_url)  # again at use: DNS may have changed
     except EndpointRefused as exc:
         raise DraftRefused(str(exc)) from None
+    estimate = estimate_draft(assistant.model, prose)
+    charge = partial(DraftCall.record, project_id=episode.project_id, episode=episode,
+                     user=user, model=assistant.model, estimate=estimate)  # fmt: skip
+    if refusal := budget_refusal(episode.project, estimate, "drafting this prose costs up to"):
+        charge(outcome=ChatOutcome.REFUSED, detail=refusal)
+        raise DraftRefused(refusal)
     key = unseal(assistant.api_key_sealed)
     client = openai.OpenAI(
         api_key=key,
@@ -164,20 +167,38 @@ def draft_script(*, studio_id: int, prose: str) -> str:
                 "type": "json_schema",
                 "json_schema": {"name": "scenes", "strict": True, "schema": SCENES_SCHEMA},
             },
+            max_completion_tokens=MAX_ANSWER_TOKENS,
         )
     except openai.AuthenticationError:
+        charge(outcome=ChatOutcome.FAILED, detail="401: the key was refused")
         raise DraftRefused(
             "The chat model refused this studio's key (401): an owner should check it."
         ) from None
     except openai.APIError as exc:
         message = str(getattr(exc, "message", exc)).replace(key, "[key]")
+        charge(outcome=ChatOutcome.FAILED, detail=message)
         raise DraftRefused(f"The chat model failed: {message}") from None
-    content = answer.choices[0].message.content or ""
     try:
-        data = json.loads(content)
+        scenes = _read_answer(answer)
+    except DraftRefused as exc:  # the answer was paid for all the same
+        charge(outcome=ChatOutcome.MALFORMED, usage=answer.usage, detail=str(exc))
+        raise
+    charge(outcome=ChatOutcome.ANSWERED, usage=answer.usage)
+    return as_script(scenes)
+
+
+def _read_answer(answer: Any) -> list[dict[str, Any]]:
+    choice = answer.choices[0]
+    if choice.finish_reason == "length":
+        raise DraftRefused(
+            f"The model's answer was cut off at {MAX_ANSWER_TOKENS:,} tokens: draft a shorter "
+            "part of the prose."
+        )
+    try:
+        data = json.loads(choice.message.content or "")
     except json.JSONDecodeError:
         raise DraftRefused("The model's answer is not JSON: try again.") from None
-    return as_script(_validate(data))
+    return _validate(data)
 
 
 def save_assistant(*, studio_id: int, api_key: str, base_url: str, model: str) -> ScriptAssistant:

@@ -40,14 +40,15 @@ def script_assistant(request: AuthenticatedHttpRequest, studio_id: int) -> HttpR
 def draft_scenes(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
     episode, member = get_episode_for_user(request.user, episode_id)
     require(member.can_edit_script, member)
-    studio_id = episode.project.studio_id
-    configured = ScriptAssistant.objects.filter(studio_id=studio_id).exists()
+    configured = ScriptAssistant.objects.filter(studio_id=episode.project.studio_id).exists()
     form = DraftForm(request.POST or None)
     context = {"episode": episode, "member": member, "form": form, "configured": configured}
     if request.method == "POST" and form.is_valid():
         try:
-            context["draft"] = draft_script(studio_id=studio_id, prose=form.cleaned_data["prose"])
-        except DraftRefused as exc:
+            context["draft"] = draft_script(
+                episode=episode, user=request.user, prose=form.cleaned_data["prose"]
+            )
+        except DraftRefused as exc:  # over the budget too: said where "Draft scenes" was pressed
             form.add_error("prose", str(exc))  # the prose stays in the form: nothing is lost
     status = 400 if form.errors else 200
     return render(request, "generation/draft_scenes.html", context, status=status)

@@ -20,7 +20,10 @@ class FakeChat:
         self.answers: list[str] = []  # scripted answers, one per request, before `answer`
         self.requests: list[dict[str, Any]] = []
         # The tokens each answer reports (`usage`), as the real API counts them.
-        self.usage = {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}
+        # None: the answer has no `usage` (some aggregators and local servers send none).
+        self.usage: dict[str, int] | None = {
+            "prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2,
+        }  # fmt: skip
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
@@ -69,7 +72,7 @@ def _handler_for(chat: FakeChat) -> type[BaseHTTPRequestHandler]:
                 "id": "chatcmpl-1", "object": "chat.completion", "created": 1,
                 "model": body["model"],
                 "choices": [{"index": 0, "finish_reason": "stop", "message": message}],
-                "usage": chat.usage,
+                **({"usage": chat.usage} if chat.usage is not None else {}),
             })  # fmt: skip
 
     return Handler

@@ -24,6 +24,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest
 
 from generation.continuity.models import JudgeCall
+from generation.drafting_models import DraftCall
 from generation.sound.models import DialogueClip
 from projects.models import Episode, Project, Scene
 
@@ -73,11 +74,14 @@ def projects_with_progress(projects: QuerySet[Project]) -> QuerySet[Project]:
     """Projects annotated with their figures, and their budget (empty: no limit).
 
     A project's spend is every paid call it made, as its budget counts it
-    (generation/money/budget.py): takes, voiced lines and the continuity judge.
+    (generation/money/budget.py): takes, voiced lines, the continuity judge, script drafts.
     """
     figures = _figures("episode__project")
     figures["spent"] = ExpressionWrapper(
-        figures["spent"] + _paid_besides_takes(DialogueClip) + _paid_besides_takes(JudgeCall),  # type: ignore[operator]
+        figures["spent"]  # type: ignore[operator]
+        + _paid_besides_takes(DialogueClip)
+        + _paid_besides_takes(JudgeCall)
+        + _paid_besides_takes(DraftCall),
         output_field=DecimalField(max_digits=12, decimal_places=6),
     )
     last_script = Max("episodes__script_updated_at")

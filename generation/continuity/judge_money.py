@@ -12,36 +12,28 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
-
 from generation.continuity.models import JudgeCall, JudgeOutcome
 from generation.models import Take
-from generation.money.budget import lock_budget, project_budget
-from generation.money.chat import chat_cost
+from generation.money.budget import budget_refusal
+from generation.money.chat import chat_cost, text_tokens
 
 IMAGE_TOKENS = 85  # an image part at `detail: low` (OpenAI's vision pricing)
-CHARS_PER_TOKEN = 4
 ANSWER_TOKENS = 50  # the JSON's frame
 TOKENS_PER_VERDICT = 120  # a handle, a score and two short sentences
 
 
 def estimate_call(model: str, texts: list[str | None], cast: int) -> Decimal:
     """The estimated price of one judge call: text parts by length, images (None) flat."""
-    prompt = sum(
-        IMAGE_TOKENS if text is None else len(text) // CHARS_PER_TOKEN + 1 for text in texts
-    )
+    prompt = sum(IMAGE_TOKENS if text is None else text_tokens(text) for text in texts)
     answer = ANSWER_TOKENS + TOKENS_PER_VERDICT * cast
     return chat_cost(model, input_tokens=prompt, output_tokens=answer)
 
 
 def refuse_call(*, take: Take, model: str, estimate: Decimal) -> str:
     """Why the take's project cannot pay for this call (recorded as refused); empty if it can."""
-    project = take.scene.episode.project
-    with transaction.atomic():
-        lock_budget(project)
-        refusal = project_budget(project).refusal_for(
-            estimate, "the continuity judge's check costs about"
-        )
+    refusal = budget_refusal(
+        take.scene.episode.project, estimate, "the continuity judge's check costs about"
+    )
     if refusal:
         record_call(take=take, model=model, outcome=JudgeOutcome.REFUSED, detail=refusal)
     return refusal
@@ -56,18 +48,8 @@ def record_call(
     estimate: Decimal = Decimal("0"),
     detail: str = "",
 ) -> JudgeCall:
-    """Record one call: an answered one at its usage (else its estimate), the rest at 0."""
-    answered = outcome in (JudgeOutcome.ANSWERED, JudgeOutcome.MALFORMED)
-    tokens_in = getattr(usage, "prompt_tokens", 0) or 0
-    tokens_out = getattr(usage, "completion_tokens", 0) or 0
-    if not answered:
-        cost = Decimal("0")
-    elif usage is not None:
-        cost = chat_cost(model, input_tokens=tokens_in, output_tokens=tokens_out)
-    else:
-        cost = estimate
-    return JudgeCall.objects.create(
+    """Record one call, charged to the take's project (the rule: `PaidChatCall.record`)."""
+    return JudgeCall.record(
         take=take, project_id=take.scene.episode.project_id, model=model, outcome=outcome,
-        input_tokens=tokens_in, output_tokens=tokens_out, cost=cost,
-        cost_estimated=answered and usage is None, detail=detail[:300],
+        usage=usage, estimate=estimate, detail=detail,
     )  # fmt: skip

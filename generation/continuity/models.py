@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from generation.money.chat import ChatOutcome, PaidChatCall
+
 
 class ContinuitySettings(models.Model):
     """How a project treats the continuity check: the threshold and the automatic retake."""
@@ -83,14 +85,10 @@ class ContinuityRetake(models.Model):
         return f"Continuity retake of scene {self.scene_id}"
 
 
-class JudgeOutcome(models.TextChoices):
-    ANSWERED = "answered", "Answered"
-    MALFORMED = "malformed", "Answer not usable"
-    FAILED = "failed", "Failed"
-    REFUSED = "refused", "Refused: over the budget"
+JudgeOutcome = ChatOutcome  # the judge's calls end as any chat call does
 
 
-class JudgeCall(models.Model):
+class JudgeCall(PaidChatCall):
     """One chat call of the continuity judge (or one it refused to make), charged to the
     take's project: its cost counts against the project's budget (generation/money/)."""
 
@@ -98,17 +96,6 @@ class JudgeCall(models.Model):
     project = models.ForeignKey(
         "projects.Project", on_delete=models.CASCADE, related_name="judge_calls"
     )
-    model = models.CharField(max_length=100)
-    outcome = models.CharField(max_length=12, choices=JudgeOutcome.choices)
-    input_tokens = models.PositiveIntegerField(default=0)
-    output_tokens = models.PositiveIntegerField(default=0)
-    cost = models.DecimalField(max_digits=12, decimal_places=6, default=0)
-    cost_estimated = models.BooleanField(default=False)  # the answer reported no usage
-    detail = models.CharField(max_length=300, blank=True)  # why it failed or was refused
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
         return f"Judge call on take {self.take_id}: {self.outcome}, {self.cost}"

@@ -9,7 +9,7 @@ from generation.continuity.models import (
 )
 from generation.credentials import ProjectGenerationSettings, ProviderCharacter, ProviderCredential
 from generation.design.models import DesignCandidate, DesignSettings, ReferenceClip
-from generation.drafting import ScriptAssistant
+from generation.drafting_models import DraftCall, ScriptAssistant
 from generation.export.models import DialogueTranslation, Export
 from generation.models.take_states import (
     ACTIVE_STATUSES,
@@ -66,6 +66,7 @@ __all__ = [
     "ContinuitySettings",
     "JudgeCall",
     "DesignCandidate",
+    "DraftCall",
     "DesignSettings",
     "DialogueTranslation",
     "Export",

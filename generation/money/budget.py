@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Count, QuerySet, Sum
 
 from generation.credentials import ProjectGenerationSettings
-from generation.models import ACTIVE_STATUSES, DialogueClip, JudgeCall, Take
+from generation.models import ACTIVE_STATUSES, DialogueClip, DraftCall, JudgeCall, Take
 from generation.money.pricing import BatchEstimate, price_book
 from projects.models import Project
 
@@ -22,7 +23,7 @@ def cost_text(cost: Decimal) -> str:
 @dataclass(frozen=True)
 class Budget:
     limit: Decimal | None  # None: the project has no budget
-    spent: Decimal  # every take's recorded cost (rejected ones included), speech, the judge
+    spent: Decimal  # every take's recorded cost (rejected ones included), speech, chat calls
     committed: Decimal  # takes in progress, at the table's price (their cost is not in yet)
 
     @property
@@ -79,10 +80,11 @@ class Spending:
     takes: Decimal  # video takes, rejected and failed-after-payment ones included
     speech: Decimal  # voiced dialogue lines
     judge: Decimal  # the continuity judge's chat calls
+    drafts: Decimal  # "Draft scenes with AI" chat calls
 
     @property
     def total(self) -> Decimal:
-        return self.takes + self.speech + self.judge
+        return self.takes + self.speech + self.judge + self.drafts
 
 
 def _sum(rows: QuerySet[Any]) -> Decimal:
@@ -95,6 +97,7 @@ def project_spending(project: Project) -> Spending:
         takes=_sum(Take.objects.filter(scene__episode__project=project)),
         speech=_sum(DialogueClip.objects.filter(project=project)),
         judge=_sum(JudgeCall.objects.filter(project=project)),
+        drafts=_sum(DraftCall.objects.filter(project=project)),
     )
 
 
@@ -112,3 +115,11 @@ def lock_budget(project: Project) -> None:
     confirmations at the same moment cannot both spend the same remainder.
     """
     list(ProjectGenerationSettings.objects.select_for_update().filter(project=project).values("pk"))
+
+
+def budget_refusal(project: Project, cost: Decimal, what: str) -> str:
+    """Why the project cannot pay for one paid call now (`refusal_for`, read under the
+    budget's row lock); empty when it can."""
+    with transaction.atomic():
+        lock_budget(project)
+        return project_budget(project).refusal_for(cost, what)
