@@ -206,6 +206,9 @@ def main() -> None:
     redis = EmbeddedRedis(workdir=tmp / "redis", port=free_port())
     port = free_port()
     env = run_environment(tmp, port, redis.start())
+    # The fixture's "running" takes have no job behind them: left to the sweeper, the worker
+    # would finish them mid-run (more events than sent, their CPU counted as the pushes').
+    env["COMICSTUDIO_SWEEP_SECONDS"] = "86400"
     os.environ.update(env)  # this process writes takes and publishes like a worker
     # Playwright's sync API keeps an event loop in this thread; the ORM calls here are plain
     # blocking calls between its calls, as in any script.
