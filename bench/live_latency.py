@@ -7,9 +7,11 @@ to a new value, commits, and publishes the scene's change. A `MutationObserver` 
 timestamps the moment the card shows that value; latency = that moment − the commit.
 
 For each viewer count N, N − 1 extra WebSocket clients (other members, each signed in as
-a person of their own, so each socket checks its own access) listen on the project too.
-The figures are p50 / p95 of the page's latencies, how many events reached the page, and
-how many of the cards due reached the extra sockets.
+a person of their own, so the access check answers for each of them) listen on the
+project too. The figures are p50 / p95 of the page's latencies, how many events reached
+the page, how many of the cards due reached the extra sockets, and the CPU time the run
+command's processes (web processes, worker, beat) spent per event while the events were
+sent (their idle work included).
 
 Prints one JSON line per figure with --json (bench/run_all.py reads them).
 """
@@ -156,6 +158,21 @@ def _change(take_id: int, value: int) -> float:
     return committed
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process and its living descendants so far (Linux /proc)."""
+    total, pending = 0.0, [pid]
+    while pending:
+        one = pending.pop()
+        try:
+            fields = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
+            for task in Path(f"/proc/{one}/task").iterdir():
+                pending += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue  # ended meanwhile
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 def _measure(page, facts: dict, events: int, every: float) -> tuple[list[float], int]:  # type: ignore[no-untyped-def]
     from generation.models import Take
 
@@ -189,6 +206,9 @@ def main() -> None:
     redis = EmbeddedRedis(workdir=tmp / "redis", port=free_port())
     port = free_port()
     env = run_environment(tmp, port, redis.start())
+    # The fixture's "running" takes have no job behind them: left to the sweeper, the worker
+    # would finish them mid-run (more events than sent, their CPU counted as the pushes').
+    env["COMICSTUDIO_SWEEP_SECONDS"] = "86400"
     os.environ.update(env)  # this process writes takes and publishes like a worker
     # Playwright's sync API keeps an event loop in this thread; the ORM calls here are plain
     # blocking calls between its calls, as in any script.
@@ -210,7 +230,7 @@ def _run(args: argparse.Namespace, facts: dict, env: dict[str, str], tmp: Path) 
 
     port = env["PORT"]
     base = f"http://127.0.0.1:{port}"
-    with running_studio(env, tmp), sync_playwright() as playwright:
+    with running_studio(env, tmp) as server, sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
         )
@@ -226,7 +246,9 @@ def _run(args: argparse.Namespace, facts: dict, env: dict[str, str], tmp: Path) 
             sessions = facts["viewers"][:extra]
             with ExtraSockets(socket_url, sessions, base) as sockets:
                 page.evaluate("window.__seen = []")
+                cpu = _cpu_seconds(server.pid)
                 latencies, sent = _measure(page, facts, args.events, args.every)
+                cpu = _cpu_seconds(server.pid) - cpu
                 time.sleep(1)
                 got, failed = sockets.cards, len(sockets.failed)
             report(
@@ -239,6 +261,7 @@ def _run(args: argparse.Namespace, facts: dict, env: dict[str, str], tmp: Path) 
                     "cards_due_to_extra_sockets": sent * extra,
                     "cards_at_extra_sockets": got,
                     "extra_sockets_refused": failed,
+                    "server_cpu_ms_per_event": round(cpu * 1000 / max(sent, 1), 1),
                 },
                 as_json=args.json,
             )

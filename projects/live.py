@@ -86,14 +86,19 @@ def publish_scene_changed(*, project_id: int, episode_id: int, scene_id: int) ->
 
 def publish_board_changed(*, project_id: int, episode_id: int) -> None:
     """After commit, tell the project's viewers that an episode's scene list changed."""
-    message = {"type": "board.changed", "episode_id": episode_id}
+    message = {"type": "board.changed", "episode_id": episode_id, "id": uuid.uuid4().hex}
     transaction.on_commit(lambda: send_now(project_id, message))
 
 
 def publish_board_reordered(*, project_id: int, episode_id: int, order: list[int]) -> None:
     """After commit, tell the project's viewers an episode's scenes have a new order (only that:
     the same scenes, each card unchanged but for its number)."""
-    message = {"type": "board.reordered", "episode_id": episode_id, "order": order}
+    message = {
+        "type": "board.reordered",
+        "episode_id": episode_id,
+        "order": order,
+        "id": uuid.uuid4().hex,
+    }
     transaction.on_commit(lambda: send_now(project_id, message))
 
 

@@ -2,17 +2,67 @@
 
 from __future__ import annotations
 
-from typing import Any
+import copy
+import threading
+import time
+from typing import TYPE_CHECKING, Any
 
 from asgiref.sync import async_to_sync
 from channels.generic.websocket import WebsocketConsumer
+from django.db import connection
 
-from projects.access import membership_in
+from generation.board.shared import once_per_event
 from projects.live import project_group, user_group
-from projects.models import Episode, Membership
+from projects.models import Episode, Membership, members_seeing
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 # Close code sent when the user's access changed (4000–4999 are the application's own).
 ACCESS_CHANGED = 4001
+# Channels closes the consumers' database connection after every message (Django's
+# CONN_MAX_AGE 0): the consumers' one thread keeps it this long after its last use instead.
+CONNECTION_KEPT_SECONDS = 60
+
+# This process's open sockets, by project: channel name → the socket's user.
+_watching: dict[int, dict[str, User]] = {}
+_watching_lock = threading.Lock()
+
+
+def _watch(project_id: int, channel: str, user: User | None) -> None:
+    with _watching_lock:
+        sockets = _watching.setdefault(project_id, {})
+        if user is not None:
+            sockets[channel] = user
+        else:
+            sockets.pop(channel, None)
+            if not sockets:
+                del _watching[project_id]
+
+
+def watchers(project_id: int) -> dict[int, User]:
+    """The users of this process's open sockets on a project, by id."""
+    with _watching_lock:
+        return {user.pk: user for user in _watching.get(project_id, {}).values()}
+
+
+def keep_connection() -> None:
+    """Keep this thread's open database connection past Channels' close after the message.
+
+    Django still closes it when it breaks (health checks) or after the kept time unused.
+    """
+    if connection.connection is not None:
+        connection.close_at = time.monotonic() + CONNECTION_KEPT_SECONDS
+
+
+type Members = tuple[frozenset[int], dict[int, Membership]]
+
+
+def _members(project_id: int, user_ids: set[int]) -> Members:
+    """Who of these users may see the project now, with their memberships (one query)."""
+    found = {m.user_id: m for m in members_seeing(project_id, user_ids)}
+    keep_connection()
+    return frozenset(user_ids), found
 
 
 class EpisodeSocket(WebsocketConsumer):
@@ -40,10 +90,13 @@ class EpisodeSocket(WebsocketConsumer):
         self.personal_group = user_group(user.pk)
         for group in (self.group, self.personal_group):
             async_to_sync(self.channel_layer.group_add)(group, self.channel_name)
+        _watch(episode.project_id, self.channel_name, user)
         self.accept()
         self.send_snapshot()
 
     def disconnect(self, code: int) -> None:
+        if self.group:
+            _watch(self.episode.project_id, self.channel_name, None)
         for group in (self.group, self.personal_group):
             if group:
                 async_to_sync(self.channel_layer.group_discard)(group, self.channel_name)
@@ -54,12 +107,32 @@ class EpisodeSocket(WebsocketConsumer):
         if studio_id is None or studio_id == self.episode.project.studio_id:
             self.close(code=ACCESS_CHANGED)
 
-    def current_member(self) -> Membership | None:
-        """Checked on every event: a member removed from the studio stops receiving at once."""
-        member = membership_in(self.scope["user"], self.episode.project.studio_id)
-        if member is None:
+    def current_member(self, event: dict[str, Any] | None = None) -> Membership | None:
+        """Checked on every event: a member removed from the studio or the project's team
+        stops receiving at once (the socket closes).
+
+        For an event with an id, the first socket of the process asks the database once for
+        the users of all the process's sockets on the project (`members_seeing`); the others
+        take their answer from that. A socket opened since is asked about on its own.
+        """
+        user = self.scope["user"]
+        project_id = self.episode.project_id
+        event_id = event.get("id") if event else None
+        asked: frozenset[int] = frozenset()
+        if event_id is not None:
+            asked, found = once_per_event(
+                (event_id, "members", project_id),
+                lambda: _members(project_id, set(watchers(project_id)) | {user.pk}),
+            )
+        if user.pk not in asked:
+            asked, found = _members(project_id, {user.pk})
+        membership = found.get(user.pk)
+        if membership is None:
             self.close()
-        return member
+            return None
+        membership = copy.copy(membership)  # shared by the process's sockets: this one's own
+        membership.user = user  # already loaded: renders ask member.user
+        return membership
 
     def send_snapshot(self) -> None:
         raise NotImplementedError

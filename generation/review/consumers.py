@@ -25,7 +25,7 @@ class ReviewRoomConsumer(EpisodeSocket):
     def scene_changed(self, event: dict[str, Any]) -> None:
         if event["episode_id"] != self.episode.pk:
             return
-        member = self.current_member()
+        member = self.current_member(event)
         scene = card_scenes(
             Scene.objects.filter(pk=event["scene_id"], archived_at__isnull=True, omitted=False)
         ).first()
