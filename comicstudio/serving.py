@@ -160,12 +160,12 @@ class PagesOnThreads:
 def keep_page_connections(
     sender: object, connection: BaseDatabaseWrapper, **kwargs: object
 ) -> None:
-    """A page thread's connection lives on for `COMICSTUDIO_PAGE_CONNECTION_SECONDS`.
+    """A page thread's connection lives on for `COMICSTUDIO_KEPT_CONNECTION_SECONDS`.
 
     Only the pool's threads (a fixed number per process) keep theirs; every other thread
     (a WebSocket consumer, an event stream, a task) closes its own as Django does with
     CONN_MAX_AGE 0. Django still closes a kept connection that broke or grew too old.
     """
-    seconds = settings.COMICSTUDIO_PAGE_CONNECTION_SECONDS
+    seconds = settings.COMICSTUDIO_KEPT_CONNECTION_SECONDS
     if seconds and threading.current_thread().name.startswith(PAGE_THREAD_PREFIX):
         connection.close_at = time.monotonic() + seconds

@@ -128,11 +128,12 @@ DATABASES = {
     )
 }
 # HTTP pages are answered on this many threads per server process (comicstudio/serving.py);
-# each keeps its database connection this long. The tests close theirs after every request
-# (their server threads outlive the test databases they connect to).
+# those threads, and the one of the WebSocket consumers, keep their database connection this
+# long. The tests close theirs after every request (their server threads outlive the test
+# databases they connect to).
 COMICSTUDIO_PAGE_THREADS = int(os.environ.get("COMICSTUDIO_PAGE_THREADS", "2"))
-COMICSTUDIO_PAGE_CONNECTION_SECONDS = int(
-    os.environ.get("COMICSTUDIO_PAGE_CONNECTION_SECONDS", "300")
+COMICSTUDIO_KEPT_CONNECTION_SECONDS = int(
+    os.environ.get("COMICSTUDIO_KEPT_CONNECTION_SECONDS", "300")
 )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)

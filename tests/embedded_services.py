@@ -23,7 +23,7 @@ def pytest_load_initial_conftests(early_config, parser, args):  # type: ignore[n
     # runs every test with DEBUG off, as production does).
     os.environ.setdefault("DJANGO_DEBUG", "1")
     # The test server's page threads outlive each test's database: they keep no connection.
-    os.environ.setdefault("COMICSTUDIO_PAGE_CONNECTION_SECONDS", "0")
+    os.environ.setdefault("COMICSTUDIO_KEPT_CONNECTION_SECONDS", "0")
     os.environ.setdefault("COMICSTUDIO_MEDIA_ROOT", tempfile.mkdtemp(prefix="comicstudio-media-"))
     # A directory per run: two test runs side by side never share a SQLite test database.
     os.environ.setdefault("COMICSTUDIO_VAR_DIR", tempfile.mkdtemp(prefix="comicstudio-var-"))

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from asgiref.sync import async_to_sync
 from channels.generic.websocket import WebsocketConsumer
+from django.conf import settings
 from django.db import connection
 
 from generation.board.shared import once_per_event
@@ -22,7 +23,6 @@ if TYPE_CHECKING:
 ACCESS_CHANGED = 4001
 # Channels closes the consumers' database connection after every message (Django's
 # CONN_MAX_AGE 0): the consumers' one thread keeps it this long after its last use instead.
-CONNECTION_KEPT_SECONDS = 60
 
 # This process's open sockets, by project: channel name → the socket's user.
 _watching: dict[int, dict[str, User]] = {}
@@ -49,10 +49,11 @@ def watchers(project_id: int) -> dict[int, User]:
 def keep_connection() -> None:
     """Keep this thread's open database connection past Channels' close after the message.
 
-    Django still closes it when it breaks (health checks) or after the kept time unused.
+    Django still closes it when it breaks (health checks) or after the kept time unused
+    (COMICSTUDIO_KEPT_CONNECTION_SECONDS, as the page threads'; 0: closed after each message).
     """
-    if connection.connection is not None:
-        connection.close_at = time.monotonic() + CONNECTION_KEPT_SECONDS
+    if connection.connection is not None and settings.COMICSTUDIO_KEPT_CONNECTION_SECONDS:
+        connection.close_at = time.monotonic() + settings.COMICSTUDIO_KEPT_CONNECTION_SECONDS
 
 
 type Members = tuple[frozenset[int], dict[int, Membership]]
