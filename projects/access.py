@@ -47,8 +47,12 @@ ARCHIVED = "This project is archived: it is read-only until an owner or producer
 
 
 def _membership_for(user: Viewer, project: Project) -> Membership:
-    membership = _membership_or_404(user, project.studio_id)
-    if project.archived_at is not None:
+    return as_archived(_membership_or_404(user, project.studio_id), project.archived_at is not None)
+
+
+def as_archived(membership: Membership, archived: bool) -> Membership:
+    """The membership, read-only when its project is archived (pages and live pushes alike)."""
+    if archived:
         membership.read_only_reason = ARCHIVED
     return membership
 

@@ -83,3 +83,29 @@ def test_the_batched_check_answers_as_each_users_own_rule(
     own_rule = {u.pk for u in everyone if Project.objects.for_user(u).filter(pk=project.pk)}
     assert {m.user_id for m in found} == own_rule
     assert all(m.studio_id == project.studio_id for m in found)
+
+
+def test_a_pushed_card_of_an_archived_project_offers_no_edits(episode, writer):
+    """Archived projects are read-only on their pages; their live cards are too."""
+    from django.utils import timezone
+
+    scene = Scene.objects.filter(episode=episode).order_by("position").first()
+    socket = _communicator(writer, episode)
+
+    async def scenario():  # type: ignore[no-untyped-def]
+        assert (await socket.connect())[0]
+        await socket.receive_from(timeout=5)  # the snapshot
+        await sync_to_async(_progress)(scene, writer, 20)
+        before = await socket.receive_from(timeout=5)
+        await sync_to_async(Project.objects.filter(pk=episode.project_id).update)(
+            archived_at=timezone.now()
+        )
+        await sync_to_async(_progress)(scene, writer, 60)
+        after = await socket.receive_from(timeout=5)
+        await socket.disconnect()
+        return before, after
+
+    before, after = run(scenario)
+    assert f"/scenes/{scene.pk}/edit/" in before and "· 20%" in before
+    assert "· 60%" in after
+    assert f"/scenes/{scene.pk}/edit/" not in after and "/move/" not in after

@@ -13,8 +13,9 @@ from django.conf import settings
 from django.db import connection
 
 from generation.board.shared import once_per_event
+from projects.access import as_archived
 from projects.live import project_group, user_group
-from projects.models import Episode, Membership, members_seeing
+from projects.models import Episode, Membership, Project, members_seeing
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -60,8 +61,10 @@ type Members = tuple[frozenset[int], dict[int, Membership]]
 
 
 def _members(project_id: int, user_ids: set[int]) -> Members:
-    """Who of these users may see the project now, with their memberships (one query)."""
-    found = {m.user_id: m for m in members_seeing(project_id, user_ids)}
+    """Who of these users may see the project now, with their memberships (one query), each
+    read-only while the project is archived (as on its pages)."""
+    archived = Project.objects.filter(pk=project_id, archived_at__isnull=False).exists()
+    found = {m.user_id: as_archived(m, archived) for m in members_seeing(project_id, user_ids)}
     keep_connection()
     return frozenset(user_ids), found
 
