@@ -4,13 +4,13 @@ Django's ASGI handler runs each request's sync code in a thread made for that re
 and opens a database connection for it (and closes both at the end): a fixed cost of
 every page. Pages and actions (short answers) therefore go through Django's WSGI handler
 on a fixed pool of threads (a2wsgi), and each of those threads keeps its database
-connection between requests (`PAGE_CONNECTION_SECONDS`).
+connection between requests (`COMICSTUDIO_KEPT_CONNECTION_SECONDS`).
 
 Answers that last (an event stream, a file sent a range at a time) would hold a pool
 thread for as long as the client reads, and uploads are read whole and size-checked before
-any view runs: both stay on Django's ASGI handler. Which views
-those are is written once, in `STREAMED_VIEWS` (tests/test_serving.py holds every view
-that answers with a stream to it). WebSockets never come here (comicstudio/asgi.py).
+any view runs: both stay on Django's ASGI handler. Which views stream is written once, in
+`STREAMED_VIEWS` (tests/test_serving.py holds every view that answers with a stream to
+it). WebSockets never come here (comicstudio/asgi.py).
 """
 
 from __future__ import annotations
