@@ -11,10 +11,8 @@ django_asgi_app = get_asgi_application()
 from comicstudio.body_limit import BodyLimit  # noqa: E402
 from comicstudio.checks import refuse_to_start_when_misconfigured  # noqa: E402
 from comicstudio.serving import PagesOnThreads  # noqa: E402
-from comicstudio.warmup import compile_templates  # noqa: E402
 
 refuse_to_start_when_misconfigured()
-compile_templates()  # at start, not in each new process's first requests
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.generic.websocket import WebsocketConsumer  # noqa: E402
